@@ -1,0 +1,34 @@
+// Exponential backoff with jitter, bounded by a deadline, and Retry-After parsing.
+
+export interface BackoffPolicy {
+    /** First delay, ms. */
+    initialMs: number;
+    /** Largest delay, ms. */
+    maxMs: number;
+    /** Growth per attempt. */
+    factor: number;
+}
+
+/** Delay before attempt `attempt` (0-based): "equal jitter", so waits grow but never collapse to 0. */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+    const ceiling = Math.min(policy.maxMs, policy.initialMs * Math.pow(policy.factor, attempt));
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+    if (!header) return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(header);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+    return undefined;
+}
+
+/** Sleeps `ms`, but never past `deadline` (epoch ms). Resolves to false when the deadline cut it short. */
+export async function sleepUntilDeadline(ms: number, deadline: number): Promise<boolean> {
+    const left = deadline - Date.now();
+    const wait = Math.max(0, Math.min(ms, left));
+    await new Promise((r) => setTimeout(r, wait));
+    return ms <= left;
+}

@@ -1,0 +1,238 @@
+// The HTTP client of one tenant: base URL, authentication (Basic on v1 paths | OAuth Bearer on v3
+// paths), keep-alive connections, and retries of transient failures (network errors, 5xx, 429)
+// with exponential backoff and jitter, honouring Retry-After, always under the caller's deadline.
+import http from "node:http";
+import https from "node:https";
+import axios, { AxiosInstance, AxiosResponse } from "axios";
+import { backoffDelay, BackoffPolicy, parseRetryAfterMs, sleepUntilDeadline } from "./backoff";
+import { ApiError, DeadlineError, excerpt } from "./errors";
+import { errorBody, ProviderConfig } from "./schemas";
+
+export const API_ROOT = "/cloudapi/restapi";
+
+export interface ApiResponse {
+    status: number;
+    headers: Record<string, string | undefined>;
+    /** The body as text; JSON bodies are parsed into `json`. */
+    text: string;
+    json: unknown;
+}
+
+export interface RequestOptions {
+    body?: unknown;
+    /** Epoch ms after which no attempt starts and no wait continues. */
+    deadline: number;
+    /** Words for error messages: what this request was for. */
+    purpose: string;
+    /** Most attempts for transient failures (default 8). */
+    maxAttempts?: number;
+}
+
+const RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2 };
+const PER_REQUEST_TIMEOUT_MS = 60_000;
+const TRANSIENT_NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ECONNABORTED|EAI_AGAIN|socket hang up|Network Error|aborted/i;
+
+export interface ClientStats {
+    requests: number;
+    retries: number;
+}
+
+export class PrimaveraClient {
+    readonly stats: ClientStats = { requests: 0, retries: 0 };
+    private readonly http: AxiosInstance;
+    private token: { value: string; expiresAt: number } | undefined;
+    private tokenPending: Promise<string> | undefined;
+
+    constructor(private readonly config: ProviderConfig) {
+        this.http = axios.create({
+            baseURL: config.baseUrl,
+            // Keep-alive: one job means dozens of polls; new TCP/TLS connections each time add up.
+            httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+            // TLS verification stays on (the default); there is deliberately no switch to turn it off.
+            httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+            validateStatus: () => true,
+            transformResponse: (d) => d,
+            responseType: "text",
+            maxRedirects: 0,
+            proxy: false,
+        });
+    }
+
+    /** Path of a user-API route for the configured auth mode: v1 for Basic, v3 for OAuth. */
+    path(route: string): string {
+        return `${API_ROOT}${this.config.authMode === "oauth" ? "/v3" : ""}${route}`;
+    }
+
+    /** Resolves a Location header against the tenant, keeping requests (and credentials) on its origin. */
+    locationPath(location: string | undefined): string | undefined {
+        if (!location) return undefined;
+        const base = new URL(this.config.baseUrl);
+        const url = new URL(location, base);
+        return url.pathname + url.search;
+    }
+
+    /**
+     * Sends one request, retrying transient failures. Returns every other answer (2xx, and 4xx
+     * the caller must judge) except 401/403, which become errors that say what to fix.
+     */
+    async request(method: "GET" | "POST" | "PUT", path: string, opts: RequestOptions): Promise<ApiResponse> {
+        const maxAttempts = opts.maxAttempts ?? 8;
+        let renewedToken = false;
+        let last = "no answer";
+        for (let attempt = 0; ; attempt++) {
+            if (Date.now() >= opts.deadline) {
+                throw new DeadlineError(
+                    `${opts.purpose}: gave up at the deadline (primavera:timeoutSeconds=${this.config.timeoutSeconds}) ` +
+                        `after ${attempt} attempt(s) of ${method} ${path}; last answer: ${last}`,
+                );
+            }
+            let res: AxiosResponse<string> | undefined;
+            let networkError: string | undefined;
+            try {
+                this.stats.requests++;
+                res = await this.http.request<string>({
+                    method,
+                    url: path,
+                    data: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+                    headers: {
+                        Accept: "application/json",
+                        ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }),
+                        Authorization: await this.authorization(opts),
+                    },
+                    timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
+                });
+            } catch (e) {
+                if (e instanceof ApiError || e instanceof DeadlineError) throw e;
+                // axios errors carry the request config (and so the Authorization header): keep only the words.
+                const err = e as { code?: string; message?: string };
+                networkError = `${err.code ?? ""} ${err.message ?? String(e)}`.trim();
+            }
+
+            if (res && res.status === 401 && this.config.authMode === "oauth" && !renewedToken) {
+                // An expired token: renew it once and go on.
+                renewedToken = true;
+                this.token = undefined;
+                attempt--;
+                continue;
+            }
+            if (res && (res.status === 401 || res.status === 403)) throw this.authError(res, method, path, opts.purpose);
+
+            let waitMs: number | undefined;
+            if (networkError !== undefined) {
+                if (!TRANSIENT_NETWORK.test(networkError)) {
+                    throw new ApiError(`${opts.purpose}: ${method} ${path} failed: ${networkError}`, undefined);
+                }
+                last = `network error (${networkError})`;
+            } else if (res && (res.status >= 500 || res.status === 429)) {
+                last = `HTTP ${res.status} ${excerpt(serverMessage(res.data), 200)}`;
+                waitMs = parseRetryAfterMs(header(res, "retry-after"));
+            } else if (res) {
+                return toResponse(res);
+            }
+            if (attempt + 1 >= maxAttempts) {
+                throw new ApiError(`${opts.purpose}: ${method} ${path} still failing after ${attempt + 1} attempts; last answer: ${last}`, res?.status);
+            }
+            this.stats.retries++;
+            const delay = Math.max(waitMs ?? 0, backoffDelay(attempt, RETRY));
+            await sleepUntilDeadline(delay, opts.deadline);
+        }
+    }
+
+    private async authorization(opts: RequestOptions): Promise<string> {
+        if (this.config.authMode === "basic") return basic(this.config.username, this.config.password);
+        return `Bearer ${await this.bearerToken(opts)}`;
+    }
+
+    /** One token per tenant and account, fetched once and shared by concurrent requests. */
+    private async bearerToken(opts: RequestOptions): Promise<string> {
+        if (this.token && this.token.expiresAt > Date.now() + 5000) return this.token.value;
+        if (!this.tokenPending) {
+            this.tokenPending = this.fetchToken(opts).finally(() => (this.tokenPending = undefined));
+        }
+        return this.tokenPending;
+    }
+
+    private async fetchToken(opts: RequestOptions): Promise<string> {
+        const expiry = this.config.tokenExpirySeconds;
+        const path = `${API_ROOT}/oauth2/token?tokenExpiry=${expiry}`;
+        let last = "";
+        for (let attempt = 0; attempt < 6 && Date.now() < opts.deadline; attempt++) {
+            let res: AxiosResponse<string> | undefined;
+            try {
+                this.stats.requests++;
+                res = await this.http.get<string>(path, {
+                    headers: { Authorization: basic(this.config.username, this.config.password), Accept: "text/plain" },
+                    timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
+                });
+            } catch (e) {
+                last = `network error (${(e as Error).message})`;
+            }
+            if (res && (res.status === 401 || res.status === 403)) throw this.authError(res, "GET", `${API_ROOT}/oauth2/token`, "getting an OAuth token");
+            if (res && res.status === 200 && res.data.trim()) {
+                this.token = { value: res.data.trim(), expiresAt: Date.now() + expiry * 1000 };
+                return this.token.value;
+            }
+            if (res) last = `HTTP ${res.status}`;
+            await sleepUntilDeadline(backoffDelay(attempt, RETRY), opts.deadline);
+        }
+        throw new ApiError(`getting an OAuth token from ${this.config.baseUrl}${API_ROOT}/oauth2/token failed; last answer: ${last}`, undefined);
+    }
+
+    private authError(res: AxiosResponse<string>, method: string, path: string, purpose: string): ApiError {
+        const user = this.config.username;
+        const server = excerpt(serverMessage(res.data), 200);
+        if (res.status === 401) {
+            return new ApiError(
+                `${purpose}: the tenant ${this.config.baseUrl} refused the credentials of account '${user}' (HTTP 401 on ${method} ${path}${server ? `: ${server}` : ""}). ` +
+                    `Check primavera:username and primavera:password (or PRIMAVERA_USERNAME / PRIMAVERA_PASSWORD)` +
+                    (this.config.authMode === "oauth" ? `, and that the tenant offers OAuth (only OCI-hosted tenants do; else use primavera:authMode=basic).` : "."),
+                401,
+                server,
+            );
+        }
+        return new ApiError(
+            `${purpose}: account '${user}' is signed in but not allowed to do this (HTTP 403 on ${method} ${path}${server ? `: ${server}` : ""}). ` +
+                `Managing users needs an account with the Primavera Administration "Cloud Administrator" (application administrator) privilege.`,
+            403,
+            server,
+        );
+    }
+}
+
+function basic(user: string, password: string): string {
+    return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+
+function header(res: AxiosResponse, name: string): string | undefined {
+    const v = res.headers[name];
+    return v === undefined || v === null ? undefined : String(v);
+}
+
+function toResponse(res: AxiosResponse<string>): ApiResponse {
+    const text = typeof res.data === "string" ? res.data : String(res.data ?? "");
+    let json: unknown = undefined;
+    if (text.trim()) {
+        try {
+            json = JSON.parse(text);
+        } catch {
+            json = undefined;
+        }
+    }
+    const headers: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v === undefined || v === null ? undefined : String(v);
+    return { status: res.status, headers, text, json };
+}
+
+/** The server's own words from an error body (JSON {exception, message} or text). */
+export function serverMessage(body: unknown): string {
+    if (typeof body === "string") {
+        try {
+            return serverMessage(JSON.parse(body));
+        } catch {
+            return body.trim();
+        }
+    }
+    const parsed = errorBody.safeParse(body);
+    if (parsed.success) return [parsed.data.exception, parsed.data.message].filter(Boolean).join(": ");
+    return "";
+}

@@ -1,0 +1,53 @@
+// Error types whose messages a user can act on. None of them ever carries a credential: they are
+// built from our own words, the request's method and path, and the server's error text.
+
+export class PrimaveraError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PrimaveraError";
+    }
+}
+
+/** An HTTP answer we cannot use (after retries). */
+export class ApiError extends PrimaveraError {
+    constructor(
+        message: string,
+        readonly status: number | undefined,
+        readonly serverText: string = "",
+    ) {
+        super(message);
+        this.name = "ApiError";
+    }
+}
+
+/** A deadline ran out: says what we waited for, how long, and what we saw last. */
+export class DeadlineError extends PrimaveraError {
+    constructor(message: string) {
+        super(message);
+        this.name = "DeadlineError";
+    }
+}
+
+/**
+ * The user exists on the server, but something after that failed (roles, for instance). Pulumi's
+ * dynamic provider host turns an error carrying `id`, `properties` and `reasons` into
+ * ErrorResourceInitFailed, so the engine keeps the id in state and the user is not orphaned.
+ */
+export class ResourceInitError extends PrimaveraError {
+    readonly reasons: string[];
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+    ) {
+        super(message);
+        this.name = "ResourceInitError";
+        this.reasons = [message];
+    }
+}
+
+/** Cuts a server text to a size that fits an error message. */
+export function excerpt(text: unknown, max = 300): string {
+    const s = typeof text === "string" ? text : JSON.stringify(text ?? "");
+    return s.length > max ? `${s.slice(0, max)}...` : s;
+}

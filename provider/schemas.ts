@@ -1,0 +1,205 @@
+// Every wire shape of the Primavera Administration user API, and the resource's own inputs, each
+// defined once as a zod schema; the TypeScript types are inferred from them.
+//
+// This module is loaded at run time by the implementation, never captured by Pulumi's closure
+// serializer (zod schemas hold bound functions that cannot be serialized: see provider/shim.ts).
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Server shapes (what the vendor returns). Parsed leniently: unknown fields pass through, since
+// the vendor adds fields between editions and we must not fail on them.
+
+/** CloudTZDateTime in the schema, a plain local string in every example: accept both. */
+export const serverDate = z.union([
+    z.string(),
+    z.object({ millis: z.number().optional(), wrappedDateTime: z.string().optional() }).loose(),
+]);
+export type ServerDate = z.infer<typeof serverDate>;
+
+export const serverRole = z
+    .object({
+        id: z.string().optional(),
+        name: z.string(),
+        displayName: z.string().optional(),
+    })
+    .loose();
+export type ServerRole = z.infer<typeof serverRole>;
+
+export const serverOrganization = z
+    .object({
+        id: z.string().optional(),
+        name: z.string(),
+        displayName: z.string().optional(),
+        type: z.string().optional(),
+    })
+    .loose();
+export type ServerOrganization = z.infer<typeof serverOrganization>;
+
+/** UserRO as returned by GET /user/{loginId}, GET /user and inside job results. */
+export const serverUser = z
+    .object({
+        id: z.string().optional(),
+        loginId: z.string(),
+        firstName: z.string().optional(),
+        middleName: z.string().optional(),
+        lastName: z.string().optional(),
+        emailAddress: z.string().optional(),
+        userType: z.string().optional(),
+        organization: serverOrganization.optional(),
+        roles: z.array(serverRole).optional(),
+        disabled: z.boolean().optional(),
+        locked: z.boolean().optional(),
+        status: z.string().optional(),
+        employeeNumber: z.string().optional(),
+        manager: z.string().optional(),
+        startDate: serverDate.optional(),
+        endDate: serverDate.optional(),
+        createdDate: serverDate.optional(),
+        updatedDate: serverDate.optional(),
+        provisionedDate: serverDate.optional(),
+        createdBy: z.string().optional(),
+        statusInfo: z.string().optional(),
+        statusInfoOK: z.boolean().optional(),
+        processed: z.boolean().optional(),
+        lastAction: z.string().optional(),
+    })
+    .loose();
+export type ServerUser = z.infer<typeof serverUser>;
+
+export const serverUserList = z.array(serverUser);
+export const serverRoleList = z.array(serverRole);
+
+/** UserDataStore: the job result (and, in a narrower form, the job request). */
+export const jobResult = z
+    .object({
+        added: z.array(serverUser).nullish(),
+        modified: z.array(serverUser).nullish(),
+        deleted: z.array(z.string()).nullish(),
+        deleteFailed: z.array(serverUser.partial({ loginId: true })).nullish(),
+        exception: z.string().nullish(),
+        localizedException: z.boolean().nullish(),
+        message: z.string().nullish(),
+        updatedIdMap: z.record(z.string(), z.string()).nullish(),
+    })
+    .loose();
+export type JobResult = z.infer<typeof jobResult>;
+
+/** Error bodies: the vendor documents none; the simulator answers {exception, message}. */
+export const errorBody = z
+    .object({ exception: z.string().optional(), message: z.string().optional() })
+    .loose();
+
+// ---------------------------------------------------------------------------------------------
+// Request shapes (what we send).
+
+/** A user record inside `added` / `modified` of POST /user. */
+export const userRecord = z.object({
+    id: z.string().optional(),
+    loginId: z.string(),
+    firstName: z.string().optional(),
+    middleName: z.string().optional(),
+    lastName: z.string().optional(),
+    emailAddress: z.string().optional(),
+    userType: z.string().optional(),
+    organization: z.object({ name: z.string(), type: z.string().optional() }).optional(),
+    roles: z.array(z.object({ name: z.string() })).optional(),
+    disabled: z.boolean().optional(),
+    employeeNumber: z.string().optional(),
+    manager: z.string().optional(),
+    startDate: z.string().optional(),
+    endDate: z.string().optional(),
+    password: z.string().optional(),
+});
+export type UserRecord = z.infer<typeof userRecord>;
+
+export const jobRequest = z.object({
+    added: z.array(userRecord).optional(),
+    modified: z.array(userRecord).optional(),
+    deleted: z.array(z.string()).optional(),
+});
+export type JobRequest = z.infer<typeof jobRequest>;
+
+// ---------------------------------------------------------------------------------------------
+// The resource's inputs, as check() validates them.
+
+const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
+const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+const nonEmpty = (what: string) =>
+    z.string({ error: `${what} must be a string` }).trim().min(1, { error: `${what} must not be empty` });
+
+const dateInput = (what: string) =>
+    z
+        .string({ error: `${what} must be a date string such as "2026-01-31"` })
+        .regex(DATE, { error: `${what} must look like "2026-01-31" or "2026-01-31T08:00:00"` })
+        .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
+            error: `${what} is not a real calendar date`,
+        })
+        .refine((s) => {
+            const [y, m, d] = s.slice(0, 10).split("-").map(Number);
+            const dt = new Date(Date.UTC(y, m - 1, d));
+            return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+        }, { error: `${what} is not a real calendar date` });
+
+export const organizationInput = z
+    .object({
+        name: nonEmpty("organization.name"),
+        type: nonEmpty("organization.type").optional(),
+    }, { error: 'organization must be an object such as { name: "sfo", type: "Company" }' })
+    .strict();
+
+export const userInputs = z
+    .object({
+        loginId: z
+            .string({ error: "loginId is required: the user's login, e.g. \"JSMITH\"" })
+            .min(1, { error: "loginId must not be empty" })
+            .max(255, { error: "loginId must be at most 255 characters" })
+            .regex(LOGIN_ID, {
+                error: "loginId may hold letters, digits and . _ @ + - only, starting with a letter or digit",
+            }),
+        firstName: nonEmpty("firstName").pipe(z.string().max(100, { error: "firstName must be at most 100 characters" })),
+        middleName: z.string({ error: "middleName must be a string" }).max(100).optional(),
+        lastName: nonEmpty("lastName").pipe(z.string().max(100, { error: "lastName must be at most 100 characters" })),
+        emailAddress: z
+            .string({ error: "emailAddress is required, e.g. \"jim.smith@example.com\"" })
+            .email({ error: "emailAddress is not a valid email address" }),
+        organization: organizationInput,
+        userType: nonEmpty("userType").optional(),
+        roles: z
+            .array(nonEmpty("each role name"), { error: "roles must be a list of role names" })
+            .refine((r) => new Set(r).size === r.length, { error: "roles must not list the same role twice" })
+            .optional(),
+        disabled: z.boolean({ error: "disabled must be true or false" }).optional(),
+        employeeNumber: z.string({ error: "employeeNumber must be a string" }).optional(),
+        manager: z.string({ error: "manager must be a string" }).optional(),
+        startDate: dateInput("startDate").optional(),
+        endDate: dateInput("endDate").optional(),
+        password: z.string({ error: "password must be a string" }).min(1, { error: "password must not be empty" }).optional(),
+        adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
+    })
+    .strict();
+export type UserInputs = z.infer<typeof userInputs>;
+
+/** The input properties, in the order they are documented. */
+export const INPUT_KEYS = Object.keys(userInputs.shape) as (keyof UserInputs)[];
+
+// ---------------------------------------------------------------------------------------------
+// Provider configuration.
+
+export const providerConfig = z.object({
+    baseUrl: z.string().url({ error: "baseUrl must be an absolute URL such as https://<region>.p6.oraclecloud.com/<tenant>" }),
+    username: z.string().min(1),
+    password: z.string().min(1),
+    authMode: z.enum(["basic", "oauth"], { error: 'authMode must be "basic" or "oauth"' }).default("basic"),
+    deletionMode: z.enum(["delete", "deprovision"], { error: 'deletionMode must be "delete" or "deprovision"' }).default("delete"),
+    timeoutSeconds: z.coerce.number().positive({ error: "timeoutSeconds must be a positive number" }).default(600),
+    maxUsersPerJob: z.coerce.number().int().min(1).max(10000, { error: "maxUsersPerJob must be between 1 and 10000" }).default(500),
+    lingerMs: z.coerce.number().min(0).max(5000).default(0),
+    insecure: z.preprocess(
+        (v) => (typeof v === "string" ? ["true", "1", "yes"].includes(v.trim().toLowerCase()) : v),
+        z.boolean({ error: "insecure must be true or false" }),
+    ).default(false),
+    tokenExpirySeconds: z.coerce.number().int().min(60).default(3600),
+});
+export type ProviderConfig = z.infer<typeof providerConfig>;
+export type ProviderConfigInput = z.input<typeof providerConfig>;

@@ -1,0 +1,71 @@
+// The User resource: a Primavera Administration user declared in a Pulumi program.
+import * as pulumi from "@pulumi/pulumi";
+import { providerShim } from "./shim";
+
+export interface UserArgs {
+    /** The login, the user's primary key. Changing it replaces the user (the old one is deleted first). */
+    loginId: pulumi.Input<string>;
+    firstName: pulumi.Input<string>;
+    lastName: pulumi.Input<string>;
+    emailAddress: pulumi.Input<string>;
+    /** The company the user belongs to, by name, e.g. `{ name: "sfo", type: "Company" }`. */
+    organization: pulumi.Input<{ name: pulumi.Input<string>; type?: pulumi.Input<string> }>;
+    middleName?: pulumi.Input<string>;
+    /** e.g. "EMP"; the tenant's user types. */
+    userType?: pulumi.Input<string>;
+    /** Role names. Absent: roles are not managed and the user's current roles are kept. `[]`: no roles. */
+    roles?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Default false. */
+    disabled?: pulumi.Input<boolean>;
+    employeeNumber?: pulumi.Input<string>;
+    manager?: pulumi.Input<string>;
+    /** "2026-01-31" or "2026-01-31T08:00:00". */
+    startDate?: pulumi.Input<string>;
+    endDate?: pulumi.Input<string>;
+    /** Write-only; always stored as a secret. A change is detected through a salted hash. */
+    password?: pulumi.Input<string>;
+    /** Take over a user that already exists with this loginId instead of failing. Default false. */
+    adopt?: pulumi.Input<boolean>;
+}
+
+export class User extends pulumi.dynamic.Resource {
+    declare readonly loginId: pulumi.Output<string>;
+    declare readonly firstName: pulumi.Output<string>;
+    declare readonly middleName: pulumi.Output<string | undefined>;
+    declare readonly lastName: pulumi.Output<string>;
+    declare readonly emailAddress: pulumi.Output<string>;
+    declare readonly userType: pulumi.Output<string | undefined>;
+    declare readonly organization: pulumi.Output<{ name: string; type?: string }>;
+    declare readonly roles: pulumi.Output<string[]>;
+    declare readonly disabled: pulumi.Output<boolean>;
+    declare readonly employeeNumber: pulumi.Output<string | undefined>;
+    declare readonly manager: pulumi.Output<string | undefined>;
+    declare readonly startDate: pulumi.Output<string | undefined>;
+    declare readonly endDate: pulumi.Output<string | undefined>;
+    /** The server's internal user id (the resource's id too). */
+    declare readonly userId: pulumi.Output<string>;
+    declare readonly status: pulumi.Output<string>;
+    declare readonly locked: pulumi.Output<boolean>;
+    declare readonly roleDetails: pulumi.Output<{ name: string; id?: string; displayName?: string }[]>;
+    declare readonly organizationDetails: pulumi.Output<{ name: string; id?: string; displayName?: string; type?: string }>;
+    declare readonly createdDate: pulumi.Output<string | undefined>;
+    declare readonly updatedDate: pulumi.Output<string | undefined>;
+    declare readonly provisionedDate: pulumi.Output<string | undefined>;
+    declare readonly createdBy: pulumi.Output<string | undefined>;
+    declare readonly lastJobId: pulumi.Output<string | undefined>;
+    declare readonly passwordHash: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputsOnly = {
+            userId: undefined, status: undefined, locked: undefined, roleDetails: undefined, organizationDetails: undefined,
+            createdDate: undefined, updatedDate: undefined, provisionedDate: undefined, createdBy: undefined,
+            lastJobId: undefined, passwordHash: undefined,
+        };
+        const props: Record<string, unknown> = { ...outputsOnly, ...args };
+        if (args.password !== undefined) props.password = pulumi.secret(args.password);
+        super(providerShim, name, props, {
+            ...opts,
+            additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "passwordHash"],
+        }, "primavera-admin", "User");
+    }
+}

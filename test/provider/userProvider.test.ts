@@ -1,0 +1,269 @@
+// The provider driven directly (as the Pulumi host would), against the real simulator.
+import assert from "node:assert/strict";
+import { UserProvider, resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { ADMIN, Sim, withSimulator } from "../support/sim";
+
+const base = (loginId: string, extra: Record<string, unknown> = {}) => ({
+    loginId,
+    firstName: "Jim",
+    lastName: "Smith",
+    emailAddress: `${loginId.toLowerCase()}@example.com`,
+    userType: "EMP",
+    organization: { name: "sfo", type: "Company" },
+    disabled: false,
+    adopt: false,
+    ...extra,
+});
+
+describe("UserProvider against the simulator", function () {
+    let sim: Sim;
+    let provider: UserProvider;
+    const saved = { ...process.env };
+
+    before(async () => {
+        sim = await withSimulator();
+    });
+    after(async () => {
+        await sim.stop();
+    });
+    beforeEach(async () => {
+        resetTenants();
+        await sim.reset();
+        provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+    });
+    afterEach(() => {
+        process.env = { ...saved };
+    });
+
+    async function create(inputs: Record<string, unknown>) {
+        const checked = await provider.check({}, inputs);
+        assert.deepEqual(checked.failures, []);
+        return provider.create(checked.inputs);
+    }
+
+    it("creates a user with its roles and returns the server's id", async () => {
+        const res = await create(base("JSMITH", { roles: ["PrimaveraUnifierProduction", "PrimaveraP6Production"] }));
+        const live = await sim.user("JSMITH");
+        assert.ok(live, "the simulator holds the user");
+        assert.equal(res.id, live.id);
+        assert.equal(res.outs.userId, live.id);
+        assert.equal(live.firstName, "Jim");
+        assert.equal(live.organization.name, "sfo");
+        assert.deepEqual(live.roles.map((r: any) => r.name).sort(), ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
+        assert.deepEqual(res.outs.roles, ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
+        assert.ok(res.outs.roleDetails.every((r: any) => r.id && r.displayName), "role details carry ids and display names");
+        assert.equal(res.outs.status, "Active");
+        assert.ok(res.outs.lastJobId);
+        assert.equal(JSON.stringify(res.outs), JSON.stringify(JSON.parse(JSON.stringify(res.outs))), "outputs are plain JSON");
+    });
+
+    it("reads the live record, shows drift, and returns an empty id once the user is gone", async () => {
+        const { id, outs } = await create(base("DRIFT1", { roles: ["PrimaveraCloudAdmin"] }));
+        await sim.drift("DRIFT1", { firstName: "Changed", roles: ["PrimaveraP6Test"] });
+        const read = await provider.read(id, outs);
+        assert.equal(read.id, id);
+        assert.equal(read.props!.firstName, "Changed");
+        assert.deepEqual(read.props!.roles, ["PrimaveraP6Test"]);
+        const diff = await provider.diff(id, read.props!, base("DRIFT1", { roles: ["PrimaveraCloudAdmin"] }));
+        assert.equal(diff.changes, true);
+        await sim.remove("DRIFT1");
+        const gone = await provider.read(id, outs);
+        assert.equal(gone.id, "");
+    });
+
+    it("updates only managed fields: unmanaged roles and fields survive", async () => {
+        const inputs = base("KEEP1");
+        const { id, outs } = await create(inputs);
+        // Someone gives the user roles and an employee number in the vendor's UI.
+        await sim.drift("KEEP1", { roles: ["PrimaveraP6Production"], employeeNumber: "E-42", manager: "BOSS" });
+        const news = { ...inputs, firstName: "James" };
+        const { outs: after } = await provider.update(id, outs, news);
+        const live = await sim.user("KEEP1");
+        assert.equal(live.firstName, "James");
+        assert.deepEqual(live.roles.map((r: any) => r.name), ["PrimaveraP6Production"], "roles the program does not manage are kept");
+        assert.equal(live.employeeNumber, "E-42");
+        assert.equal(live.manager, "BOSS");
+        assert.equal(after!.firstName, "James");
+    });
+
+    it("replaces the role set when roles are managed, and [] removes them all", async () => {
+        const { id, outs } = await create(base("ROLES1", { roles: ["PrimaveraUnifierProduction"] }));
+        const r1 = await provider.update(id, outs, base("ROLES1", { roles: ["PrimaveraP6Production", "PrimaveraCloudAdmin"] }));
+        assert.deepEqual((await sim.user("ROLES1")).roles.map((r: any) => r.name).sort(), ["PrimaveraCloudAdmin", "PrimaveraP6Production"]);
+        await provider.update(id, r1.outs!, base("ROLES1", { roles: [] }));
+        assert.deepEqual((await sim.user("ROLES1")).roles ?? [], []);
+    });
+
+    it("diff: no change for identical inputs, replace on loginId, unknowns pass", async () => {
+        const inputs = base("DIFF1", { roles: ["PrimaveraCloudAdmin"], startDate: "2026-01-01" });
+        const { id, outs } = await create(inputs);
+        assert.equal((await provider.diff(id, outs, inputs)).changes, false);
+        const renamed = await provider.diff(id, outs, { ...inputs, loginId: "DIFF2" });
+        assert.deepEqual(renamed.replaces, ["loginId"]);
+        assert.equal(renamed.deleteBeforeReplace, true);
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const withUnknown = await provider.diff(id, outs, { ...inputs, lastName: unknown });
+        assert.equal(withUnknown.changes, true);
+        assert.deepEqual(withUnknown.replaces, []);
+        assert.equal((await provider.diff(id, { ...outs, __provider: "a" }, { ...inputs, __provider: "a" })).changes, false);
+        assert.equal((await provider.diff(id, { ...outs, __provider: "a" }, { ...inputs, __provider: "b" })).changes, true);
+    });
+
+    it("refuses to take over an existing user without adopt, and adopts it with adopt: true", async () => {
+        await sim.drift("EXIST1", {
+            firstName: "Old", lastName: "Name", emailAddress: "old@example.com", organization: { name: "nyc" },
+            roles: ["PrimaveraP6Production"],
+        });
+        const before = await sim.user("EXIST1");
+        await assert.rejects(create(base("EXIST1")), (e: Error) => {
+            assert.match(e.message, /EXIST1/);
+            assert.match(e.message, new RegExp(`id ${before.id}`));
+            assert.match(e.message, /adopt: true/);
+            return true;
+        });
+        assert.deepEqual(await sim.user("EXIST1"), before, "nothing changed");
+        const adopted = await create(base("EXIST1", { adopt: true }));
+        assert.equal(adopted.id, before.id);
+        const live = await sim.user("EXIST1");
+        assert.equal(live.firstName, "Jim");
+        assert.equal(live.organization.name, "sfo");
+        assert.deepEqual(live.roles.map((r: any) => r.name), ["PrimaveraP6Production"], "unmanaged roles kept on adoption");
+    });
+
+    it("reports a user created with a failed role as created (init error with its id)", async () => {
+        await assert.rejects(create(base("BADROLE", { roles: ["NoSuchRole"] })), (e: any) => {
+            assert.equal(e.name, "ResourceInitError");
+            assert.ok(e.id, "the error carries the id");
+            assert.match(e.message, /Application Access failed/);
+            assert.equal(e.properties.loginId, "BADROLE");
+            assert.deepEqual(e.reasons, [e.message]);
+            return true;
+        });
+        assert.ok(await sim.user("BADROLE"), "the user exists on the server");
+    });
+
+    it("fails a user with an unknown organization quoting the server, and creates nothing", async () => {
+        await assert.rejects(create(base("BADORG", { organization: { name: "atlantis" } })), (e: Error) => {
+            assert.doesNotMatch(e.name, /ResourceInitError/);
+            assert.match(e.message, /BADORG/);
+            assert.match(e.message, /atlantis/i);
+            return true;
+        });
+        assert.equal(await sim.user("BADORG"), undefined);
+    });
+
+    it("deletes, verifies the user is gone, and succeeds when it is already gone", async () => {
+        const { id, outs } = await create(base("DEL1"));
+        await provider.delete(id, outs);
+        assert.equal(await sim.user("DEL1"), undefined);
+        await provider.delete(id, outs);
+    });
+
+    it("quotes deleteFailed when the tenant refuses a delete", async () => {
+        const { id, outs } = await create(base("DELFAIL"));
+        await sim.faults({ failUsers: ["DELFAIL"] });
+        await assert.rejects(provider.delete(id, outs), (e: Error) => {
+            assert.match(e.message, /deleting user 'DELFAIL' failed/);
+            assert.match(e.message, /deprovision/);
+            return true;
+        });
+        assert.ok(await sim.user("DELFAIL"));
+    });
+
+    it("deprovisions (disable, remove all roles) when deletionMode is deprovision", async () => {
+        const { id, outs } = await create(base("DEPROV", { roles: ["PrimaveraCloudAdmin"] }));
+        const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, deletionMode: "deprovision", timeoutSeconds: 20 });
+        await p.delete(id, outs);
+        const live = await sim.user("DEPROV");
+        assert.equal(live.disabled, true);
+        assert.deepEqual(live.roles ?? [], []);
+        assert.equal(live.firstName, "Jim", "other fields kept");
+    });
+
+    it("follows updatedIdMap when the id we hold is no longer the user's id", async () => {
+        const { id, outs } = await create(base("IDMAP1"));
+        const stale = { ...outs, userId: "999999" };
+        const res = await provider.update("999999", stale, base("IDMAP1", { lastName: "Mapped" }));
+        assert.equal(res.outs!.userId, id, "the current id from updatedIdMap");
+        assert.equal((await sim.user("IDMAP1")).lastName, "Mapped");
+    });
+
+    it("keeps a password out of the outputs and detects a change through its hash", async () => {
+        const inputs = base("PWD1", { password: "S3cret-Pa55word!" });
+        const { id, outs } = await create(inputs);
+        const text = JSON.stringify(outs);
+        assert.doesNotMatch(text, /S3cret-Pa55word!/);
+        assert.equal(outs.password, undefined);
+        assert.match(outs.passwordHash, /^hmac-sha256:/);
+        assert.equal((await provider.diff(id, outs, inputs)).changes, false);
+        assert.equal((await provider.diff(id, outs, { ...inputs, password: "another-one-1" })).changes, true);
+        const live = await sim.user("PWD1");
+        assert.doesNotMatch(JSON.stringify(live), /S3cret-Pa55word!/);
+    });
+
+    it("works with OAuth on the v3 paths and renews an expired token once", async () => {
+        const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, authMode: "oauth", timeoutSeconds: 20 });
+        const { id, outs } = await p.check({}, base("OAUTH1")).then((c) => p.create(c.inputs));
+        assert.ok(id);
+        const stats = await sim.stats();
+        assert.ok(Object.keys(stats.requests).some((k) => k.includes("oauth2/token")), "a token was fetched");
+        const client = tenantFor(p.settings()).client as any;
+        assert.equal(client.path("/user"), "/cloudapi/restapi/v3/user");
+        // Spoil the cached token: the next call gets 401, renews the token and goes on.
+        client.token = { value: "expired-token", expiresAt: Date.now() + 3600_000 };
+        const read = await p.read(id, outs);
+        assert.equal(read.id, id);
+    });
+
+    it("explains 401 and 403 in words a user can act on, without the password", async () => {
+        const wrong = new UserProvider({ baseUrl: sim.url, username: "admin", password: "not-the-password", timeoutSeconds: 10 });
+        await assert.rejects(wrong.read("x", { loginId: "NOBODY" }), (e: Error) => {
+            assert.match(e.message, /401/);
+            assert.match(e.message, /primavera:password/);
+            assert.doesNotMatch(e.message, /not-the-password/);
+            return true;
+        });
+        const viewer = new UserProvider({ baseUrl: sim.url, username: "viewer", password: "viewer", timeoutSeconds: 10 });
+        await assert.rejects(viewer.check({}, base("RO1")).then((c) => viewer.create(c.inputs)), (e: Error) => {
+            assert.match(e.message, /403/);
+            assert.match(e.message, /Cloud Administrator/);
+            return true;
+        });
+    });
+
+    it("names both ways to set missing configuration", async () => {
+        for (const k of Object.keys(process.env)) if (k.startsWith("PRIMAVERA_")) delete process.env[k];
+        const p = new UserProvider();
+        await assert.rejects(p.read("x", { loginId: "A" }), (e: Error) => {
+            assert.match(e.message, /primavera:baseUrl/);
+            assert.match(e.message, /PRIMAVERA_BASE_URL/);
+            assert.match(e.message, /pulumi config set --secret primavera:password/);
+            assert.match(e.message, /PRIMAVERA_PASSWORD/);
+            return true;
+        });
+        process.env.PRIMAVERA_BASE_URL = sim.url;
+        process.env.PRIMAVERA_USERNAME = "admin";
+        process.env.PRIMAVERA_PASSWORD = "admin";
+        const fromEnv = new UserProvider();
+        assert.equal((await fromEnv.read("x", { loginId: "NOBODY" })).id, "");
+    });
+
+    it("requires https for hosts that are not loopback unless insecure is set", async () => {
+        const p = new UserProvider({ baseUrl: "http://primavera.example.com/tenant", ...ADMIN });
+        assert.throws(() => p.settings(), /plain http.*primavera:insecure/s);
+        const ok = new UserProvider({ baseUrl: "http://primavera.example.com/tenant", ...ADMIN, insecure: true });
+        assert.equal(ok.settings().baseUrl, "http://primavera.example.com/tenant");
+        assert.equal(new UserProvider({ baseUrl: "https://x.example.com/t/cloudapi/restapi/", ...ADMIN }).settings().baseUrl, "https://x.example.com/t");
+    });
+
+    it("batches concurrent creates into few jobs, one job at a time", async () => {
+        const n = 60;
+        const results = await Promise.all(Array.from({ length: n }, (_, i) => create(base(`BATCH${i}`))));
+        assert.equal(new Set(results.map((r) => r.id)).size, n, "every user got its own id");
+        const stats = await sim.stats();
+        assert.ok(stats.jobsRun <= 3, `60 creates took ${stats.jobsRun} jobs`);
+        assert.equal(stats.overlappingJobs, 0);
+        const users = await sim.users();
+        assert.equal(users.filter((u) => u.loginId.startsWith("BATCH")).length, n);
+    });
+});

@@ -1,0 +1,111 @@
+/**
+ * Fault injection for tests and benchmarks. Random faults draw from a seeded PRNG
+ * (mulberry32), three draws per request whatever the rates, so a run with the same seed and
+ * the same request sequence injects the same faults.
+ */
+import { FaultConfig } from "./schemas";
+
+export type RandomFault = "drop" | "5xx" | "429";
+
+export interface FaultCounters {
+    error5xx: number;
+    rate429: number;
+    dropped: number;
+    delayed: number;
+    stuckJobs: number;
+    failedUsers: number;
+    foreignJobs: number;
+}
+
+const DEFAULT_SEED = 1;
+
+/** mulberry32: a tiny 32-bit PRNG; returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+export class Faults {
+    private config: FaultConfig = {};
+    private rng = mulberry32(DEFAULT_SEED);
+    private stuckLeft = 0;
+    private failUsers: ReadonlySet<string> = new Set();
+    private routes: ReadonlySet<string> | undefined;
+    counters: FaultCounters = zeroCounters();
+
+    /** Replaces the fault configuration (absent switches are off) and reseeds the PRNG. */
+    set(config: FaultConfig): void {
+        this.config = { ...config };
+        this.rng = mulberry32(config.seed ?? DEFAULT_SEED);
+        this.stuckLeft = config.stuckJobs ?? 0;
+        this.failUsers = new Set(config.failUsers ?? []);
+        this.routes = config.routes ? new Set(config.routes) : undefined;
+    }
+
+    /** Clears every switch (the counters stay; `reset` clears them). */
+    clear(): void {
+        this.set({});
+    }
+
+    reset(): void {
+        this.clear();
+        this.counters = zeroCounters();
+    }
+
+    describe(): FaultConfig & { stuckJobsLeft: number } {
+        return { ...this.config, stuckJobsLeft: this.stuckLeft };
+    }
+
+    get latencyMs(): number {
+        return this.config.latencyMs ?? 0;
+    }
+
+    get retryAfterSeconds(): number {
+        return this.config.retryAfterSeconds ?? 1;
+    }
+
+    get failUserSet(): ReadonlySet<string> {
+        return this.failUsers;
+    }
+
+    /**
+     * The random fault for one request to `routeKey` ("GET /v3/user/{loginId}"), if any.
+     * `routes` in the config limits random faults to those keys; a key without a version
+     * prefix (`unversionedKey`, "GET /user/{loginId}") matches the route in every version.
+     */
+    draw(routeKey: string, unversionedKey?: string): RandomFault | undefined {
+        const { dropRate = 0, error5xxRate = 0, rate429 = 0 } = this.config;
+        if (dropRate === 0 && error5xxRate === 0 && rate429 === 0) return undefined;
+        if (this.routes && !this.routes.has(routeKey) && !(unversionedKey && this.routes.has(unversionedKey))) return undefined;
+        const [d, e, r] = [this.rng(), this.rng(), this.rng()];
+        if (d < dropRate) return this.count("drop");
+        if (e < error5xxRate) return this.count("5xx");
+        if (r < rate429) return this.count("429");
+        return undefined;
+    }
+
+    /** True when the next job must get stuck (consumes one of `stuckJobs`). */
+    takeStuck(): boolean {
+        if (this.stuckLeft <= 0) return false;
+        this.stuckLeft--;
+        this.counters.stuckJobs++;
+        return true;
+    }
+
+    private count(f: RandomFault): RandomFault {
+        if (f === "drop") this.counters.dropped++;
+        else if (f === "5xx") this.counters.error5xx++;
+        else this.counters.rate429++;
+        return f;
+    }
+}
+
+function zeroCounters(): FaultCounters {
+    return { error5xx: 0, rate429: 0, dropped: 0, delayed: 0, stuckJobs: 0, failedUsers: 0, foreignJobs: 0 };
+}

@@ -1,0 +1,45 @@
+/**
+ * Request counters for `GET /__sim/stats`: per route template and status.
+ * The job counters live in the job runner and the fault counters in Faults; the server
+ * assembles the three into one answer.
+ */
+import { FaultCounters } from "./faults";
+
+export interface StatsSnapshot {
+    requests: Record<string, Record<string, number>>;
+    requestsTotal: number;
+    jobsRun: number;
+    jobsSubmitted: number;
+    largestJob: number;
+    overlappingJobs: number;
+    /** Time the last finished job spent applying its request, beyond its configured latency. */
+    lastJobWorkMs: number;
+    busyRefusals: number;
+    faultsInjected: FaultCounters;
+    users: number;
+}
+
+export class RequestStats {
+    private requests = new Map<string, Map<string, number>>();
+    total = 0;
+
+    /** Counts one answered (or dropped: status "dropped") request to `routeKey`. */
+    record(routeKey: string, status: number | "dropped"): void {
+        this.total++;
+        let byStatus = this.requests.get(routeKey);
+        if (!byStatus) this.requests.set(routeKey, (byStatus = new Map()));
+        const k = String(status);
+        byStatus.set(k, (byStatus.get(k) ?? 0) + 1);
+    }
+
+    toJSON(): Record<string, Record<string, number>> {
+        const out: Record<string, Record<string, number>> = {};
+        for (const [route, byStatus] of this.requests) out[route] = Object.fromEntries(byStatus);
+        return out;
+    }
+
+    reset(): void {
+        this.requests.clear();
+        this.total = 0;
+    }
+}

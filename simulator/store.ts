@@ -1,0 +1,450 @@
+/**
+ * The tenant's state: organizations, the role catalog and the users (a Map keyed by loginId),
+ * the id counters, and persistence to the data file (write a temporary file, then rename).
+ *
+ * Everything that changes users lives here, so the job runner, the user routes and the
+ * drift routes share one set of rules.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SeedData } from "./seedData";
+import {
+    DataFile,
+    DataFileSchema,
+    OrganizationWire,
+    RoleRefWire,
+    RoleWire,
+    StoredUser,
+    UserDataStoreRequest,
+    UserDataStoreResult,
+    UserPatch,
+    UserRecord,
+    UserResultEntry,
+    UserWire,
+    validate,
+} from "./schemas";
+
+/** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
+const FIRST_USER_ID = 3336;
+/** First job id (the vendor's example job id). */
+const FIRST_JOB_ID = 51571;
+const DATA_FORMAT = "primavera-simulator/1" as const;
+
+export interface JobContext {
+    /** Upper-cased account name of the submitter; becomes `createdBy`. */
+    createdBy: string;
+    /** Login ids whose create/modify/delete fails inside this job (fault injection). */
+    failUsers: ReadonlySet<string>;
+    /** Called once per user failed by `failUsers`. */
+    onInjectedFailure?: () => void;
+}
+
+/** A problem with a caller's input that the caller can fix; the server answers 400 with it. */
+export class InputError extends Error {}
+
+/** Plain local timestamp, server time in UTC, e.g. `2018-05-30T07:54:17` (vendor example format). */
+export function timestamp(d = new Date()): string {
+    return d.toISOString().slice(0, 19);
+}
+
+export function hashPassword(password: string): string {
+    const salt = crypto.randomBytes(16).toString("hex");
+    return `sha256$${salt}$${crypto.createHash("sha256").update(salt).update(password).digest("hex")}`;
+}
+
+export class Store {
+    private readonly users = new Map<string, StoredUser>();
+    private readonly orgs = new Map<string, OrganizationWire>();
+    private readonly roles = new Map<string, RoleWire>();
+    private readonly roleRefs = new Map<string, RoleRefWire>();
+    private nextUserId = FIRST_USER_ID;
+    private nextJobId = FIRST_JOB_ID;
+
+    constructor(
+        private readonly seed: SeedData,
+        private readonly dataFile?: string,
+    ) {
+        for (const o of seed.organizations) {
+            this.orgs.set(o.name, {
+                associations: o.associations ?? [],
+                inheritedPolicy: o.inheritedPolicy ?? false,
+                isDeletable: o.isDeletable ?? false,
+                bidderCompany: o.bidderCompany ?? false,
+                displayName: o.displayName ?? o.name,
+                id: o.id,
+                name: o.name,
+                ...(o.type ? { type: o.type } : {}),
+            });
+        }
+        for (const r of seed.roles) {
+            const role: RoleWire = {
+                id: r.id,
+                name: r.name,
+                displayName: r.displayName ?? r.name,
+                companyAccessType: r.companyAccessType ?? false,
+                userAccessType: r.userAccessType ?? "Standard",
+            };
+            this.roles.set(r.name, role);
+            this.roleRefs.set(r.name, { id: role.id, name: role.name, displayName: role.displayName });
+        }
+        const fromFile = dataFile ? readDataFile(dataFile) : undefined;
+        if (fromFile) {
+            for (const u of fromFile.users) this.users.set(u.loginId, u);
+            this.nextUserId = fromFile.nextUserId;
+            this.nextJobId = fromFile.nextJobId;
+        } else {
+            this.loadSeedUsers();
+        }
+    }
+
+    /* ------------------------------------------------------------------ reads */
+
+    get userCount(): number {
+        return this.users.size;
+    }
+
+    roleCatalog(): RoleWire[] {
+        return [...this.roles.values()];
+    }
+
+    getUser(loginId: string): UserWire | undefined {
+        const u = this.users.get(loginId);
+        return u && this.render(u);
+    }
+
+    listUsers(): UserWire[] {
+        const out: UserWire[] = new Array(this.users.size);
+        let i = 0;
+        for (const u of this.users.values()) out[i++] = this.render(u);
+        return out;
+    }
+
+    allocateJobId(): string {
+        return String(this.nextJobId++);
+    }
+
+    /* ------------------------------------------------------------------ the job */
+
+    /** Applies one job's request (added, then modified, then deleted) and returns its result. */
+    applyJob(req: UserDataStoreRequest, ctx: JobContext): UserDataStoreResult {
+        const result: UserDataStoreResult = {
+            added: [],
+            modified: [],
+            deleted: [],
+            deleteFailed: [],
+            exception: "",
+            localizedException: false,
+            message: "",
+            updatedIdMap: {},
+        };
+        for (const rec of req.added ?? []) result.added.push(this.upsertRecord(rec, ctx, result.updatedIdMap));
+        for (const rec of req.modified ?? []) result.modified.push(this.upsertRecord(rec, ctx, result.updatedIdMap));
+        for (const loginId of req.deleted ?? []) {
+            if (ctx.failUsers.has(loginId)) {
+                ctx.onInjectedFailure?.();
+                result.deleteFailed.push({ loginId, statusInfo: injectedFailureText(loginId), statusInfoOK: false });
+            } else if (!this.users.delete(loginId)) {
+                result.deleteFailed.push({ loginId, statusInfo: `User ${loginId} does not exist.`, statusInfoOK: false });
+            } else {
+                result.deleted.push(loginId);
+            }
+        }
+        this.persist();
+        return result;
+    }
+
+    /** Upsert by loginId, vendor rules: the record's roles replace the user's role set. */
+    private upsertRecord(rec: UserRecord, ctx: JobContext, idMap: Record<string, string>): UserResultEntry {
+        if (ctx.failUsers.has(rec.loginId)) {
+            ctx.onInjectedFailure?.();
+            return failedEntry(rec, injectedFailureText(rec.loginId));
+        }
+        const org = this.orgs.get(rec.organization.name);
+        if (!org) return failedEntry(rec, `Organization "${rec.organization.name}" does not exist.`);
+        const roleNames: string[] = [];
+        let unknownRoles = 0;
+        for (const r of rec.roles ?? []) {
+            if (!this.roles.has(r.name)) unknownRoles++;
+            else if (!roleNames.includes(r.name)) roleNames.push(r.name);
+        }
+        const existing = this.users.get(rec.loginId);
+        const now = timestamp();
+        const user: StoredUser = {
+            id: existing ? existing.id : String(this.nextUserId++),
+            loginId: rec.loginId,
+            firstName: rec.firstName,
+            lastName: rec.lastName,
+            emailAddress: rec.emailAddress,
+            userType: rec.userType ?? existing?.userType ?? "EMP",
+            organization: org.name,
+            roles: roleNames,
+            disabled: rec.disabled ?? existing?.disabled ?? false,
+            locked: existing?.locked ?? false,
+            loginAttemptsCtr: existing?.loginAttemptsCtr ?? "0",
+            pwdCantChange: rec.pwdCantChange ?? existing?.pwdCantChange ?? false,
+            createdBy: existing?.createdBy ?? ctx.createdBy,
+            createdDate: existing?.createdDate ?? now,
+            updatedDate: now,
+            provisionedDate: existing?.provisionedDate ?? now,
+            lastAction: existing ? "Updated" : "Created",
+        };
+        // Optional text fields absent from the record are cleared (full-record semantics).
+        if (rec.middleName) user.middleName = rec.middleName;
+        if (rec.employeeNumber) user.employeeNumber = rec.employeeNumber;
+        if (rec.manager) user.manager = rec.manager;
+        if (rec.startDate) user.startDate = rec.startDate;
+        if (rec.endDate) user.endDate = rec.endDate;
+        const passwordHash = rec.password ? hashPassword(rec.password) : existing?.passwordHash;
+        if (passwordHash) user.passwordHash = passwordHash;
+        this.users.set(user.loginId, user);
+
+        if (rec.id != null && rec.id !== user.id) idMap[rec.id] = user.id;
+        const entry: UserResultEntry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true };
+        if (unknownRoles > 0) entry.statusInfo = `User ${existing ? "updated" : "created"}, but Application Access failed`;
+        return entry;
+    }
+
+    /* ------------------------------------------------- status / lock (not jobs) */
+
+    /** `PUT /user/change-status`: loginId -> "" when done, else the reason. */
+    changeStatus(items: { loginId: string; disabled: boolean }[]): Record<string, string> {
+        const out: Record<string, string> = {};
+        let changed = false;
+        for (const { loginId, disabled } of items) {
+            const u = this.users.get(loginId);
+            if (!u) {
+                out[loginId] = `User ${loginId} does not exist.`;
+                continue;
+            }
+            if (u.disabled !== disabled) {
+                this.users.set(loginId, { ...u, disabled, updatedDate: timestamp() });
+                changed = true;
+            }
+            out[loginId] = "";
+        }
+        if (changed) this.persist();
+        return out;
+    }
+
+    /** `PUT /user/change-lock`: unlocks; loginId -> "" when done, else the reason. */
+    unlock(loginIds: string[]): Record<string, string> {
+        const out: Record<string, string> = {};
+        let changed = false;
+        for (const loginId of loginIds) {
+            const u = this.users.get(loginId);
+            if (!u) {
+                out[loginId] = `User ${loginId} does not exist.`;
+                continue;
+            }
+            if (u.locked || u.loginAttemptsCtr !== "0") {
+                this.users.set(loginId, { ...u, locked: false, loginAttemptsCtr: "0", updatedDate: timestamp() });
+                changed = true;
+            }
+            out[loginId] = "";
+        }
+        if (changed) this.persist();
+        return out;
+    }
+
+    /* ------------------------------------------------- drift (behind our back) */
+
+    /**
+     * Merges `patch` into the user, or creates the user when absent (then firstName, lastName,
+     * emailAddress and organization are required). Throws InputError on unknown org/role.
+     */
+    putUser(loginId: string, patch: UserPatch): { user: UserWire; created: boolean } {
+        const r = this.mergeUser(loginId, patch, "SIMULATOR");
+        this.persist();
+        return r;
+    }
+
+    private mergeUser(loginId: string, patch: UserPatch, createdBy: string): { user: UserWire; created: boolean } {
+        const existing = this.users.get(loginId);
+        const org = patch.organization === undefined ? undefined : this.orgByRef(patch.organization);
+        const roles = patch.roles === undefined ? undefined : this.roleNames(patch.roles);
+        if (patch.id !== undefined) {
+            for (const u of this.users.values()) {
+                if (u.id === patch.id && u.loginId !== loginId) throw new InputError(`id ${patch.id} belongs to user ${u.loginId}`);
+            }
+        }
+        const now = timestamp();
+        let user: StoredUser;
+        if (existing) {
+            user = { ...existing, updatedDate: now };
+        } else {
+            const missing = (["firstName", "lastName", "emailAddress", "organization"] as const).filter((k) => patch[k] === undefined);
+            if (missing.length) throw new InputError(`user ${loginId} does not exist; creating it needs ${missing.join(", ")}`);
+            user = {
+                id: patch.id ?? String(this.nextUserId++),
+                loginId,
+                firstName: "",
+                lastName: "",
+                emailAddress: "",
+                userType: "EMP",
+                organization: "",
+                roles: [],
+                disabled: false,
+                locked: false,
+                loginAttemptsCtr: "0",
+                pwdCantChange: false,
+                createdBy,
+                createdDate: now,
+                updatedDate: now,
+                provisionedDate: now,
+                lastAction: "Created",
+            };
+        }
+        const { organization: _o, roles: _r, password, middleName, employeeNumber, manager, startDate, endDate, ...plain } = patch;
+        Object.assign(user, stripUndefined(plain));
+        for (const [k, v] of Object.entries({ middleName, employeeNumber, manager, startDate, endDate })) {
+            if (v === undefined) continue;
+            if (v === null || v === "") delete (user as Record<string, unknown>)[k];
+            else (user as Record<string, unknown>)[k] = v;
+        }
+        if (org) user.organization = org;
+        if (roles) user.roles = roles;
+        if (password) user.passwordHash = hashPassword(password);
+        this.users.set(loginId, user);
+        return { user: this.render(user), created: !existing };
+    }
+
+    removeUser(loginId: string): boolean {
+        const gone = this.users.delete(loginId);
+        if (gone) this.persist();
+        return gone;
+    }
+
+    /** Users back to the seed; id counters keep counting so ids are never reused. */
+    reset(): void {
+        this.users.clear();
+        this.loadSeedUsers();
+        this.persist();
+    }
+
+    /* ------------------------------------------------------------ persistence */
+
+    /** Writes the whole state to the data file atomically (temporary file, then rename). */
+    persist(): void {
+        if (!this.dataFile) return;
+        const data: DataFile = {
+            format: DATA_FORMAT,
+            nextUserId: this.nextUserId,
+            nextJobId: this.nextJobId,
+            users: [...this.users.values()],
+        };
+        fs.mkdirSync(path.dirname(path.resolve(this.dataFile)), { recursive: true });
+        const tmp = `${this.dataFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(data));
+        fs.renameSync(tmp, this.dataFile);
+    }
+
+    /* --------------------------------------------------------------- helpers */
+
+    private loadSeedUsers(): void {
+        for (const u of this.seed.users) {
+            const { loginId, ...patch } = u;
+            try {
+                this.mergeUser(loginId, patch, "SEED");
+            } catch (e) {
+                throw new Error(`seed user ${loginId}: ${(e as Error).message}`);
+            }
+        }
+        const maxId = Math.max(0, ...[...this.users.values()].map((u) => Number(u.id)).filter(Number.isFinite));
+        this.nextUserId = Math.max(this.nextUserId, maxId + 1);
+    }
+
+    private orgByRef(ref: string | { name: string }): string {
+        const name = typeof ref === "string" ? ref : ref.name;
+        if (!this.orgs.has(name)) throw new InputError(`organization "${name}" does not exist`);
+        return name;
+    }
+
+    private roleNames(refs: (string | { name: string })[]): string[] {
+        const names: string[] = [];
+        for (const ref of refs) {
+            const name = typeof ref === "string" ? ref : ref.name;
+            if (!this.roles.has(name)) throw new InputError(`role "${name}" is not in the catalog`);
+            if (!names.includes(name)) names.push(name);
+        }
+        return names;
+    }
+
+    private render(u: StoredUser): UserWire {
+        const w: UserWire = {
+            id: u.id,
+            loginId: u.loginId,
+            firstName: u.firstName,
+            lastName: u.lastName,
+            emailAddress: u.emailAddress,
+            userType: u.userType,
+            organization: this.orgs.get(u.organization) ?? {
+                associations: [],
+                inheritedPolicy: false,
+                isDeletable: false,
+                bidderCompany: false,
+                displayName: u.organization,
+                id: "",
+                name: u.organization,
+            },
+            roles: u.roles.map((n) => this.roleRefs.get(n) ?? { id: "", name: n, displayName: n }),
+            disabled: u.disabled,
+            locked: u.locked,
+            status: u.disabled ? "Disabled" : "Active",
+            createdBy: u.createdBy,
+            createdDate: u.createdDate,
+            updatedDate: u.updatedDate,
+            provisionedDate: u.provisionedDate,
+            pwdExpired: false,
+            pwdCantChange: u.pwdCantChange,
+            pwdWarned: false,
+            loginAttemptsCtr: u.loginAttemptsCtr,
+            changePwdAtNextLogin: true,
+            lastAction: u.lastAction,
+            statusInfo: "",
+        };
+        if (u.middleName !== undefined) w.middleName = u.middleName;
+        if (u.startDate !== undefined) w.startDate = u.startDate;
+        if (u.endDate !== undefined) w.endDate = u.endDate;
+        if (u.employeeNumber !== undefined) w.employeeNumber = u.employeeNumber;
+        if (u.manager !== undefined) w.manager = u.manager;
+        return w;
+    }
+}
+
+function injectedFailureText(loginId: string): string {
+    return `Underlying Identity Management System threw an error while processing user ${loginId} (injected fault).`;
+}
+
+/** Entry for a record the job could not apply: the record echoed (never its password or id). */
+function failedEntry(rec: UserRecord, statusInfo: string): UserResultEntry {
+    const { password: _p, id: _id, ...rest } = rec;
+    return { ...stripNullish(rest), loginId: rec.loginId, statusInfo, statusInfoOK: false, processed: true };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function stripNullish<T extends object>(o: T): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v != null));
+}
+
+function readDataFile(file: string): DataFile | undefined {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw e;
+    }
+    let raw: unknown;
+    try {
+        raw = JSON.parse(text);
+    } catch (e) {
+        throw new Error(`data file ${file}: not valid JSON (${(e as Error).message})`);
+    }
+    const v = validate(DataFileSchema, raw);
+    if (!v.ok) throw new Error(`data file ${file}: ${v.problems.slice(0, 5).join("; ")}`);
+    return v.value;
+}

@@ -1,0 +1,152 @@
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import { RunningSimulator } from "../../simulator";
+import { API, client, json, pollJob, runJob, start, until, user } from "./helpers";
+
+describe("simulator: fault injection", () => {
+    let sim: RunningSimulator;
+    before(async () => (sim = await start()));
+    after(() => sim.stop());
+    beforeEach(async () => {
+        assert.equal((await client(sim).post("/__sim/reset")).status, 200);
+    });
+
+    const setFaults = async (f: object) => {
+        const r = await client(sim, null).post("/__sim/faults", f);
+        assert.equal(r.status, 200, r.data);
+        return json(r);
+    };
+    const stats = async () => json((await client(sim, null).get("/__sim/stats")));
+
+    it("error5xxRate=1: every /cloudapi request gets 500 JSON; /__sim is never faulted", async () => {
+        await setFaults({ error5xxRate: 1 });
+        const r = await client(sim).get(`${API}/user`);
+        assert.equal(r.status, 500);
+        assert.match(json(r).exception, /Internal Server Error/);
+        assert.equal((await client(sim, null).get("/__sim/faults")).status, 200);
+        assert.equal((await stats()).faultsInjected.error5xx, 1);
+    });
+
+    it("rate429=1 with retryAfterSeconds: 429 + Retry-After", async () => {
+        await setFaults({ rate429: 1, retryAfterSeconds: 3 });
+        const r = await client(sim).get(`${API}/roles`);
+        assert.equal(r.status, 429);
+        assert.equal(r.headers["retry-after"], "3");
+        assert.equal((await stats()).faultsInjected.rate429, 1);
+    });
+
+    it("dropRate=1: the socket is destroyed without an answer", async () => {
+        await setFaults({ dropRate: 1 });
+        const err = await new Promise<Error>((resolve, reject) => {
+            const req = http.get(`${sim.url}${API}/user`, { agent: false }, () => reject(new Error("got an answer")));
+            req.on("error", resolve);
+        });
+        assert.match((err as NodeJS.ErrnoException).code ?? err.message, /ECONNRESET|socket hang up/);
+        const s = await stats();
+        assert.equal(s.faultsInjected.dropped, 1);
+        assert.equal(s.requests["GET /user"].dropped, 1);
+    });
+
+    it("routes limits random faults to those route keys (with or without version prefix)", async () => {
+        await setFaults({ error5xxRate: 1, routes: ["GET /roles", "GET /v3/user"] });
+        assert.equal((await client(sim).get(`${API}/roles`)).status, 500);
+        assert.equal((await client(sim).get(`${API}/v2/roles`)).status, 500);
+        assert.equal((await client(sim).get(`${API}/user`)).status, 200);
+    });
+
+    it("the PRNG is seeded: the same seed gives the same fault sequence", async () => {
+        const sequence = async () => {
+            await setFaults({ seed: 42, error5xxRate: 0.5 });
+            const out: number[] = [];
+            for (let i = 0; i < 20; i++) out.push((await client(sim).get(`${API}/roles`)).status);
+            return out;
+        };
+        const a = await sequence();
+        const b = await sequence();
+        assert.deepEqual(a, b);
+        assert.ok(a.includes(500) && a.includes(200), a.join(","));
+    });
+
+    it("latencyMs delays every request", async () => {
+        await setFaults({ latencyMs: 120 });
+        const t0 = Date.now();
+        assert.equal((await client(sim).get(`${API}/roles`)).status, 200);
+        assert.ok(Date.now() - t0 >= 110, `took ${Date.now() - t0} ms`);
+        assert.equal((await stats()).faultsInjected.delayed, 1);
+    });
+
+    it("stuckJobs: the next job stays 202 and holds the tenant until faults are cleared", async () => {
+        await setFaults({ stuckJobs: 1 });
+        const api = client(sim);
+        const post = await api.post(`${API}/user`, { added: [user("STUCK1")] });
+        assert.equal(post.status, 202);
+        // Bounded: well past the 20 ms job time, it is still running.
+        for (let i = 0; i < 10; i++) {
+            assert.equal((await api.get(post.headers.location)).status, 202);
+            await new Promise((r) => setTimeout(r, 10));
+        }
+        assert.equal((await api.post(`${API}/user`, { added: [user("STUCK2")] })).status, 409);
+        assert.equal(json(await client(sim, null).get("/__sim/faults")).stuckJobsLeft, 0);
+        assert.equal((await client(sim, null).delete("/__sim/faults")).status, 200);
+        const done = await pollJob(api, post.headers.location);
+        assert.equal(done.status, 200);
+        assert.equal(json(done).added[0].loginId, "STUCK1");
+        assert.equal((await stats()).faultsInjected.stuckJobs, 1);
+    });
+
+    it("stuck jobs are dropped by reset", async () => {
+        await setFaults({ stuckJobs: 1 });
+        const api = client(sim);
+        const post = await api.post(`${API}/user`, { added: [user("STUCK3")] });
+        await client(sim, null).post("/__sim/reset");
+        assert.equal((await api.get(post.headers.location)).status, 404);
+        assert.equal((await runJob(api, { added: [user("AFTER")] })).added[0].statusInfoOK, true);
+    });
+
+    it("failUsers: those users fail inside the job, the others succeed", async () => {
+        await setFaults({ failUsers: ["FAIL1", "FAIL3"] });
+        const api = client(sim);
+        await client(sim, null).put("/__sim/users/FAIL3", { firstName: "F", lastName: "3", emailAddress: "f3@example.com", organization: "sfo" });
+        const r = await runJob(api, { added: [user("FAIL1"), user("OK1")], modified: [user("FAIL3", { firstName: "X" })], deleted: ["FAIL3"] });
+        const f1 = r.added.find((e: any) => e.loginId === "FAIL1");
+        assert.equal(f1.statusInfoOK, false);
+        assert.match(f1.statusInfo, /error/);
+        assert.equal(r.added.find((e: any) => e.loginId === "OK1").statusInfoOK, true);
+        assert.equal(r.modified[0].statusInfoOK, false);
+        assert.equal(r.deleteFailed[0].loginId, "FAIL3");
+        assert.equal((await api.get(`${API}/user/FAIL1`)).status, 404);
+        assert.equal(json(await api.get(`${API}/user/FAIL3`)).firstName, "F");
+        assert.equal((await stats()).faultsInjected.failedUsers, 3);
+    });
+
+    it("foreignJobMs: someone else's job holds the tenant busy for that long", async () => {
+        const f = await setFaults({ foreignJobMs: 150 });
+        assert.match(f.foreignJobId, /^\d+$/);
+        const api = client(sim);
+        const refused = await api.post(`${API}/user`, { added: [user("MINE")] });
+        assert.equal(refused.status, 409);
+        assert.match(json(refused).exception, new RegExp(`Job ${f.foreignJobId} is in progress`));
+        let accepted: any;
+        await until(async () => {
+            accepted = await api.post(`${API}/user`, { added: [user("MINE")] });
+            return accepted.status === 202;
+        }, "the foreign job to finish");
+        await pollJob(api, accepted.headers.location);
+        const s = await stats();
+        assert.equal(s.faultsInjected.foreignJobs, 1);
+        assert.ok(s.busyRefusals >= 1);
+        assert.equal(s.overlappingJobs, 0);
+    });
+
+    it("GET shows the config, DELETE clears it, bad config is a 400", async () => {
+        await setFaults({ error5xxRate: 0.25, failUsers: ["A"] });
+        const g = json(await client(sim, null).get("/__sim/faults"));
+        assert.equal(g.error5xxRate, 0.25);
+        assert.deepEqual(g.failUsers, ["A"]);
+        await client(sim, null).delete("/__sim/faults");
+        assert.equal(json(await client(sim, null).get("/__sim/faults")).error5xxRate, undefined);
+        const bad = await client(sim, null).post("/__sim/faults", { dropRate: 2 });
+        assert.equal(bad.status, 400);
+        assert.match(json(bad).message, /dropRate/);
+    });
+});

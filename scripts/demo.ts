@@ -1,0 +1,50 @@
+// The main job: start the simulator (state kept in .demo/), `pulumi up` examples/basic against it
+// through the real engine, and show the users it holds and the stack outputs. Run it twice: the
+// second run reports no changes.
+import path from "node:path";
+import axios from "axios";
+import { startSimulator } from "../simulator";
+import { basicProgram } from "../examples/basic/program";
+import { engineStack, REPO_ROOT } from "./engine";
+
+async function main(): Promise<void> {
+    const demoDir = path.join(REPO_ROOT, ".demo");
+    const sim = await startSimulator({ port: 0, jobMs: 300, jobMsPerUser: 2, dataFile: path.join(demoDir, "simulator-data.json"), quiet: true });
+    console.log(`simulator: listening on ${sim.url} (state in .demo/simulator-data.json)`);
+    try {
+        const { stack } = await engineStack({
+            home: path.join(demoDir, "engine"),
+            stackName: "demo",
+            projectName: "primavera-basic",
+            program: async () => basicProgram(),
+            config: {
+                "primavera:baseUrl": { value: sim.url },
+                "primavera:username": { value: "admin" },
+                "primavera:password": { value: "admin", secret: true },
+            },
+        });
+        console.log("\n$ pulumi up (examples/basic)\n");
+        const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
+        const changes = Object.entries(up.summary.resourceChanges ?? {}).filter(([op]) => op !== "same");
+        console.log(changes.length === 0 ? "\nResult: no changes (the tenant already matches the program)." : `\nResult: ${changes.map(([op, n]) => `${n} ${op}`).join(", ")}.`);
+
+        const ids = (up.outputs.userIds?.value ?? {}) as Record<string, string>;
+        const res = await axios.get(`${sim.url}/cloudapi/restapi/user`, { auth: { username: "admin", password: "admin" } });
+        const users = (res.data as { loginId: string; id: string; status: string; organization?: { name: string }; roles?: { name: string }[] }[])
+            .filter((u) => u.loginId in ids)
+            .sort((a, b) => a.loginId.localeCompare(b.loginId));
+        console.log("\nUsers in the simulator:\n");
+        const rows = [["login", "id", "status", "organization", "roles"], ...users.map((u) => [u.loginId, u.id, u.status, u.organization?.name ?? "", (u.roles ?? []).map((r) => r.name).join(", ")])];
+        const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+        for (const r of rows) console.log("  " + r.map((c, i) => c.padEnd(widths[i])).join("  "));
+        console.log("\nStack outputs:\n");
+        for (const [k, v] of Object.entries(up.outputs)) console.log(`  ${k}: ${v.secret ? "[secret]" : JSON.stringify(v.value)}`);
+    } finally {
+        await sim.stop();
+    }
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+});

@@ -317,11 +317,11 @@ export class SimulatorServer {
         if (p === "/__sim/faults" && method === "GET") return sendJson(res, 200, this.faults.describe());
         if (p === "/__sim/faults" && method === "POST") {
             const cfg = parseWith(FaultConfigSchema, await readJson(req));
+            const busy = cfg.foreignJobMs !== undefined && this.runner.busyWith();
+            if (busy) throw new HttpError(409, `Job ${busy.id} is in progress; the foreign job was not started (faults unchanged).`);
             this.faults.set(cfg);
             let foreignJobId: string | undefined;
             if (cfg.foreignJobMs !== undefined) {
-                const busy = this.runner.busyWith();
-                if (busy) throw new HttpError(409, `Job ${busy.id} is in progress; the foreign job was not started.`);
                 const r = this.runner.trySubmit({
                     owner: "foreign",
                     users: 0,

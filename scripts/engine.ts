@@ -37,6 +37,12 @@ export interface EngineOptions {
     config?: Record<string, { value: string; secret?: boolean }>;
     /** Extra environment for the CLI and the plugin process. */
     env?: Record<string, string>;
+    /**
+     * The project directory the engine and the plugin run in. Default: `<home>/work`, whose
+     * node_modules links to this repo's. Give a real project (its own node_modules holding
+     * @pulumi/pulumi and an installed pulumi-primavera-admin) to run as a user would.
+     */
+    workDir?: string;
 }
 
 export interface EngineStack {
@@ -49,14 +55,14 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
     fs.mkdirSync(opts.home, { recursive: true });
     const stateDir = path.join(opts.home, "state");
     const pulumiHome = path.join(opts.home, "pulumi-home");
-    const workDir = path.join(opts.home, "work");
+    const workDir = opts.workDir ?? path.join(opts.home, "work");
     for (const d of [stateDir, pulumiHome, workDir]) fs.mkdirSync(d, { recursive: true });
     // The plugin runs with the work dir as its cwd and resolves @pulumi/pulumi and this package
     // from there: give it the repo's node_modules (which links this package to itself).
     const link = path.join(workDir, "node_modules");
-    if (!fs.existsSync(link)) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), link, "dir");
+    if (!opts.workDir && !fs.existsSync(link)) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), link, "dir");
 
-    const pluginDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] }));
+    const pluginDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [workDir, REPO_ROOT] }));
     const nodeBinDir = path.dirname(process.execPath);
     const env: Record<string, string> = {
         PATH: [bin, pluginDir, nodeBinDir, process.env.PATH ?? ""].join(path.delimiter),

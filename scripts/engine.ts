@@ -94,3 +94,13 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
 export function tempHome(prefix: string): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
 }
+
+/**
+ * `pulumi stack export` as a user runs it: secrets stay encrypted. (The Automation API's
+ * exportStack() passes --show-secrets.)
+ */
+export async function exportStackEncrypted(stack: Stack): Promise<any> {
+    const ws = stack.workspace as LocalWorkspace;
+    const result = await ws.pulumiCommand.run(["stack", "export", "--stack", stack.name], ws.workDir, ws.envVars);
+    return JSON.parse(result.stdout);
+}

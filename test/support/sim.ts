@@ -6,11 +6,14 @@ export const ADMIN = { username: "admin", password: "admin" };
 
 export async function withSimulator(opts: SimulatorOptions = {}): Promise<Sim> {
     const running = await startSimulator({ port: 0, jobMs: 20, jobMsPerUser: 0, quiet: true, ...opts });
-    return new Sim(running);
+    return new Sim(running, { username: opts.username ?? ADMIN.username, password: opts.password ?? ADMIN.password });
 }
 
 export class Sim {
-    constructor(readonly running: RunningSimulator) {}
+    constructor(
+        readonly running: RunningSimulator,
+        private readonly auth = ADMIN,
+    ) {}
     get url(): string {
         return this.running.url;
     }
@@ -22,7 +25,7 @@ export class Sim {
             method,
             url: `${this.url}${path}`,
             data,
-            auth: ADMIN,
+            auth: this.auth,
             validateStatus: () => true,
         });
         return { status: res.status, data: res.data as T };

@@ -7,3 +7,5 @@ export { ApiError, DeadlineError, PrimaveraError, ResourceInitError } from "./er
 export type { ProviderConfig, ProviderConfigInput, UserInputs } from "./schemas";
 export type { UserOutputs } from "./normalize";
 export { resetTenants, tenantFor } from "./tenant";
+export { getRoles, getUser, getUsers } from "./lookups";
+export type { LookupConfig, RoleInfo, UserFilter, UserInfo } from "./lookups";

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs } from "./check";
+import { checkRoleNames } from "./roleCheck";
 import { ConfigLookup, resolveConfig } from "./config";
 import { diffUser } from "./diff";
 import { PrimaveraError, ResourceInitError } from "./errors";
@@ -36,7 +37,8 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-        return checkInputs(news);
+        // Shape first (no network), then role names against the tenant's catalog (one GET /roles per process).
+        return checkRoleNames(checkInputs(news), () => this.settings(), () => this.tenant());
     }
 
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {

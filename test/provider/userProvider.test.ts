@@ -131,7 +131,10 @@ describe("UserProvider against the simulator", function () {
     });
 
     it("reports a user created with a failed role as created (init error with its id)", async () => {
-        await assert.rejects(create(base("BADROLE", { roles: ["NoSuchRole"] })), (e: any) => {
+        // check() now refuses a role missing from GET /roles; a role can still vanish between preview and up.
+        const checked = await provider.check({}, base("BADROLE", { roles: ["NoSuchRole"] }));
+        assert.match(String(checked.failures?.[0]?.reason), /NoSuchRole/);
+        await assert.rejects(provider.create(checked.inputs), (e: any) => {
             assert.equal(e.name, "ResourceInitError");
             assert.ok(e.id, "the error carries the id");
             assert.match(e.message, /Application Access failed/);

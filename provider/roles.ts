@@ -1,0 +1,74 @@
+// The tenant's role catalog (GET /roles): fetched once per process and tenant, shared by check()
+// (which names unknown roles at preview) and the getRoles() lookup.
+import { PrimaveraClient, serverMessage } from "./client";
+import { ApiError, excerpt } from "./errors";
+import { ServerRole, serverRoleList } from "./schemas";
+
+const CACHE = Symbol.for("pulumi-primavera-admin.roleCatalogs");
+type Cache = WeakMap<PrimaveraClient, Promise<ServerRole[]>>;
+
+function cache(): Cache {
+    const g = globalThis as unknown as Record<symbol, Cache | undefined>;
+    return (g[CACHE] ??= new WeakMap());
+}
+
+/** Every role of the tenant, one `GET /roles`, uncached. */
+export async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
+    const path = client.path("/roles");
+    const res = await client.request("GET", path, { deadline, purpose: "listing the role catalog", maxAttempts });
+    if (res.status !== 200) throw new ApiError(`listing the role catalog: HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`, res.status);
+    const parsed = serverRoleList.safeParse(res.json);
+    if (!parsed.success) throw new ApiError(`listing the role catalog: the answer of GET ${path} is not a list of roles: ${excerpt(parsed.error.message)}`, 200);
+    return parsed.data;
+}
+
+/**
+ * The catalog, fetched once per client (so once per tenant and account in a process): the
+ * check of 2,000 users costs one request. A failure is cached too, so an unreachable tenant is
+ * asked once, not once per resource.
+ */
+export function roleCatalog(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
+    const c = cache();
+    let p = c.get(client);
+    if (!p) {
+        p = fetchRoles(client, deadline, maxAttempts);
+        p.catch(() => undefined); // observed by every caller; never an unhandled rejection
+        c.set(client, p);
+    }
+    return p;
+}
+
+/** Forgets the cached catalog of this client (getRoles() with `fresh: true`). */
+export function forgetRoleCatalog(client: PrimaveraClient): void {
+    cache().delete(client);
+}
+
+/** Up to `max` catalog names closest to `name`: same letters ignoring case, substrings, then edit distance. */
+export function closeMatches(name: string, catalog: string[], max = 3): string[] {
+    const n = name.toLowerCase();
+    const scored = catalog.map((c) => {
+        const l = c.toLowerCase();
+        let score = editDistance(n, l);
+        if (l === n) score = -2;
+        else if (l.includes(n) || n.includes(l)) score = Math.min(score, -1);
+        return { c, score };
+    });
+    const limit = Math.max(3, Math.floor(name.length / 3));
+    return scored
+        .filter((s) => s.score <= limit)
+        .sort((a, b) => a.score - b.score || a.c.localeCompare(b.c))
+        .slice(0, max)
+        .map((s) => s.c);
+}
+
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = cur;
+    }
+    return prev[b.length];
+}

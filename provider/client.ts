@@ -24,8 +24,10 @@ export interface RequestOptions {
     deadline: number;
     /** Words for error messages: what this request was for. */
     purpose: string;
-    /** Most attempts for transient failures (default 8). */
+    /** Most attempts for transient failures (default 8). A 429 does not count: it waits, bounded by the deadline. */
     maxAttempts?: number;
+    /** Statuses the caller handles itself (returned, not retried): submit judges 429 as a busy tenant. */
+    passStatuses?: number[];
 }
 
 const RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2 };
@@ -79,6 +81,7 @@ export class PrimaveraClient {
         const maxAttempts = opts.maxAttempts ?? 8;
         let renewedToken = false;
         let last = "no answer";
+        let failures = 0;
         for (let attempt = 0; ; attempt++) {
             if (Date.now() >= opts.deadline) {
                 throw new DeadlineError(
@@ -116,6 +119,7 @@ export class PrimaveraClient {
                 continue;
             }
             if (res && (res.status === 401 || res.status === 403)) throw this.authError(res, method, path, opts.purpose);
+            if (res && opts.passStatuses?.includes(res.status)) return toResponse(res);
 
             let waitMs: number | undefined;
             if (networkError !== undefined) {
@@ -129,7 +133,9 @@ export class PrimaveraClient {
             } else if (res) {
                 return toResponse(res);
             }
-            if (attempt + 1 >= maxAttempts) {
+            // "Slow down" (429) is not a failure: only the deadline bounds those waits.
+            if (res?.status !== 429) failures++;
+            if (failures >= maxAttempts) {
                 throw new ApiError(`${opts.purpose}: ${method} ${path} still failing after ${attempt + 1} attempts; last answer: ${last}`, res?.status);
             }
             this.stats.retries++;
@@ -145,7 +151,10 @@ export class PrimaveraClient {
 
     /** One token per tenant and account, fetched once and shared by concurrent requests. */
     private async bearerToken(opts: RequestOptions): Promise<string> {
-        if (this.token && this.token.expiresAt > Date.now() + 5000) return this.token.value;
+        // Renew a little before expiry (a tenth of the lifetime, at most 5 s); a token that still
+        // expires in flight gets one 401, and request() renews it then.
+        const margin = Math.min(5000, this.config.tokenExpirySeconds * 100);
+        if (this.token && this.token.expiresAt > Date.now() + margin) return this.token.value;
         if (!this.tokenPending) {
             this.tokenPending = this.fetchToken(opts).finally(() => (this.tokenPending = undefined));
         }

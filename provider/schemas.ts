@@ -199,7 +199,8 @@ export const providerConfig = z.object({
         (v) => (typeof v === "string" ? ["true", "1", "yes"].includes(v.trim().toLowerCase()) : v),
         z.boolean({ error: "insecure must be true or false" }),
     ).default(false),
-    tokenExpirySeconds: z.coerce.number().int().min(60).default(3600),
+    // Minimum 1 s so tests can make a token expire mid-run; real tenants want minutes or more.
+    tokenExpirySeconds: z.coerce.number().int().min(1, { error: "tokenExpirySeconds must be a whole number of seconds, at least 1" }).default(3600),
 });
 export type ProviderConfig = z.infer<typeof providerConfig>;
 export type ProviderConfigInput = z.input<typeof providerConfig>;

@@ -7,6 +7,7 @@ import { checkInputs } from "./check";
 import { checkRoleNames } from "./roleCheck";
 import { ConfigLookup, resolveConfig } from "./config";
 import { diffUser } from "./diff";
+import { PROVIDER_KEY } from "./check";
 import { PrimaveraError, ResourceInitError } from "./errors";
 import { entryProblem, Outcome, resolvedId } from "./jobs/outcome";
 import { hashPassword, overlay, passwordMatches, recordFromInputs, recordFromLive, toOutputs, UserOutputs } from "./normalize";
@@ -51,7 +52,7 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         const { reader, runner } = this.tenant();
         const existing = await reader.read(inputs.loginId, deadline);
         if (existing) {
-            if (!inputs.adopt) {
+            if (!inputs.adopt && !leftByInterruptedCreate(existing, inputs, this.settings().username)) {
                 throw new PrimaveraError(
                     `user '${inputs.loginId}' already exists in the tenant (id ${existing.id ?? "unknown"}), and this program did not create it. ` +
                         `To bring it under this program, set \`adopt: true\` on the resource: its declared fields are then applied and ` +
@@ -173,4 +174,18 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
     private deadline(): number {
         return Date.now() + this.settings().timeoutSeconds * 1000;
     }
+}
+
+/**
+ * A user that already holds exactly the declared fields and was created by this provider's own
+ * account is what an earlier run of this create left behind when it could not record it: the
+ * engine was killed while the job ran, or the job outlived primavera:timeoutSeconds and finished
+ * later. Taking it over is then safe (it is the user this program asked for), and it is what
+ * makes the next `pulumi up` converge instead of failing with "already exists". Any difference
+ * (a field, a role, another creator) still needs an explicit `adopt: true`.
+ */
+function leftByInterruptedCreate(live: ServerUser, inputs: UserInputs, account: string): boolean {
+    if (live.createdBy !== undefined && live.createdBy.toLowerCase() !== account.toLowerCase()) return false;
+    const declared: Record<string, unknown> = { ...inputs, password: undefined, [PROVIDER_KEY]: undefined };
+    return !diffUser(toOutputs(live, {}) as unknown as Record<string, unknown>, declared).changes;
 }

@@ -26,7 +26,8 @@ export async function submitJob(client: PrimaveraClient, body: JobRequest, users
     let lastBusy = "";
     let nextReport = 0;
     for (let attempt = 0; ; attempt++) {
-        const res = await client.request("POST", path, { body, deadline, purpose: `submitting a job of ${users} user(s)` });
+        // 429 comes back to us (not retried by the client): it is one of the vendor's busy answers.
+        const res = await client.request("POST", path, { body, deadline, purpose: `submitting a job of ${users} user(s)`, passStatuses: [429] });
         if (res.status === 202 || res.status === 200 || res.status === 201) {
             const jobId = parseJobId(res);
             if (!jobId) throw new ApiError(`the tenant accepted a job (HTTP ${res.status}) but returned no job id and no Location`, res.status);

@@ -20,10 +20,13 @@ export type BearerCheck = { ok: true; principal: Principal } | { ok: false; reas
 
 /** Token lifetime when `tokenExpiry` is not given, in seconds. */
 export const DEFAULT_TOKEN_EXPIRY_S = 3600;
+const TOKENS_KEPT = 10_000;
 
 export class Auth {
     private readonly accounts: { principal: Principal; userDigest: Buffer; passDigest: Buffer }[];
     private readonly tokens = new Map<string, { principal: Principal; expiresAt: number }>();
+    /** Every token issued since start (most recent last, at most TOKENS_KEPT): `GET /__sim/tokens`, so tests can prove none leaks. */
+    readonly issued: string[] = [];
 
     constructor(accounts: Account[]) {
         this.accounts = accounts.map((a) => ({
@@ -56,6 +59,8 @@ export class Auth {
         for (const [t, v] of this.tokens) if (v.expiresAt <= now) this.tokens.delete(t);
         const token = crypto.randomBytes(32).toString("base64url");
         this.tokens.set(token, { principal, expiresAt: now + expirySeconds * 1000 });
+        this.issued.push(token);
+        if (this.issued.length > TOKENS_KEPT) this.issued.shift();
         return token;
     }
 

@@ -342,6 +342,7 @@ export class SimulatorServer {
             return sendJson(res, 200, this.faults.describe());
         }
         if (p === "/__sim/stats" && method === "GET") return sendJson(res, 200, this.snapshot());
+        if (p === "/__sim/tokens" && method === "GET") return sendJson(res, 200, { tokens: this.cfg.auth.issued });
         if (p === "/__sim/reset" && method === "POST") {
             this.runner.reset();
             this.cfg.store.reset();

@@ -36,6 +36,7 @@ export class Faults {
     private rng = mulberry32(DEFAULT_SEED);
     private stuckLeft = 0;
     private failUsers: ReadonlySet<string> = new Set();
+    private failRoles: ReadonlySet<string> = new Set();
     private routes: ReadonlySet<string> | undefined;
     counters: FaultCounters = zeroCounters();
 
@@ -45,6 +46,7 @@ export class Faults {
         this.rng = mulberry32(config.seed ?? DEFAULT_SEED);
         this.stuckLeft = config.stuckJobs ?? 0;
         this.failUsers = new Set(config.failUsers ?? []);
+        this.failRoles = new Set(config.failRoles ?? []);
         this.routes = config.routes ? new Set(config.routes) : undefined;
     }
 
@@ -72,6 +74,10 @@ export class Faults {
 
     get failUserSet(): ReadonlySet<string> {
         return this.failUsers;
+    }
+
+    get failRoleSet(): ReadonlySet<string> {
+        return this.failRoles;
     }
 
     /**

@@ -82,6 +82,8 @@ export const FaultConfigSchema = z.object({
     latencyMs: z.number().min(0).optional(),
     stuckJobs: z.number().int().min(0).optional(),
     failUsers: z.array(z.string()).optional(),
+    /** Role names whose application access fails inside jobs: the user is still created or updated. */
+    failRoles: z.array(z.string()).optional(),
     foreignJobMs: z.number().min(0).optional(),
     routes: z.array(z.string()).optional(),
 });

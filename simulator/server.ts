@@ -254,6 +254,7 @@ export class SimulatorServer {
                 this.cfg.store.applyJob(request, {
                     createdBy,
                     failUsers,
+                    failRoles: this.faults.failRoleSet,
                     onInjectedFailure: () => this.faults.counters.failedUsers++,
                 }),
         });

@@ -36,6 +36,8 @@ export interface JobContext {
     createdBy: string;
     /** Login ids whose create/modify/delete fails inside this job (fault injection). */
     failUsers: ReadonlySet<string>;
+    /** Role names whose application access fails (the user is still stored, without them). */
+    failRoles?: ReadonlySet<string>;
     /** Called once per user failed by `failUsers`. */
     onInjectedFailure?: () => void;
 }
@@ -165,7 +167,7 @@ export class Store {
         const roleNames: string[] = [];
         let unknownRoles = 0;
         for (const r of rec.roles ?? []) {
-            if (!this.roles.has(r.name)) unknownRoles++;
+            if (!this.roles.has(r.name) || ctx.failRoles?.has(r.name)) unknownRoles++;
             else if (!roleNames.includes(r.name)) roleNames.push(r.name);
         }
         const existing = this.users.get(rec.loginId);

@@ -212,6 +212,28 @@ describe("the provider under the real Pulumi engine", function () {
         }
     });
 
+    it("a user whose role provisioning fails is kept in state with its id, and the next up fixes it in place", async () => {
+        // The role is in the catalog (preview passes) but the tenant fails to provision it.
+        await sim.faults({ failRoles: ["PrimaveraGatewayDevAdmin"] });
+        specs = [...specs, { name: "badrole", loginId: "E2EBADROLE", firstName: "Bad", lastName: "Role", org: "sfo", roles: ["PrimaveraGatewayDevAdmin"] }];
+        await assert.rejects(stack.up(capture), (e: Error) => {
+            assert.match(e.message, /E2EBADROLE.*was created \(id \d+\).*Application Access failed/s);
+            return true;
+        });
+        const live = await sim.user("E2EBADROLE");
+        assert.ok(live, "the user exists on the server");
+        const state = await stack.exportStack();
+        const r = (state.deployment.resources as any[]).find((x) => x.outputs?.loginId === "E2EBADROLE");
+        assert.equal(r?.id, live.id, "the state tracks the created user by its id");
+        await sim.clearFaults();
+        events = [];
+        const up = await stack.up(capture);
+        assert.deepEqual(changes(up.summary.resourceChanges), { update: 1 }, touched().join("; "));
+        const fixed = await sim.user("E2EBADROLE");
+        assert.equal(fixed.id, live.id, "no second user");
+        assert.deepEqual(fixed.roles.map((x: any) => x.name), ["PrimaveraGatewayDevAdmin"]);
+    });
+
     it("9. destroy leaves none of the stack's users in the simulator", async () => {
         const d = await stack.destroy(capture);
         assert.equal(d.summary.result, "succeeded");

@@ -119,6 +119,16 @@ describe("simulator: fault injection", () => {
         assert.equal((await stats()).faultsInjected.failedUsers, 3);
     });
 
+    it("failRoles: the user is created without that role and its entry says Application Access failed", async () => {
+        await setFaults({ failRoles: ["PrimaveraCloudAdmin"] });
+        const api = client(sim);
+        const r = await runJob(api, { added: [user("ROLEFAIL", { roles: [{ name: "PrimaveraCloudAdmin" }, { name: "PrimaveraP6Test" }] })] });
+        assert.equal(r.added[0].statusInfoOK, false);
+        assert.equal(r.added[0].statusInfo, "User created, but Application Access failed");
+        const live = json(await api.get(`${API}/user/ROLEFAIL`));
+        assert.deepEqual(live.roles.map((x: any) => x.name), ["PrimaveraP6Test"]);
+    });
+
     it("foreignJobMs: someone else's job holds the tenant busy for that long", async () => {
         const f = await setFaults({ foreignJobMs: 150 });
         assert.match(f.foreignJobId, /^\d+$/);

@@ -14,6 +14,8 @@ import { progress } from "./progress";
 
 const BUSY_WAIT: BackoffPolicy = { initialMs: 250, maxMs: 5_000, factor: 1.5 };
 const BUSY_TEXT = /in progress|previous .*(operation|job)|another (job|operation)|busy|must complete/i;
+/** A safety net under the deadline: never more submissions than this for one job. */
+const MAX_SUBMISSIONS = 2_000;
 
 export type SubmitResult =
     | { kind: "accepted"; job: SubmittedJob }

@@ -101,6 +101,11 @@ export function tempHome(prefix: string): string {
  */
 export async function exportStackEncrypted(stack: Stack): Promise<any> {
     const ws = stack.workspace as LocalWorkspace;
-    const result = await ws.pulumiCommand.run(["stack", "export", "--stack", stack.name], ws.workDir, ws.envVars);
-    return JSON.parse(result.stdout);
+    const stdout = execFileSync(ws.pulumiCommand.command, ["stack", "export", "--stack", stack.name], {
+        cwd: ws.workDir,
+        env: { ...process.env, ...ws.envVars },
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+    });
+    return JSON.parse(stdout);
 }

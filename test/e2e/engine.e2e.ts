@@ -242,3 +242,46 @@ describe("the provider under the real Pulumi engine", function () {
         assert.equal((await sim.stats()).overlappingJobs, 0);
     });
 });
+
+describe("values unknown during preview", function () {
+    let sim: Sim;
+    before(async () => {
+        sim = await withSimulator({ jobMs: 20 });
+    });
+    after(async () => {
+        await sim?.stop();
+    });
+
+    it("a preview whose inputs depend on outputs not known yet passes, and up resolves them", async () => {
+        const { stack } = await engineStack({
+            home: tempHome("primavera-e2e-unknowns"),
+            stackName: "unknowns",
+            program: async () => {
+                const lead = new User("lead", {
+                    loginId: "LEAD1", firstName: "Lee", lastName: "Lead", emailAddress: "lead1@example.com",
+                    organization: { name: "sfo" },
+                });
+                // userId is an output only: unknown until the lead exists.
+                const member = new User("member", {
+                    loginId: "MEMBER1", firstName: "Mem", lastName: "Ber", emailAddress: "member1@example.com",
+                    organization: { name: "sfo" }, manager: lead.userId, employeeNumber: lead.userId.apply((id) => `EMP-${id}`),
+                });
+                return { manager: member.manager };
+            },
+            config: {
+                "primavera:baseUrl": { value: sim.url },
+                "primavera:username": { value: "admin" },
+                "primavera:password": { value: "admin", secret: true },
+            },
+        });
+        const pv = await stack.preview();
+        assert.equal(pv.changeSummary.create, 3);
+        const up = await stack.up();
+        const lead = await sim.user("LEAD1");
+        assert.equal((await sim.user("MEMBER1")).manager, lead.id);
+        assert.equal((await sim.user("MEMBER1")).employeeNumber, `EMP-${lead.id}`);
+        assert.equal(up.outputs.manager.value, lead.id);
+        await stack.destroy();
+        assert.equal(await sim.user("MEMBER1"), undefined);
+    });
+});

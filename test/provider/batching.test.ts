@@ -1,0 +1,154 @@
+// Batching (issue 5): group commit into jobs, the split of a batch the tenant refuses as a whole,
+// read coalescing, and the non-timing properties of a bulk run at small scale (job and request
+// counts, no overlapping jobs). Timings live in the benchmark (npm run bench), not here.
+import assert from "node:assert/strict";
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import { UserProvider, resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { ADMIN, Sim, withSimulator } from "../support/sim";
+
+const inputs = (i: number) => ({
+    loginId: `BULK${String(i).padStart(4, "0")}`,
+    firstName: "Bulk",
+    lastName: `User${i}`,
+    emailAddress: `bulk${i}@example.com`,
+    userType: "EMP",
+    organization: { name: i % 2 ? "sfo" : "nyc", type: "Company" },
+    roles: ["PrimaveraUnifierProduction"],
+    disabled: false,
+    adopt: false,
+});
+
+/** Requests to one route template (any status) in a stats answer. */
+function count(stats: any, route: string): number {
+    return Object.values((stats.requests[route] ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
+}
+
+describe("batching: group commit, split on 400, coalesced reads", function () {
+    let sim: Sim;
+    let provider: UserProvider;
+
+    before(async () => {
+        sim = await withSimulator();
+    });
+    after(async () => {
+        await sim.stop();
+    });
+    beforeEach(async () => {
+        resetTenants();
+        await sim.reset();
+        provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30 });
+    });
+
+    it("a batch the tenant refuses as a whole (400) is split: every valid user lands, the invalid one fails with its own message", async () => {
+        const { runner } = tenantFor(provider.settings());
+        const deadline = Date.now() + 30_000;
+        const records = Array.from({ length: 8 }, (_, i) => ({
+            loginId: `SPLIT${i}`,
+            firstName: "Split",
+            lastName: `User${i}`,
+            emailAddress: `split${i}@example.com`,
+            organization: { name: "sfo" },
+            roles: [{ name: "PrimaveraP6Test" }],
+        }));
+        // The simulator validates the whole body: one record without emailAddress makes the POST 400.
+        delete (records[5] as Partial<(typeof records)[number]>).emailAddress;
+        const settled = await Promise.allSettled(records.map((record) => runner.run({ kind: "add", loginId: record.loginId, record, deadline })));
+
+        settled.forEach((s, i) => {
+            if (i === 5) return;
+            assert.equal(s.status, "fulfilled", `SPLIT${i} lands: ${s.status === "rejected" ? s.reason.message : ""}`);
+            if (s.status === "fulfilled") assert.equal(s.value.entry?.statusInfoOK, true, `SPLIT${i} has its own successful entry`);
+        });
+        const bad = settled[5];
+        assert.equal(bad.status, "rejected");
+        if (bad.status === "rejected") {
+            assert.match(bad.reason.message, /SPLIT5/, "the error names the user");
+            assert.match(bad.reason.message, /HTTP 400/);
+            assert.match(bad.reason.message, /emailAddress/, "the error carries the tenant's reason");
+        }
+
+        const users = (await sim.users()).map((u) => u.loginId);
+        for (let i = 0; i < 8; i++) assert.equal(users.includes(`SPLIT${i}`), i !== 5, `SPLIT${i} in the tenant`);
+        // [0..7] refused -> [0..3] job; [4..7] refused -> [4,5] refused -> [4] job, [5] refused; [6,7] job.
+        const stats = await sim.stats();
+        assert.equal(stats.requests["POST /user"]["400"], 4, "four refused bodies: 8, 4, 2, then the bad record alone");
+        assert.equal(stats.jobsRun, 3);
+        assert.equal(runner.stats.splits, 3);
+        assert.equal(stats.overlappingJobs, 0);
+    });
+
+    it("a single read stays a single GET /user/{loginId}", async () => {
+        const { reader } = tenantFor(provider.settings());
+        const user = await reader.read("COADMIN", Date.now() + 10_000);
+        assert.equal(user?.loginId, "COADMIN");
+        const stats = await sim.stats();
+        assert.equal(count(stats, "GET /user/{loginId}"), 1);
+        assert.equal(count(stats, "GET /user"), 0);
+        assert.equal(stats.requestsTotal, 1);
+    });
+
+    it("many pending reads are answered by one GET /user, present and absent users alike", async () => {
+        const { reader } = tenantFor(provider.settings());
+        const logins = ["COADMIN", "DPATEL", "dpatel", ...Array.from({ length: 47 }, (_, i) => `NOBODY${i}`)];
+        const users = await Promise.all(logins.map((l) => reader.read(l, Date.now() + 10_000)));
+        assert.equal(users[0]?.loginId, "COADMIN");
+        assert.equal(users[1]?.loginId, "DPATEL");
+        assert.equal(users[2]?.loginId, "DPATEL", "logins match case-insensitively, as for single reads");
+        assert.ok(users.slice(3).every((u) => u === undefined), "unknown logins read as absent");
+        const stats = await sim.stats();
+        assert.equal(count(stats, "GET /user"), 1);
+        assert.equal(count(stats, "GET /user/{loginId}"), 0);
+    });
+
+    it("200 concurrent creates: at most 2 jobs (plus splits), <= 0.1 requests per user; 200 reads: <= 3 requests; no overlapping jobs", async () => {
+        const n = 200;
+        const created = await Promise.all(
+            Array.from({ length: n }, async (_, i) => {
+                const checked = await provider.check({}, inputs(i));
+                assert.deepEqual(checked.failures ?? [], []);
+                return provider.create(checked.inputs);
+            }),
+        );
+        const afterCreate = await sim.stats();
+        const { runner } = tenantFor(provider.settings());
+        assert.equal(afterCreate.users, n + 2, "every user landed (plus the two seed users)");
+        assert.ok(afterCreate.jobsRun <= 2 + runner.stats.splits, `jobs: ${afterCreate.jobsRun}`);
+        assert.ok(afterCreate.largestJob >= n / 2, `largest job: ${afterCreate.largestJob}`);
+        assert.ok(afterCreate.requestsTotal / n <= 0.1, `requests per user: ${afterCreate.requestsTotal / n}`);
+
+        const read = await Promise.all(created.map((c) => provider.read(c.id, c.outs)));
+        assert.ok(read.every((r, i) => r.id === created[i].id));
+        const afterRead = await sim.stats();
+        assert.ok(afterRead.requestsTotal - afterCreate.requestsTotal <= 3, `read requests: ${afterRead.requestsTotal - afterCreate.requestsTotal}`);
+        assert.equal(afterRead.overlappingJobs, 0);
+    });
+
+    it("a job's requests (submit and every poll) share one kept-alive connection", async () => {
+        // A pass-through proxy in front of the simulator counts the TCP connections the client opens.
+        let connections = 0;
+        const target = new URL(sim.url);
+        const proxy = http.createServer((req, res) => {
+            const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+                res.writeHead(r.statusCode ?? 502, r.headers);
+                r.pipe(res);
+            });
+            req.pipe(upstream);
+        });
+        proxy.on("connection", () => connections++);
+        await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+        try {
+            await sim.reset();
+            const p = new UserProvider({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, ...ADMIN, timeoutSeconds: 30 });
+            const { runner, client } = tenantFor(p.settings());
+            const record = { loginId: "KEEPALIVE", firstName: "K", lastName: "A", emailAddress: "ka@example.com", organization: { name: "sfo" } };
+            const outcome = await runner.run({ kind: "add", loginId: "KEEPALIVE", record, deadline: Date.now() + 30_000 });
+            assert.equal(outcome.entry?.statusInfoOK, true);
+            assert.ok(client.stats.requests >= 2, `submit and at least one poll: ${client.stats.requests}`);
+            assert.equal(connections, 1, `${client.stats.requests} requests over ${connections} connection(s)`);
+        } finally {
+            proxy.closeAllConnections();
+            await new Promise((resolve) => proxy.close(resolve));
+        }
+    });
+});

@@ -3,11 +3,10 @@
 // call it without the engine); Pulumi programs reach it through the serialized shim (shim.ts).
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs } from "./check";
+import { checkInputs, PROVIDER_KEY } from "./check";
 import { checkRoleNames } from "./roleCheck";
 import { ConfigLookup, resolveConfig } from "./config";
 import { diffUser } from "./diff";
-import { PROVIDER_KEY } from "./check";
 import { PrimaveraError, ResourceInitError } from "./errors";
 import { entryProblem, Outcome, resolvedId } from "./jobs/outcome";
 import { hashPassword, overlay, passwordMatches, recordFromInputs, recordFromLive, toOutputs, UserOutputs } from "./normalize";
@@ -185,7 +184,8 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
  * (a field, a role, another creator) still needs an explicit `adopt: true`.
  */
 function leftByInterruptedCreate(live: ServerUser, inputs: UserInputs, account: string): boolean {
-    if (live.createdBy !== undefined && live.createdBy.toLowerCase() !== account.toLowerCase()) return false;
+    // Without a creator we cannot tell whose user it is: only an explicit adopt takes it over.
+    if (!live.createdBy || live.createdBy.toLowerCase() !== account.toLowerCase()) return false;
     const declared: Record<string, unknown> = { ...inputs, password: undefined, [PROVIDER_KEY]: undefined };
     return !diffUser(toOutputs(live, {}) as unknown as Record<string, unknown>, declared).changes;
 }

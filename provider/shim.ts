@@ -13,8 +13,11 @@ import type * as pulumi from "@pulumi/pulumi";
 type Impl = Required<pulumi.dynamic.ResourceProvider>;
 type Shim = pulumi.dynamic.ResourceProvider & { impl?: Impl };
 
+// No `??=` here (nor other syntax newer than ES2020): Pulumi's closure serializer parses this code
+// with the project's `typescript` package, or with its bundled TypeScript 3.8 when the project has
+// none (a plain JavaScript project), which cannot parse `??=` ("Expression expected").
 function impl(s: Shim): Impl {
-    return (s.impl ??= new (require("pulumi-primavera-admin/provider/userProvider").UserProvider)());
+    return s.impl || (s.impl = new (require("pulumi-primavera-admin/provider/userProvider").UserProvider)());
 }
 
 /** configure(req) | create(inputs) | check(olds, news) */

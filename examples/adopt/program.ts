@@ -40,6 +40,7 @@ export function adoptProgram(): Record<string, unknown> {
     });
     return {
         userIds: { DPATEL: dpatel.id, COADMIN: coadmin.id, RNOVAK: newcomer.id },
-        coadminRoles: coadmin.roles,
+        // roleDetails, not roles: an input left out of the args (roles here) has no output on the resource.
+        coadminRoles: coadmin.roleDetails.apply((roles) => roles.map((r) => r.name)),
     };
 }

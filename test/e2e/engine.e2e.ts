@@ -41,6 +41,7 @@ describe("the provider under the real Pulumi engine", function () {
 
     const program = async () => {
         const ids: Record<string, unknown> = {};
+        const roles: Record<string, unknown> = {};
         for (const s of specs) {
             const u = new User(s.name, {
                 loginId: s.loginId,
@@ -54,8 +55,9 @@ describe("the provider under the real Pulumi engine", function () {
                 ...(s.adopt ? { adopt: true } : {}),
             });
             ids[s.loginId] = u.id;
+            roles[s.loginId] = u.roles;
         }
-        return { ids };
+        return { ids, roles };
     };
 
     const capture = { onOutput: (s: string) => output.push(s), onEvent: (e: EngineEvent) => events.push(e) };
@@ -150,6 +152,7 @@ describe("the provider under the real Pulumi engine", function () {
         assert.equal(u6.firstName, "First6");
         assert.deepEqual(u6.roles.map((r: any) => r.name).sort(), ["PrimaveraUnifierProduction", "PrimaveraP6Production"].sort());
         assert.equal(u6.manager, "BOSS", "a field the program does not manage survives");
+        assert.deepEqual((up.outputs.roles.value as any).E2E04, ["PrimaveraP6Test"], "roles output of a user whose roles are unmanaged");
         const live4 = await sim.user("E2E04");
         assert.deepEqual(live4.roles.map((r: any) => r.name), ["PrimaveraP6Test"], "unmanaged roles survive");
         assert.equal(live4.employeeNumber, "EMP-4");

@@ -43,7 +43,8 @@ export function checkInputs(news: Record<string, unknown>): pulumi.dynamic.Check
             failures.push({ property, reason: missing ? `${property} is required` : issue.message });
         }
     }
-    const start = candidate.startDate, end = candidate.endDate;
+    const start = candidate.startDate,
+        end = candidate.endDate;
     if (typeof start === "string" && typeof end === "string" && parsed.success && end.slice(0, 19) < start.slice(0, 19)) {
         failures.push({ property: "endDate", reason: `endDate (${end}) is before startDate (${start})` });
     }

@@ -136,7 +136,10 @@ export class PrimaveraClient {
             // "Slow down" (429) is not a failure: only the deadline bounds those waits.
             if (res?.status !== 429) failures++;
             if (failures >= maxAttempts) {
-                throw new ApiError(`${opts.purpose}: ${method} ${path} still failing after ${attempt + 1} attempts; last answer: ${last}`, res?.status);
+                throw new ApiError(
+                    `${opts.purpose}: ${method} ${path} still failing after ${attempt + 1} attempts; last answer: ${last}`,
+                    res?.status,
+                );
             }
             this.stats.retries++;
             const delay = Math.max(waitMs ?? 0, backoffDelay(attempt, RETRY));
@@ -176,7 +179,8 @@ export class PrimaveraClient {
             } catch (e) {
                 last = `network error (${(e as Error).message})`;
             }
-            if (res && (res.status === 401 || res.status === 403)) throw this.authError(res, "GET", `${API_ROOT}/oauth2/token`, "getting an OAuth token");
+            if (res && (res.status === 401 || res.status === 403))
+                throw this.authError(res, "GET", `${API_ROOT}/oauth2/token`, "getting an OAuth token");
             if (res && res.status === 200 && res.data.trim()) {
                 this.token = { value: res.data.trim(), expiresAt: Date.now() + expiry * 1000 };
                 return this.token.value;
@@ -184,7 +188,10 @@ export class PrimaveraClient {
             if (res) last = `HTTP ${res.status}`;
             await sleepUntilDeadline(backoffDelay(attempt, RETRY), opts.deadline);
         }
-        throw new ApiError(`getting an OAuth token from ${this.config.baseUrl}${API_ROOT}/oauth2/token failed; last answer: ${last}`, undefined);
+        throw new ApiError(
+            `getting an OAuth token from ${this.config.baseUrl}${API_ROOT}/oauth2/token failed; last answer: ${last}`,
+            undefined,
+        );
     }
 
     private authError(res: AxiosResponse<string>, method: string, path: string, purpose: string): ApiError {
@@ -194,7 +201,9 @@ export class PrimaveraClient {
             return new ApiError(
                 `${purpose}: the tenant ${this.config.baseUrl} refused the credentials of account '${user}' (HTTP 401 on ${method} ${path}${server ? `: ${server}` : ""}). ` +
                     `Check primavera:username and primavera:password (or PRIMAVERA_USERNAME / PRIMAVERA_PASSWORD)` +
-                    (this.config.authMode === "oauth" ? `, and that the tenant offers OAuth (only OCI-hosted tenants do; else use primavera:authMode=basic).` : "."),
+                    (this.config.authMode === "oauth"
+                        ? `, and that the tenant offers OAuth (only OCI-hosted tenants do; else use primavera:authMode=basic).`
+                        : "."),
                 401,
                 server,
             );
@@ -228,7 +237,8 @@ function toResponse(res: AxiosResponse<string>): ApiResponse {
         }
     }
     const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(res.headers ?? {})) headers[k.toLowerCase()] = v === undefined || v === null ? undefined : String(v);
+    for (const [k, v] of Object.entries(res.headers ?? {}))
+        headers[k.toLowerCase()] = v === undefined || v === null ? undefined : String(v);
     return { status: res.status, headers, text, json };
 }
 

@@ -8,7 +8,10 @@ import { UserInputs } from "./schemas";
 
 const STRING_FIELDS = ["firstName", "middleName", "lastName", "emailAddress", "userType", "employeeNumber", "manager"] as const;
 
-export function diffUser(olds: Partial<UserOutputs> & Record<string, unknown>, news: Partial<UserInputs> & Record<string, unknown>): pulumi.dynamic.DiffResult {
+export function diffUser(
+    olds: Partial<UserOutputs> & Record<string, unknown>,
+    news: Partial<UserInputs> & Record<string, unknown>,
+): pulumi.dynamic.DiffResult {
     const changed: string[] = [];
     const replaces: string[] = [];
 
@@ -25,7 +28,8 @@ export function diffUser(olds: Partial<UserOutputs> & Record<string, unknown>, n
         if (containsUnknown(v) || normalizeDate(v) !== olds[k]) changed.push(k);
     }
     if (news.organization !== undefined) {
-        const n = news.organization, o = olds.organization;
+        const n = news.organization,
+            o = olds.organization;
         // The type is compared only where the server reports one: it may echo none.
         if (containsUnknown(n) || n.name !== o?.name || (n.type !== undefined && o?.type !== undefined && n.type !== o.type)) {
             changed.push("organization");

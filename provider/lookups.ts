@@ -83,12 +83,13 @@ export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): 
     const prefix = filter.loginIdPrefix?.toLowerCase();
     return users
         .map(info)
-        .filter((u) =>
-            (filter.organization === undefined || u.organization?.name === filter.organization) &&
-            (filter.role === undefined || u.roles.includes(filter.role)) &&
-            (filter.status === undefined || (u.status ?? "").toLowerCase() === filter.status.toLowerCase()) &&
-            (filter.disabled === undefined || u.disabled === filter.disabled) &&
-            (prefix === undefined || u.loginId.toLowerCase().startsWith(prefix)),
+        .filter(
+            (u) =>
+                (filter.organization === undefined || u.organization?.name === filter.organization) &&
+                (filter.role === undefined || u.roles.includes(filter.role)) &&
+                (filter.status === undefined || (u.status ?? "").toLowerCase() === filter.status.toLowerCase()) &&
+                (filter.disabled === undefined || u.disabled === filter.disabled) &&
+                (prefix === undefined || u.loginId.toLowerCase().startsWith(prefix)),
         )
         .sort((a, b) => a.loginId.localeCompare(b.loginId));
 }

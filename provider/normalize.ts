@@ -103,7 +103,8 @@ export function recordFromInputs(inputs: UserInputs): UserRecord {
 export function overlay(live: UserRecord, inputs: UserInputs): UserRecord {
     const rec: UserRecord = { ...live };
     for (const k of WRITABLE_STRINGS) if (inputs[k] !== undefined) rec[k] = inputs[k];
-    if (inputs.organization) rec.organization = { name: inputs.organization.name, ...(inputs.organization.type ? { type: inputs.organization.type } : {}) };
+    if (inputs.organization)
+        rec.organization = { name: inputs.organization.name, ...(inputs.organization.type ? { type: inputs.organization.type } : {}) };
     if (inputs.roles) rec.roles = inputs.roles.map((name) => ({ name }));
     rec.disabled = inputs.disabled ?? false;
     if (inputs.startDate !== undefined) rec.startDate = normalizeDate(inputs.startDate);
@@ -115,7 +116,8 @@ export function overlay(live: UserRecord, inputs: UserInputs): UserRecord {
 export function recordFromLive(user: ServerUser): UserRecord {
     const rec: UserRecord = { loginId: user.loginId, id: user.id };
     for (const k of WRITABLE_STRINGS) if (typeof user[k] === "string") rec[k] = user[k] as string;
-    if (user.organization) rec.organization = { name: user.organization.name, ...(user.organization.type ? { type: user.organization.type } : {}) };
+    if (user.organization)
+        rec.organization = { name: user.organization.name, ...(user.organization.type ? { type: user.organization.type } : {}) };
     rec.roles = (user.roles ?? []).map((r) => ({ name: r.name }));
     rec.disabled = user.disabled ?? false;
     const start = normalizeDate(dateText(user.startDate));

@@ -28,7 +28,8 @@ class UserIndex {
         const entry = this.raw.get(key);
         if (entry === undefined) return undefined;
         const r = serverUser.safeParse(entry);
-        if (!r.success) throw new ApiError(`reading user '${loginId}': its entry in GET /user is not a user record: ${excerpt(r.error.message)}`, 200);
+        if (!r.success)
+            throw new ApiError(`reading user '${loginId}': its entry in GET /user is not a user record: ${excerpt(r.error.message)}`, 200);
         this.parsed.set(key, r.data);
         return r.data;
     }
@@ -89,7 +90,11 @@ export class UserReader {
     /** One `GET /user`, checked to be a list; its entries are validated by whoever uses them. */
     private async fetchList(deadline: number): Promise<unknown[]> {
         const res = await this.client.request("GET", this.client.path("/user"), { deadline, purpose: "listing users" });
-        if (res.status !== 200) throw new ApiError(`listing users: HTTP ${res.status} on GET /user: ${excerpt(serverMessage(res.json ?? res.text))}`, res.status);
+        if (res.status !== 200)
+            throw new ApiError(
+                `listing users: HTTP ${res.status} on GET /user: ${excerpt(serverMessage(res.json ?? res.text))}`,
+                res.status,
+            );
         if (!Array.isArray(res.json)) throw new ApiError(`listing users: the answer to GET /user is not a list: ${excerpt(res.text)}`, 200);
         this.stats.listReads++;
         return res.json;
@@ -150,9 +155,14 @@ export class UserReader {
         const path = this.client.path(`/user/${encodeURIComponent(loginId)}`);
         const res = await this.client.request("GET", path, { deadline, purpose: `reading user '${loginId}'` });
         if (res.status === 404) return undefined;
-        if (res.status !== 200) throw new ApiError(`reading user '${loginId}': HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`, res.status);
+        if (res.status !== 200)
+            throw new ApiError(
+                `reading user '${loginId}': HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`,
+                res.status,
+            );
         const parsed = serverUser.safeParse(res.json);
-        if (!parsed.success) throw new ApiError(`reading user '${loginId}': the answer is not a user record: ${excerpt(parsed.error.message)}`, 200);
+        if (!parsed.success)
+            throw new ApiError(`reading user '${loginId}': the answer is not a user record: ${excerpt(parsed.error.message)}`, 200);
         return parsed.data;
     }
 }

@@ -63,7 +63,12 @@ export async function checkRoleNames(
             property: `roles[${i}]`,
             reason:
                 `role '${r}' is not in the role catalog of ${config.baseUrl} (GET /roles)` +
-                (close.length ? `; did you mean ${close.map((c) => `'${c}'`).join(" or ")}?` : `; it has ${catalog.length} roles, e.g. ${catalog.slice(0, 5).map((c) => `'${c}'`).join(", ")}`) +
+                (close.length
+                    ? `; did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
+                    : `; it has ${catalog.length} roles, e.g. ${catalog
+                          .slice(0, 5)
+                          .map((c) => `'${c}'`)
+                          .join(", ")}`) +
                 ` (role names are case-sensitive; \`getRoles()\` lists them)`,
         });
     });

@@ -16,9 +16,17 @@ function cache(): Cache {
 export async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
     const path = client.path("/roles");
     const res = await client.request("GET", path, { deadline, purpose: "listing the role catalog", maxAttempts });
-    if (res.status !== 200) throw new ApiError(`listing the role catalog: HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`, res.status);
+    if (res.status !== 200)
+        throw new ApiError(
+            `listing the role catalog: HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`,
+            res.status,
+        );
     const parsed = serverRoleList.safeParse(res.json);
-    if (!parsed.success) throw new ApiError(`listing the role catalog: the answer of GET ${path} is not a list of roles: ${excerpt(parsed.error.message)}`, 200);
+    if (!parsed.success)
+        throw new ApiError(
+            `listing the role catalog: the answer of GET ${path} is not a list of roles: ${excerpt(parsed.error.message)}`,
+            200,
+        );
     return parsed.data;
 }
 

@@ -85,9 +85,7 @@ export const jobResult = z
 export type JobResult = z.infer<typeof jobResult>;
 
 /** Error bodies: the vendor documents none; the simulator answers {exception, message}. */
-export const errorBody = z
-    .object({ exception: z.string().optional(), message: z.string().optional() })
-    .loose();
+export const errorBody = z.object({ exception: z.string().optional(), message: z.string().optional() }).loose();
 
 // ---------------------------------------------------------------------------------------------
 // Request shapes (what we send).
@@ -126,7 +124,10 @@ const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const nonEmpty = (what: string) =>
-    z.string({ error: `${what} must be a string` }).trim().min(1, { error: `${what} must not be empty` });
+    z
+        .string({ error: `${what} must be a string` })
+        .trim()
+        .min(1, { error: `${what} must not be empty` });
 
 const dateInput = (what: string) =>
     z
@@ -135,23 +136,29 @@ const dateInput = (what: string) =>
         .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
             error: `${what} is not a real calendar date`,
         })
-        .refine((s) => {
-            const [y, m, d] = s.slice(0, 10).split("-").map(Number);
-            const dt = new Date(Date.UTC(y, m - 1, d));
-            return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
-        }, { error: `${what} is not a real calendar date` });
+        .refine(
+            (s) => {
+                const [y, m, d] = s.slice(0, 10).split("-").map(Number);
+                const dt = new Date(Date.UTC(y, m - 1, d));
+                return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+            },
+            { error: `${what} is not a real calendar date` },
+        );
 
 export const organizationInput = z
-    .object({
-        name: nonEmpty("organization.name"),
-        type: nonEmpty("organization.type").optional(),
-    }, { error: 'organization must be an object such as { name: "sfo", type: "Company" }' })
+    .object(
+        {
+            name: nonEmpty("organization.name"),
+            type: nonEmpty("organization.type").optional(),
+        },
+        { error: 'organization must be an object such as { name: "sfo", type: "Company" }' },
+    )
     .strict();
 
 export const userInputs = z
     .object({
         loginId: z
-            .string({ error: "loginId is required: the user's login, e.g. \"JSMITH\"" })
+            .string({ error: 'loginId is required: the user\'s login, e.g. "JSMITH"' })
             .min(1, { error: "loginId must not be empty" })
             .max(255, { error: "loginId must be at most 255 characters" })
             .regex(LOGIN_ID, {
@@ -161,7 +168,7 @@ export const userInputs = z
         middleName: z.string({ error: "middleName must be a string" }).max(100).optional(),
         lastName: nonEmpty("lastName").pipe(z.string().max(100, { error: "lastName must be at most 100 characters" })),
         emailAddress: z
-            .string({ error: "emailAddress is required, e.g. \"jim.smith@example.com\"" })
+            .string({ error: 'emailAddress is required, e.g. "jim.smith@example.com"' })
             .email({ error: "emailAddress is not a valid email address" }),
         organization: organizationInput,
         userType: nonEmpty("userType").optional(),
@@ -195,12 +202,18 @@ export const providerConfig = z.object({
     timeoutSeconds: z.coerce.number().positive({ error: "timeoutSeconds must be a positive number" }).default(600),
     maxUsersPerJob: z.coerce.number().int().min(1).max(10000, { error: "maxUsersPerJob must be between 1 and 10000" }).default(500),
     lingerMs: z.coerce.number().min(0).max(5000).default(0),
-    insecure: z.preprocess(
-        (v) => (typeof v === "string" ? ["true", "1", "yes"].includes(v.trim().toLowerCase()) : v),
-        z.boolean({ error: "insecure must be true or false" }),
-    ).default(false),
+    insecure: z
+        .preprocess(
+            (v) => (typeof v === "string" ? ["true", "1", "yes"].includes(v.trim().toLowerCase()) : v),
+            z.boolean({ error: "insecure must be true or false" }),
+        )
+        .default(false),
     // Minimum 1 s so tests can make a token expire mid-run; real tenants want minutes or more.
-    tokenExpirySeconds: z.coerce.number().int().min(1, { error: "tokenExpirySeconds must be a whole number of seconds, at least 1" }).default(3600),
+    tokenExpirySeconds: z.coerce
+        .number()
+        .int()
+        .min(1, { error: "tokenExpirySeconds must be a whole number of seconds, at least 1" })
+        .default(3600),
 });
 export type ProviderConfig = z.infer<typeof providerConfig>;
 export type ProviderConfigInput = z.input<typeof providerConfig>;

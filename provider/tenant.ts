@@ -38,7 +38,9 @@ export function tenantFor(config: ProviderConfig): Tenant {
     if (!tenant) {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
-        const runner = new JobRunner(client, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs }, () => reader.invalidate());
+        const runner = new JobRunner(client, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs }, () =>
+            reader.invalidate(),
+        );
         tenant = { client, runner, reader };
         tenants.set(key, tenant);
     }

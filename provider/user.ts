@@ -59,17 +59,38 @@ export class User extends pulumi.dynamic.Resource {
         // Every output gets a resolver, also the inputs a program leaves out (`roles` absent still
         // reads back the user's live roles). Undefined values are not sent as inputs.
         const outputs = {
-            middleName: undefined, userType: undefined, roles: undefined, disabled: undefined, employeeNumber: undefined,
-            manager: undefined, startDate: undefined, endDate: undefined,
-            userId: undefined, status: undefined, locked: undefined, roleDetails: undefined, organizationDetails: undefined,
-            createdDate: undefined, updatedDate: undefined, provisionedDate: undefined, createdBy: undefined,
-            lastJobId: undefined, passwordHash: undefined,
+            middleName: undefined,
+            userType: undefined,
+            roles: undefined,
+            disabled: undefined,
+            employeeNumber: undefined,
+            manager: undefined,
+            startDate: undefined,
+            endDate: undefined,
+            userId: undefined,
+            status: undefined,
+            locked: undefined,
+            roleDetails: undefined,
+            organizationDetails: undefined,
+            createdDate: undefined,
+            updatedDate: undefined,
+            provisionedDate: undefined,
+            createdBy: undefined,
+            lastJobId: undefined,
+            passwordHash: undefined,
         };
         const props: Record<string, unknown> = { ...outputs, ...args };
         if (args.password !== undefined) props.password = pulumi.secret(args.password);
-        super(providerShim, name, props, {
-            ...opts,
-            additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "passwordHash"],
-        }, "primavera-admin", "User");
+        super(
+            providerShim,
+            name,
+            props,
+            {
+                ...opts,
+                additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "passwordHash"],
+            },
+            "primavera-admin",
+            "User",
+        );
     }
 }

@@ -38,7 +38,11 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
 
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         // Shape first (no network), then role names against the tenant's catalog (one GET /roles per process).
-        return checkRoleNames(checkInputs(news), () => this.settings(), () => this.tenant());
+        return checkRoleNames(
+            checkInputs(news),
+            () => this.settings(),
+            () => this.tenant(),
+        );
     }
 
     async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -156,16 +160,26 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         const hash = inputs.password === undefined ? undefined : passwordChanged ? undefined : oldPasswordHash;
         const outs = await this.outputsAfterJob(inputs, outcome, id, hash, deadline);
         if (problem) {
-            throw new ResourceInitError(`${verb} user '${inputs.loginId}' (id ${id}): job ${outcome.jobId} reported: ${problem}`, id, outs as unknown as Props);
+            throw new ResourceInitError(
+                `${verb} user '${inputs.loginId}' (id ${id}): job ${outcome.jobId} reported: ${problem}`,
+                id,
+                outs as unknown as Props,
+            );
         }
         return { id, outs };
     }
 
     /** Outputs from the record the job echoed, or from a fresh read when it echoed none. */
-    private async outputsAfterJob(inputs: UserInputs, outcome: Outcome, id: string, keepHash: string | undefined, deadline: number): Promise<UserOutputs> {
+    private async outputsAfterJob(
+        inputs: UserInputs,
+        outcome: Outcome,
+        id: string,
+        keepHash: string | undefined,
+        deadline: number,
+    ): Promise<UserOutputs> {
         let user = outcome.entry && outcome.entry.organization ? outcome.entry : await this.tenant().reader.read(inputs.loginId, deadline);
         if (!user) user = { loginId: inputs.loginId, id };
-        const passwordHash = inputs.password === undefined ? undefined : keepHash ?? hashPassword(inputs.password);
+        const passwordHash = inputs.password === undefined ? undefined : (keepHash ?? hashPassword(inputs.password));
         const outs = toOutputs({ ...user, id }, { lastJobId: outcome.jobId, passwordHash, adopt: inputs.adopt ?? false });
         return outs;
     }

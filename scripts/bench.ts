@@ -181,9 +181,26 @@ interface Check {
 const checks: Check[] = [];
 let overlappingSeen = 0;
 
-function report(title: string, on: PhaseResult[], off: PhaseResult[] | undefined, maxUsersPerJob: number): Map<PhaseName, { ratioLimit?: number; ratioOff?: number; perUser: number }> {
+function report(
+    title: string,
+    on: PhaseResult[],
+    off: PhaseResult[] | undefined,
+    maxUsersPerJob: number,
+): Map<PhaseName, { ratioLimit?: number; ratioOff?: number; perUser: number }> {
     console.log(`\n${title}`);
-    const header = ["phase", "users", "wall", "jobs", "largest job", "requests", "req/user", "limit", "wall/limit", "off/on", "overlapping"];
+    const header = [
+        "phase",
+        "users",
+        "wall",
+        "jobs",
+        "largest job",
+        "requests",
+        "req/user",
+        "limit",
+        "wall/limit",
+        "off/on",
+        "overlapping",
+    ];
     const rows = [header];
     const figures = new Map<PhaseName, { ratioLimit?: number; ratioOff?: number; perUser: number }>();
     for (const r of on) {
@@ -216,9 +233,19 @@ function report(title: string, on: PhaseResult[], off: PhaseResult[] | undefined
         const offRows = [["batching off", "users", "wall", "jobs", "s/user", `extrapolated to ${on[0].users}`, "overlapping"]];
         for (const o of off) {
             overlappingSeen += o.overlapping;
-            offRows.push([o.phase, String(o.users), s(o.wallMs), String(o.jobs), (o.wallMs / o.users / 1000).toFixed(3), s((o.wallMs / o.users) * on[0].users), String(o.overlapping)]);
+            offRows.push([
+                o.phase,
+                String(o.users),
+                s(o.wallMs),
+                String(o.jobs),
+                (o.wallMs / o.users / 1000).toFixed(3),
+                s((o.wallMs / o.users) * on[0].users),
+                String(o.overlapping),
+            ]);
         }
-        console.log(`  off/on: batching off (maxUsersPerJob = 1) measured in this run on N=${off[0].users} users at the same C, extrapolated per user to N=${on[0].users}:`);
+        console.log(
+            `  off/on: batching off (maxUsersPerJob = 1) measured in this run on N=${off[0].users} users at the same C, extrapolated per user to N=${on[0].users}:`,
+        );
         console.log(table(offRows));
         console.log(`  (reads use no jobs: coalescing is what counts there, see requests)`);
     }
@@ -242,7 +269,10 @@ const ENGINE_VARIANTS: EngineVariant[] = [
           ]),
 ];
 
-async function engineRun(users: number, variant: EngineVariant): Promise<{ wallMs: number; noopMs: number; stats: SimStats; changes: string }> {
+async function engineRun(
+    users: number,
+    variant: EngineVariant,
+): Promise<{ wallMs: number; noopMs: number; stats: SimStats; changes: string }> {
     const lingerMs = variant.lingerMs;
     const sim = await startSimulator({ port: 0, jobMs: JOB_MS, jobMsPerUser: JOB_MS_PER_USER, quiet: true });
     const home = tempHome("primavera-bench");
@@ -273,7 +303,12 @@ async function engineRun(users: number, variant: EngineVariant): Promise<{ wallM
         const noopMs = performance.now() - t1;
         // The stack itself counts as one create.
         const created = (up.summary.resourceChanges?.create ?? 0) - 1;
-        const changes = created === users ? "" : Object.entries(up.summary.resourceChanges ?? {}).map(([op, n]) => `${n} ${op}`).join(", ");
+        const changes =
+            created === users
+                ? ""
+                : Object.entries(up.summary.resourceChanges ?? {})
+                      .map(([op, n]) => `${n} ${op}`)
+                      .join(", ");
         return {
             wallMs,
             noopMs,
@@ -295,7 +330,9 @@ async function engineRun(users: number, variant: EngineVariant): Promise<{ wallM
 async function main(): Promise<void> {
     const started = performance.now();
     console.log(`pulumi-primavera-admin benchmark${QUICK ? " (--quick)" : ""}`);
-    console.log(`simulator job latency: ${JOB_MS} ms per job + ${JOB_MS_PER_USER} ms per user; maxUsersPerJob ${DEFAULT_MAX_USERS_PER_JOB}, lingerMs 0 (defaults)`);
+    console.log(
+        `simulator job latency: ${JOB_MS} ms per job + ${JOB_MS_PER_USER} ms per user; maxUsersPerJob ${DEFAULT_MAX_USERS_PER_JOB}, lingerMs 0 (defaults)`,
+    );
     console.log(`provider driven directly (UserProvider: check+create, read, check+update, delete), a pool of C async workers, N = ${N}`);
 
     for (const c of DIRECT ? CONCURRENCY : []) {
@@ -305,13 +342,33 @@ async function main(): Promise<void> {
         const create = f.get("create")!;
         const read = on.find((p) => p.phase === "read")!;
         if (c >= N) {
-            checks.push({ what: `C=${c}: create ${N} within 1.25x the limit`, ok: create.ratioLimit! <= 1.25, figure: x(create.ratioLimit!) });
-            checks.push({ what: `C=${c}: create at least 50x faster than batching off`, ok: create.ratioOff! >= 50, figure: x(create.ratioOff!) });
-            checks.push({ what: `C=${c}: create at most 0.1 HTTP requests per user`, ok: create.perUser <= 0.1, figure: create.perUser.toFixed(3) });
+            checks.push({
+                what: `C=${c}: create ${N} within 1.25x the limit`,
+                ok: create.ratioLimit! <= 1.25,
+                figure: x(create.ratioLimit!),
+            });
+            checks.push({
+                what: `C=${c}: create at least 50x faster than batching off`,
+                ok: create.ratioOff! >= 50,
+                figure: x(create.ratioOff!),
+            });
+            checks.push({
+                what: `C=${c}: create at most 0.1 HTTP requests per user`,
+                ok: create.perUser <= 0.1,
+                figure: create.perUser.toFixed(3),
+            });
         } else {
-            checks.push({ what: `C=${c}: create at least 5x faster than batching off`, ok: create.ratioOff! >= 5, figure: x(create.ratioOff!) });
+            checks.push({
+                what: `C=${c}: create at least 5x faster than batching off`,
+                ok: create.ratioOff! >= 5,
+                figure: x(create.ratioOff!),
+            });
         }
-        checks.push({ what: `C=${c}: refresh (${N} reads) at most 5 HTTP requests`, ok: read.requests <= 5, figure: String(read.requests) });
+        checks.push({
+            what: `C=${c}: refresh (${N} reads) at most 5 HTTP requests`,
+            ok: read.requests <= 5,
+            figure: String(read.requests),
+        });
         const failed = [...on, ...off].reduce((n, p) => n + p.failures.length, 0);
         checks.push({ what: `C=${c}: every operation succeeded`, ok: failed === 0, figure: `${failed} failed` });
     }
@@ -323,7 +380,17 @@ async function main(): Promise<void> {
             const [r] = await runProvider({ users: N, concurrency: 1000, maxUsersPerJob: m, phases: ["create"] });
             overlappingSeen += r.overlapping;
             const limit = limitMs(N, m);
-            rows.push([String(m), s(r.wallMs), String(r.jobs), String(r.largestJob), (r.requests / N).toFixed(3), s(limit), x(r.wallMs / limit), (r.wallMs / N).toFixed(2), String(r.overlapping)]);
+            rows.push([
+                String(m),
+                s(r.wallMs),
+                String(r.jobs),
+                String(r.largestJob),
+                (r.requests / N).toFixed(3),
+                s(limit),
+                x(r.wallMs / limit),
+                (r.wallMs / N).toFixed(2),
+                String(r.overlapping),
+            ]);
         }
         console.log(table(rows));
     }
@@ -333,17 +400,48 @@ async function main(): Promise<void> {
         const rows = [["C", "lingerMs", "wall", "jobs", "largest job", "req/user", "overlapping"]];
         for (const c of CONCURRENCY) {
             for (const linger of [0, ...LINGER_SWEEP]) {
-                const [r] = await runProvider({ users: N_LINGER, concurrency: c, maxUsersPerJob: DEFAULT_MAX_USERS_PER_JOB, lingerMs: linger, phases: ["create"] });
+                const [r] = await runProvider({
+                    users: N_LINGER,
+                    concurrency: c,
+                    maxUsersPerJob: DEFAULT_MAX_USERS_PER_JOB,
+                    lingerMs: linger,
+                    phases: ["create"],
+                });
                 overlappingSeen += r.overlapping;
-                rows.push([String(c), String(linger), s(r.wallMs), String(r.jobs), String(r.largestJob), (r.requests / N_LINGER).toFixed(3), String(r.overlapping)]);
+                rows.push([
+                    String(c),
+                    String(linger),
+                    s(r.wallMs),
+                    String(r.jobs),
+                    String(r.largestJob),
+                    (r.requests / N_LINGER).toFixed(3),
+                    String(r.overlapping),
+                ]);
             }
         }
         console.log(table(rows));
     }
 
     if (ENGINE) {
-        console.log(`\nReal engine: pulumi up --parallel ${ENGINE_PARALLEL}, ${ENGINE_USERS} new users (Automation API, inline program, local CLI)`);
-        const rows = [["engine", "lingerMs", "wall", "jobs", "largest job", "requests", "req/user", "limit", "wall/limit", "no-op up", "wall - no-op", "overlapping"]];
+        console.log(
+            `\nReal engine: pulumi up --parallel ${ENGINE_PARALLEL}, ${ENGINE_USERS} new users (Automation API, inline program, local CLI)`,
+        );
+        const rows = [
+            [
+                "engine",
+                "lingerMs",
+                "wall",
+                "jobs",
+                "largest job",
+                "requests",
+                "req/user",
+                "limit",
+                "wall/limit",
+                "no-op up",
+                "wall - no-op",
+                "overlapping",
+            ],
+        ];
         for (const variant of ENGINE_VARIANTS) {
             const r = await engineRun(ENGINE_USERS, variant);
             overlappingSeen += r.stats.overlappingJobs;
@@ -368,7 +466,9 @@ async function main(): Promise<void> {
         const atParallel = limitMs(ENGINE_USERS, ENGINE_PARALLEL);
         console.log(
             `  wall includes the CLI and plugin start and the engine's own steps ("no-op up": the same stack again, nothing to change).\n` +
-                (ENGINE_VARIANTS.length > 1 ? `  PULUMI_SKIP_CHECKPOINTS (experimental) saves the state once at the end instead of after every step.\n` : "") +
+                (ENGINE_VARIANTS.length > 1
+                    ? `  PULUMI_SKIP_CHECKPOINTS (experimental) saves the state once at the end instead of after every step.\n`
+                    : "") +
                 `  --parallel ${ENGINE_PARALLEL} caps a job at ${ENGINE_PARALLEL} users: the limit at that parallelism is ${s(atParallel)} ` +
                 `(ceil(${ENGINE_USERS}/${ENGINE_PARALLEL}) jobs).`,
         );
@@ -381,6 +481,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-    console.error(e instanceof Error ? e.stack ?? e.message : e);
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
     process.exit(1);
 });

@@ -9,7 +9,13 @@ import { engineStack, REPO_ROOT } from "./engine";
 
 async function main(): Promise<void> {
     const demoDir = path.join(REPO_ROOT, ".demo");
-    const sim = await startSimulator({ port: 0, jobMs: 300, jobMsPerUser: 2, dataFile: path.join(demoDir, "simulator-data.json"), quiet: true });
+    const sim = await startSimulator({
+        port: 0,
+        jobMs: 300,
+        jobMsPerUser: 2,
+        dataFile: path.join(demoDir, "simulator-data.json"),
+        quiet: true,
+    });
     console.log(`simulator: listening on ${sim.url} (state in .demo/simulator-data.json)`);
     try {
         const { stack } = await engineStack({
@@ -26,15 +32,24 @@ async function main(): Promise<void> {
         console.log("\n$ pulumi up (examples/basic)\n");
         const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
         const changes = Object.entries(up.summary.resourceChanges ?? {}).filter(([op]) => op !== "same");
-        console.log(changes.length === 0 ? "\nResult: no changes (the tenant already matches the program)." : `\nResult: ${changes.map(([op, n]) => `${n} ${op}`).join(", ")}.`);
+        console.log(
+            changes.length === 0
+                ? "\nResult: no changes (the tenant already matches the program)."
+                : `\nResult: ${changes.map(([op, n]) => `${n} ${op}`).join(", ")}.`,
+        );
 
         const ids = (up.outputs.userIds?.value ?? {}) as Record<string, string>;
         const res = await axios.get(`${sim.url}/cloudapi/restapi/user`, { auth: { username: "admin", password: "admin" } });
-        const users = (res.data as { loginId: string; id: string; status: string; organization?: { name: string }; roles?: { name: string }[] }[])
+        const users = (
+            res.data as { loginId: string; id: string; status: string; organization?: { name: string }; roles?: { name: string }[] }[]
+        )
             .filter((u) => u.loginId in ids)
             .sort((a, b) => a.loginId.localeCompare(b.loginId));
         console.log("\nUsers in the simulator:\n");
-        const rows = [["login", "id", "status", "organization", "roles"], ...users.map((u) => [u.loginId, u.id, u.status, u.organization?.name ?? "", (u.roles ?? []).map((r) => r.name).join(", ")])];
+        const rows = [
+            ["login", "id", "status", "organization", "roles"],
+            ...users.map((u) => [u.loginId, u.id, u.status, u.organization?.name ?? "", (u.roles ?? []).map((r) => r.name).join(", ")]),
+        ];
         const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
         for (const r of rows) console.log("  " + r.map((c, i) => c.padEnd(widths[i])).join("  "));
         console.log("\nStack outputs:\n");

@@ -34,25 +34,51 @@ function parseArgs(argv: string[]): SimulatorOptions {
             return n;
         };
         switch (flag) {
-            case "--port": opts.port = num(); break;
-            case "--host": opts.host = value(); break;
-            case "--job-ms": opts.jobMs = num(); break;
-            case "--job-ms-per-user": opts.jobMsPerUser = num(); break;
-            case "--user": opts.username = value(); break;
-            case "--password": opts.password = value(); break;
-            case "--readonly-user": opts.readOnlyUsername = value(); break;
-            case "--readonly-password": opts.readOnlyPassword = value(); break;
-            case "--data": opts.dataFile = value(); break;
-            case "--seed": opts.seedFile = value(); break;
+            case "--port":
+                opts.port = num();
+                break;
+            case "--host":
+                opts.host = value();
+                break;
+            case "--job-ms":
+                opts.jobMs = num();
+                break;
+            case "--job-ms-per-user":
+                opts.jobMsPerUser = num();
+                break;
+            case "--user":
+                opts.username = value();
+                break;
+            case "--password":
+                opts.password = value();
+                break;
+            case "--readonly-user":
+                opts.readOnlyUsername = value();
+                break;
+            case "--readonly-password":
+                opts.readOnlyPassword = value();
+                break;
+            case "--data":
+                opts.dataFile = value();
+                break;
+            case "--seed":
+                opts.seedFile = value();
+                break;
             case "--busy-status": {
                 const s = num();
                 if (s !== 400 && s !== 409 && s !== 429) throw new Error(`--busy-status: expected 400, 409 or 429, got ${s}`);
                 opts.busyStatus = s;
                 break;
             }
-            case "--verbose": opts.quiet = false; break;
-            case "--help": case "-h": console.log(USAGE); process.exit(0);
-            default: throw new Error(`unknown argument "${flag}"`);
+            case "--verbose":
+                opts.quiet = false;
+                break;
+            case "--help":
+            case "-h":
+                console.log(USAGE);
+                return process.exit(0);
+            default:
+                throw new Error(`unknown argument "${flag}"`);
         }
     }
     return opts;

@@ -54,7 +54,14 @@ export class JobRunner {
             this.busyRefusals++;
             return { busyWith: busy };
         }
-        const job: Job = { id: this.allocateId(), owner: req.owner, users: req.users, state: "running", stuck: req.stuck(), work: req.work };
+        const job: Job = {
+            id: this.allocateId(),
+            owner: req.owner,
+            users: req.users,
+            state: "running",
+            stuck: req.stuck(),
+            work: req.work,
+        };
         this.jobs.set(job.id, job);
         this.running.add(job);
         if (this.running.size > 1) this.overlappingJobs++;

@@ -146,7 +146,9 @@ export class SimulatorServer {
         await this.guard(res, async () => {
             if (!found.route) {
                 if (found.allow.length) {
-                    throw new HttpError(405, `Method ${method} is not supported for ${url.pathname}.`, "", { Allow: found.allow.join(", ") });
+                    throw new HttpError(405, `Method ${method} is not supported for ${url.pathname}.`, "", {
+                        Allow: found.allow.join(", "),
+                    });
                 }
                 throw new HttpError(404, `No resource at ${url.pathname}.`);
             }
@@ -305,7 +307,11 @@ export class SimulatorServer {
         const raw = c.url.searchParams.get("tokenExpiry");
         const expiry = raw === null ? DEFAULT_TOKEN_EXPIRY_S : Number(raw);
         if (!Number.isInteger(expiry) || expiry <= 0) {
-            throw new HttpError(400, `${INVALID_INPUT} tokenExpiry: expected a positive number of seconds`, "tokenExpiry: expected a positive number of seconds");
+            throw new HttpError(
+                400,
+                `${INVALID_INPUT} tokenExpiry: expected a positive number of seconds`,
+                "tokenExpiry: expected a positive number of seconds",
+            );
         }
         sendText(c.res, 200, this.cfg.auth.issueToken(c.principal, expiry), "text/plain");
     }
@@ -396,12 +402,21 @@ function route(method: string, template: string, auth: Route["auth"], handler: H
 
 /** Absolute status URL with the request's own version prefix. */
 function statusUrl(c: Ctx, jobId: string): string {
-    const host = c.req.headers.host ?? `${(c.req.socket.localAddress ?? "127.0.0.1")}:${c.req.socket.localPort}`;
+    const host = c.req.headers.host ?? `${c.req.socket.localAddress ?? "127.0.0.1"}:${c.req.socket.localPort}`;
     return `http://${host}${BASE_PATH}${c.version}/user/status/${encodeURIComponent(jobId)}`;
 }
 
 function emptyResult(): UserDataStoreResult {
-    return { added: [], modified: [], deleted: [], deleteFailed: [], exception: "", localizedException: false, message: "", updatedIdMap: {} };
+    return {
+        added: [],
+        modified: [],
+        deleted: [],
+        deleteFailed: [],
+        exception: "",
+        localizedException: false,
+        message: "",
+        updatedIdMap: {},
+    };
 }
 
 function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {

@@ -10,7 +10,11 @@ async function main(): Promise<void> {
     const n = Number(process.argv[2] ?? 10_000);
     const sim = await startSimulator({ port: 0, jobMs: 0, jobMsPerUser: 0 });
     const base = `${sim.url}/cloudapi/restapi`;
-    const headers = { Authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}`, "Content-Type": "application/json", Accept: "application/json" };
+    const headers = {
+        Authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}`,
+        "Content-Type": "application/json",
+        Accept: "application/json",
+    };
     const serverMs = (r: Response) => Number(/dur=([\d.]+)/.exec(r.headers.get("server-timing") ?? "")?.[1] ?? NaN);
     try {
         const added = Array.from({ length: n }, (_, i) => ({
@@ -43,7 +47,8 @@ async function main(): Promise<void> {
             } else await r.arrayBuffer();
         }
         const jobMs = performance.now() - t;
-        if (status !== 200 || result?.added.length !== n || !result.added.every((e) => e.statusInfoOK)) throw new Error(`job ${jobId} did not finish cleanly (status ${status})`);
+        if (status !== 200 || result?.added.length !== n || !result.added.every((e) => e.statusInfoOK))
+            throw new Error(`job ${jobId} did not finish cleanly (status ${status})`);
 
         t = performance.now();
         const list = await fetch(`${base}/user`, { headers });

@@ -3,8 +3,55 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-const FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Gita", "Hugo", "Ines", "Jon", "Kira", "Luis", "Mei", "Nils", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq"];
-const LAST = ["Abe", "Brown", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Khan", "Larsen", "Moreau", "Nakamura", "Okafor", "Patel", "Quist", "Rossi", "Silva", "Tanaka", "Ueda", "Varga", "Weber", "Xu", "Yilmaz"];
+const FIRST = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elif",
+    "Femi",
+    "Gita",
+    "Hugo",
+    "Ines",
+    "Jon",
+    "Kira",
+    "Luis",
+    "Mei",
+    "Nils",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+];
+const LAST = [
+    "Abe",
+    "Brown",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+    "Quist",
+    "Rossi",
+    "Silva",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+];
 const ORGS = ["sfo", "nyc", "lon", "blr"];
 const ROLE_SETS = [
     ["PrimaveraUnifierProduction"],
@@ -16,7 +63,22 @@ const ROLE_SETS = [
     ["PrimaveraVirtualDesktopUser"],
     [],
 ];
-const COLUMNS = ["loginId", "firstName", "middleName", "lastName", "emailAddress", "organization", "organizationType", "userType", "roles", "disabled", "employeeNumber", "manager", "startDate", "endDate"];
+const COLUMNS = [
+    "loginId",
+    "firstName",
+    "middleName",
+    "lastName",
+    "emailAddress",
+    "organization",
+    "organizationType",
+    "userType",
+    "roles",
+    "disabled",
+    "employeeNumber",
+    "manager",
+    "startDate",
+    "endDate",
+];
 
 const rows = [COLUMNS.join(",")];
 for (let i = 1; i <= 500; i++) {

@@ -12,7 +12,18 @@ import { parse } from "csv-parse/sync";
 import * as primavera from "pulumi-primavera-admin";
 
 const REQUIRED = ["loginId", "firstName", "lastName", "emailAddress", "organization"] as const;
-const OPTIONAL = ["middleName", "organizationType", "userType", "roles", "disabled", "employeeNumber", "manager", "startDate", "endDate", "adopt"] as const;
+const OPTIONAL = [
+    "middleName",
+    "organizationType",
+    "userType",
+    "roles",
+    "disabled",
+    "employeeNumber",
+    "manager",
+    "startDate",
+    "endDate",
+    "adopt",
+] as const;
 
 type Row = Record<string, string>;
 
@@ -27,7 +38,8 @@ export function readUsersCsv(file: string): primavera.UserArgs[] {
     const rows: Row[] = parse(fs.readFileSync(file), { columns: true, skip_empty_lines: true, trim: true, bom: true });
     const header = rows.length ? Object.keys(rows[0]) : [];
     const unknown = header.filter((c) => !(REQUIRED as readonly string[]).includes(c) && !(OPTIONAL as readonly string[]).includes(c));
-    if (unknown.length) throw new Error(`${file}: unknown column(s) ${unknown.join(", ")}; expected ${[...REQUIRED, ...OPTIONAL].join(", ")}`);
+    if (unknown.length)
+        throw new Error(`${file}: unknown column(s) ${unknown.join(", ")}; expected ${[...REQUIRED, ...OPTIONAL].join(", ")}`);
     return rows.map((row, i) => {
         const where = `${file} line ${i + 2}`;
         for (const c of REQUIRED) if (!row[c]) throw new Error(`${where}: ${c} is empty`);
@@ -46,7 +58,13 @@ export function readUsersCsv(file: string): primavera.UserArgs[] {
             organization: row.organizationType ? { name: row.organization, type: row.organizationType } : { name: row.organization },
             middleName: opt("middleName"),
             userType: opt("userType"),
-            roles: "roles" in row ? row.roles.split(";").map((r) => r.trim()).filter(Boolean) : undefined,
+            roles:
+                "roles" in row
+                    ? row.roles
+                          .split(";")
+                          .map((r) => r.trim())
+                          .filter(Boolean)
+                    : undefined,
             disabled: flag("disabled"),
             employeeNumber: opt("employeeNumber"),
             manager: opt("manager"),

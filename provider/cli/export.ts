@@ -6,8 +6,20 @@ import type { UserInfo } from "../lookups";
 
 /** Columns of the bulk CSV (examples/bulk/users.csv), in order. `roles` are separated by semicolons. */
 export const CSV_COLUMNS = [
-    "loginId", "firstName", "middleName", "lastName", "emailAddress", "organization", "organizationType",
-    "userType", "roles", "disabled", "employeeNumber", "manager", "startDate", "endDate",
+    "loginId",
+    "firstName",
+    "middleName",
+    "lastName",
+    "emailAddress",
+    "organization",
+    "organizationType",
+    "userType",
+    "roles",
+    "disabled",
+    "employeeNumber",
+    "manager",
+    "startDate",
+    "endDate",
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
@@ -19,7 +31,8 @@ export function declaredArgs(u: UserInfo): Record<string, unknown> {
     if (u.lastName !== undefined) args.lastName = u.lastName;
     if (u.emailAddress !== undefined) args.emailAddress = u.emailAddress;
     if (u.userType !== undefined) args.userType = u.userType;
-    if (u.organization) args.organization = u.organization.type ? { name: u.organization.name, type: u.organization.type } : { name: u.organization.name };
+    if (u.organization)
+        args.organization = u.organization.type ? { name: u.organization.name, type: u.organization.type } : { name: u.organization.name };
     args.roles = [...u.roles];
     args.disabled = u.disabled;
     if (u.employeeNumber !== undefined) args.employeeNumber = u.employeeNumber;
@@ -40,7 +53,11 @@ export function declarationProblems(u: UserInfo): string[] {
 export function resourceNames(logins: string[]): string[] {
     const used = new Set<string>();
     return logins.map((login) => {
-        const base = login.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "user";
+        const base =
+            login
+                .toLowerCase()
+                .replace(/[^a-z0-9._-]+/g, "-")
+                .replace(/^-+|-+$/g, "") || "user";
         let name = base;
         for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
         used.add(name);
@@ -77,17 +94,16 @@ export function renderProgram(users: UserInfo[], info: ExportInfo, onUser?: (don
         lines.push("    });");
         onUser?.(i + 1);
     });
-    lines.push(
-        "    return { userIds: Object.fromEntries(Object.entries(users).map(([login, user]) => [login, user.id])) };",
-        "}",
-        "",
-    );
+    lines.push("    return { userIds: Object.fromEntries(Object.entries(users).map(([login, user]) => [login, user.id])) };", "}", "");
     return lines.join("\n");
 }
 
 function literal(v: unknown): string {
     if (Array.isArray(v)) return `[${v.map(literal).join(", ")}]`;
-    if (v && typeof v === "object") return `{ ${Object.entries(v).map(([k, x]) => `${k}: ${literal(x)}`).join(", ")} }`;
+    if (v && typeof v === "object")
+        return `{ ${Object.entries(v)
+            .map(([k, x]) => `${k}: ${literal(x)}`)
+            .join(", ")} }`;
     return JSON.stringify(v);
 }
 

@@ -38,7 +38,11 @@ class UsageError extends Error {}
 export class Progress {
     private lastLine = 0;
     private lastPct = -1;
-    constructor(private readonly total: number, private readonly label: string, private readonly out: NodeJS.WriteStream = process.stderr) {}
+    constructor(
+        private readonly total: number,
+        private readonly label: string,
+        private readonly out: NodeJS.WriteStream = process.stderr,
+    ) {}
 
     update(done: number): void {
         if (this.total <= 0) return;
@@ -97,13 +101,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return 0;
     }
     if (values.password !== undefined) {
-        throw new UsageError("--password is not accepted (it would show in the process list and shell history): put the password in PRIMAVERA_PASSWORD, or in a variable named by --password-env");
+        throw new UsageError(
+            "--password is not accepted (it would show in the process list and shell history): put the password in PRIMAVERA_PASSWORD, or in a variable named by --password-env",
+        );
     }
     const format = values.format;
     if (format !== "ts" && format !== "csv") throw new UsageError(`--format must be ts or csv (got '${format}')`);
     const passwordEnv = values["password-env"] ?? "PRIMAVERA_PASSWORD";
     const password = env[passwordEnv];
-    if (values["password-env"] !== undefined && !password) throw new UsageError(`--password-env ${passwordEnv}: that environment variable is empty or not set`);
+    if (values["password-env"] !== undefined && !password)
+        throw new UsageError(`--password-env ${passwordEnv}: that environment variable is empty or not set`);
 
     const explicit = {
         ...(values["base-url"] !== undefined ? { baseUrl: values["base-url"] } : {}),
@@ -123,9 +130,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`read ${users.length} user(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
 
     const progress = new Progress(users.length, `writing ${format === "ts" ? "program" : "CSV"}`);
-    const text = format === "ts"
-        ? renderProgram(users, { source, at: new Date().toISOString() }, (n) => progress.update(n))
-        : renderCsv(users, (n) => progress.update(n));
+    const text =
+        format === "ts"
+            ? renderProgram(users, { source, at: new Date().toISOString() }, (n) => progress.update(n))
+            : renderCsv(users, (n) => progress.update(n));
     if (values.out) fs.writeFileSync(values.out, text);
     else process.stdout.write(text);
 
@@ -136,7 +144,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const filtered = Object.keys(filter).length ? ` matching ${JSON.stringify(filter)}` : "";
     process.stderr.write(
         `exported ${users.length} user(s)${filtered} from ${source}${values.out ? ` to ${values.out}` : ""} as ${format === "ts" ? "a Pulumi program (adopt: true)" : "CSV"}` +
-            (attention.length ? `; ${attention.length} need attention (see warnings above)` : "") + "\n",
+            (attention.length ? `; ${attention.length} need attention (see warnings above)` : "") +
+            "\n",
     );
     return 0;
 }

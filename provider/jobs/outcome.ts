@@ -20,9 +20,10 @@ export interface Outcome {
 
 export function outcomeFor(kind: OperationKind, loginId: string, jobId: string, result: JobResult): Outcome {
     const idMap = result.updatedIdMap ?? {};
-    const jobException = [result.exception, result.localizedException ? "" : result.message]
-        .filter((s): s is string => typeof s === "string" && s.trim() !== "")
-        .join(": ") || undefined;
+    const jobException =
+        [result.exception, result.localizedException ? "" : result.message]
+            .filter((s): s is string => typeof s === "string" && s.trim() !== "")
+            .join(": ") || undefined;
     const outcome: Outcome = { jobId, idMap, jobException };
     if (kind === "delete") {
         const failed = findByLogin(result.deleteFailed ?? [], loginId);

@@ -40,14 +40,21 @@ export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, dea
                     200,
                 );
             }
-            if (Date.now() - started > 10_000) progress(`job ${job.jobId} (${job.users} users) done after ${seconds(Date.now() - started)}`);
+            if (Date.now() - started > 10_000)
+                progress(`job ${job.jobId} (${job.users} users) done after ${seconds(Date.now() - started)}`);
             return parsed.data;
         }
         if (res.status === 404) {
-            throw new ApiError(`job ${job.jobId} is unknown to the tenant (HTTP 404 on GET ${statusPath}): ${excerpt(serverMessage(res.json ?? res.text))}`, 404);
+            throw new ApiError(
+                `job ${job.jobId} is unknown to the tenant (HTTP 404 on GET ${statusPath}): ${excerpt(serverMessage(res.json ?? res.text))}`,
+                404,
+            );
         }
         if (res.status !== 202) {
-            throw new ApiError(`job ${job.jobId}: unexpected HTTP ${res.status} on GET ${statusPath}: ${excerpt(serverMessage(res.json ?? res.text))}`, res.status);
+            throw new ApiError(
+                `job ${job.jobId}: unexpected HTTP ${res.status} on GET ${statusPath}: ${excerpt(serverMessage(res.json ?? res.text))}`,
+                res.status,
+            );
         }
         last = `HTTP 202 (still running)`;
         statusPath = client.locationPath(res.headers["location"]) ?? statusPath;

@@ -109,7 +109,13 @@ export class JobRunner {
                     return;
                 }
                 const only = batch[0];
-                only.reject(new ApiError(`the tenant refused the ${only.kind} of user '${only.loginId}' (HTTP 400): ${submitted.message}`, 400, submitted.message));
+                only.reject(
+                    new ApiError(
+                        `the tenant refused the ${only.kind} of user '${only.loginId}' (HTTP 400): ${submitted.message}`,
+                        400,
+                        submitted.message,
+                    ),
+                );
                 return;
             }
             this.onUsersChanged();

@@ -27,12 +27,18 @@ export async function submitJob(client: PrimaveraClient, body: JobRequest, users
     let busySince: number | undefined;
     let lastBusy = "";
     let nextReport = 0;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; attempt < MAX_SUBMISSIONS; attempt++) {
         // 429 comes back to us (not retried by the client): it is one of the vendor's busy answers.
-        const res = await client.request("POST", path, { body, deadline, purpose: `submitting a job of ${users} user(s)`, passStatuses: [429] });
+        const res = await client.request("POST", path, {
+            body,
+            deadline,
+            purpose: `submitting a job of ${users} user(s)`,
+            passStatuses: [429],
+        });
         if (res.status === 202 || res.status === 200 || res.status === 201) {
             const jobId = parseJobId(res);
-            if (!jobId) throw new ApiError(`the tenant accepted a job (HTTP ${res.status}) but returned no job id and no Location`, res.status);
+            if (!jobId)
+                throw new ApiError(`the tenant accepted a job (HTTP ${res.status}) but returned no job id and no Location`, res.status);
             const statusPath = client.locationPath(res.headers["location"]) ?? client.path(`/user/status/${encodeURIComponent(jobId)}`);
             if (busySince !== undefined) progress(`tenant free again after ${seconds(Date.now() - busySince)}; job ${jobId} submitted`);
             return { kind: "accepted", job: { jobId, statusPath, users } };
@@ -40,7 +46,11 @@ export async function submitJob(client: PrimaveraClient, body: JobRequest, users
         const text = serverMessage(res.json ?? res.text);
         if (!isBusy(res, text)) {
             if (res.status === 400) return { kind: "rejected", status: 400, message: text || "Invalid input, Please check." };
-            throw new ApiError(`submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`, res.status, text);
+            throw new ApiError(
+                `submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`,
+                res.status,
+                text,
+            );
         }
         busySince ??= Date.now();
         lastBusy = `HTTP ${res.status} ${excerpt(text, 200)}`;
@@ -49,7 +59,7 @@ export async function submitJob(client: PrimaveraClient, body: JobRequest, users
             nextReport = Date.now() + 10_000;
         }
         const delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(Math.min(attempt, 20), BUSY_WAIT));
-        if (!(await sleepUntilDeadline(delay, deadline))) break;
+        if (!(await sleepUntilDeadline(delay, deadline)) || Date.now() >= deadline) break;
     }
     throw new DeadlineError(
         `the tenant stayed busy with another job for ${seconds(Date.now() - (busySince ?? Date.now()))}: every submission of ` +

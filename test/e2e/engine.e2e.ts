@@ -127,9 +127,7 @@ describe("the provider under the real Pulumi engine", function () {
         assert.deepEqual(changes(up.summary.resourceChanges), { replace: 1 });
         assert.equal(await sim.user("E2E05"), undefined);
         assert.ok(await sim.user("E2E05B"));
-        const ops = events
-            .filter((e) => e.resOutputsEvent?.metadata.urn.endsWith("::u5"))
-            .map((e) => e.resOutputsEvent!.metadata.op);
+        const ops = events.filter((e) => e.resOutputsEvent?.metadata.urn.endsWith("::u5")).map((e) => e.resOutputsEvent!.metadata.op);
         assert.ok(ops.indexOf("delete-replaced") >= 0 && ops.indexOf("delete-replaced") < ops.indexOf("create-replacement"), `ops: ${ops}`);
     });
 
@@ -154,7 +152,11 @@ describe("the provider under the real Pulumi engine", function () {
         assert.equal(u6.manager, "BOSS", "a field the program does not manage survives");
         assert.deepEqual((up.outputs.roles.value as any).E2E04, ["PrimaveraP6Test"], "roles output of a user whose roles are unmanaged");
         const live4 = await sim.user("E2E04");
-        assert.deepEqual(live4.roles.map((r: any) => r.name), ["PrimaveraP6Test"], "unmanaged roles survive");
+        assert.deepEqual(
+            live4.roles.map((r: any) => r.name),
+            ["PrimaveraP6Test"],
+            "unmanaged roles survive",
+        );
         assert.equal(live4.employeeNumber, "EMP-4");
         assert.deepEqual(changes((await stack.preview(capture)).changeSummary), {});
     });
@@ -171,7 +173,10 @@ describe("the provider under the real Pulumi engine", function () {
 
     it("6. adopt: without it a clear error and nothing changed; with it the user is taken over", async () => {
         await sim.drift("ADOPT1", {
-            firstName: "Pre", lastName: "Existing", emailAddress: "adopt1@example.com", organization: { name: "nyc" },
+            firstName: "Pre",
+            lastName: "Existing",
+            emailAddress: "adopt1@example.com",
+            organization: { name: "nyc" },
             roles: ["PrimaveraP6Production"],
         });
         const before = await sim.user("ADOPT1");
@@ -189,14 +194,21 @@ describe("the provider under the real Pulumi engine", function () {
         const after = await sim.user("ADOPT1");
         assert.equal(after.id, before.id, "same user, not a new one");
         assert.equal(after.firstName, "Taken");
-        assert.deepEqual(after.roles.map((r: any) => r.name), ["PrimaveraP6Production"], "unmanaged roles kept");
+        assert.deepEqual(
+            after.roles.map((r: any) => r.name),
+            ["PrimaveraP6Production"],
+            "unmanaged roles kept",
+        );
     });
 
     it("7-8. the state holds the password only encrypted, no credential anywhere, __provider under 2 KB", async () => {
         const exported = await exportStackEncrypted(stack);
         const text = JSON.stringify(exported);
         for (const secret of [USER_PASSWORD, ADMIN_PASSWORD_MARK]) {
-            assert.ok(!text.includes(secret), `state holds ${secret === USER_PASSWORD ? "the user's password" : "the admin password"} in plain text`);
+            assert.ok(
+                !text.includes(secret),
+                `state holds ${secret === USER_PASSWORD ? "the user's password" : "the admin password"} in plain text`,
+            );
             assert.ok(!output.join("").includes(secret), "engine output holds a secret");
         }
         assert.doesNotMatch(text, /Basic [A-Za-z0-9+/=]{8,}|Bearer /);
@@ -204,7 +216,11 @@ describe("the provider under the real Pulumi engine", function () {
         const users = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/primavera-admin:User");
         assert.equal(users.length, specs.length);
         const withPassword = users.find((r) => r.inputs.loginId === "E2E07");
-        assert.equal(withPassword.inputs.password?.["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "password input is a secret");
+        assert.equal(
+            withPassword.inputs.password?.["4dabf18193072939515e22adb298388d"],
+            "1b47061264138c4ac30d75fd1eb44270",
+            "password input is a secret",
+        );
         assert.ok(withPassword.inputs.password.ciphertext, "stored as ciphertext");
         assert.ok(withPassword.outputs.passwordHash?.ciphertext, "password hash output is a secret");
         assert.equal(withPassword.outputs.password === undefined || !!withPassword.outputs.password.ciphertext, true);
@@ -218,7 +234,10 @@ describe("the provider under the real Pulumi engine", function () {
     it("a user whose role provisioning fails is kept in state with its id, and the next up fixes it in place", async () => {
         // The role is in the catalog (preview passes) but the tenant fails to provision it.
         await sim.faults({ failRoles: ["PrimaveraGatewayDevAdmin"] });
-        specs = [...specs, { name: "badrole", loginId: "E2EBADROLE", firstName: "Bad", lastName: "Role", org: "sfo", roles: ["PrimaveraGatewayDevAdmin"] }];
+        specs = [
+            ...specs,
+            { name: "badrole", loginId: "E2EBADROLE", firstName: "Bad", lastName: "Role", org: "sfo", roles: ["PrimaveraGatewayDevAdmin"] },
+        ];
         await assert.rejects(stack.up(capture), (e: Error) => {
             assert.match(e.message, /E2EBADROLE.*was created \(id \d+\).*Application Access failed/s);
             return true;
@@ -234,7 +253,10 @@ describe("the provider under the real Pulumi engine", function () {
         assert.deepEqual(changes(up.summary.resourceChanges), { update: 1 }, touched().join("; "));
         const fixed = await sim.user("E2EBADROLE");
         assert.equal(fixed.id, live.id, "no second user");
-        assert.deepEqual(fixed.roles.map((x: any) => x.name), ["PrimaveraGatewayDevAdmin"]);
+        assert.deepEqual(
+            fixed.roles.map((x: any) => x.name),
+            ["PrimaveraGatewayDevAdmin"],
+        );
     });
 
     it("9. destroy leaves none of the stack's users in the simulator", async () => {
@@ -261,13 +283,21 @@ describe("values unknown during preview", function () {
             stackName: "unknowns",
             program: async () => {
                 const lead = new User("lead", {
-                    loginId: "LEAD1", firstName: "Lee", lastName: "Lead", emailAddress: "lead1@example.com",
+                    loginId: "LEAD1",
+                    firstName: "Lee",
+                    lastName: "Lead",
+                    emailAddress: "lead1@example.com",
                     organization: { name: "sfo" },
                 });
                 // userId is an output only: unknown until the lead exists.
                 const member = new User("member", {
-                    loginId: "MEMBER1", firstName: "Mem", lastName: "Ber", emailAddress: "member1@example.com",
-                    organization: { name: "sfo" }, manager: lead.userId, employeeNumber: lead.userId.apply((id) => `EMP-${id}`),
+                    loginId: "MEMBER1",
+                    firstName: "Mem",
+                    lastName: "Ber",
+                    emailAddress: "member1@example.com",
+                    organization: { name: "sfo" },
+                    manager: lead.userId,
+                    employeeNumber: lead.userId.apply((id) => `EMP-${id}`),
                 });
                 return { manager: member.manager };
             },

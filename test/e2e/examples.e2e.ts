@@ -53,8 +53,14 @@ describe("the examples under the real Pulumi engine", function () {
         const users = readUsersCsv(path.join(REPO_ROOT, "examples", "bulk", "users.csv"));
         assert.equal(users.length, 500);
         assert.equal(new Set(users.map((u) => u.loginId)).size, 500);
-        assert.ok(users.some((u) => Array.isArray(u.roles) && u.roles.length === 0), "some rows hold no roles");
-        assert.ok(users.some((u) => u.endDate), "some rows carry dates");
+        assert.ok(
+            users.some((u) => Array.isArray(u.roles) && u.roles.length === 0),
+            "some rows hold no roles",
+        );
+        assert.ok(
+            users.some((u) => u.endDate),
+            "some rows carry dates",
+        );
     });
 
     it("ups examples/bulk: the simulator holds all 500 users, and a second preview is clean", async () => {
@@ -74,7 +80,10 @@ describe("the examples under the real Pulumi engine", function () {
         const stats = await sim.stats();
         assert.equal(stats.overlappingJobs, 0);
         const preview = await stacks.bulk.preview();
-        assert.deepEqual(Object.keys(preview.changeSummary).filter((k) => k !== "same"), []);
+        assert.deepEqual(
+            Object.keys(preview.changeSummary).filter((k) => k !== "same"),
+            [],
+        );
     });
 
     it("ups examples/adopt: the seeded users are taken over (same ids, undeclared roles kept), the new one created", async () => {
@@ -88,9 +97,15 @@ describe("the examples under the real Pulumi engine", function () {
         const rnovak = await sim.user("RNOVAK");
         assert.ok(rnovak);
         assert.equal(ids.RNOVAK, rnovak.id);
-        assert.deepEqual((await sim.user("COADMIN")).roles.map((r: any) => r.name), coadminBefore.roles.map((r: any) => r.name));
+        assert.deepEqual(
+            (await sim.user("COADMIN")).roles.map((r: any) => r.name),
+            coadminBefore.roles.map((r: any) => r.name),
+        );
         assert.deepEqual(up.outputs.coadminRoles.value, ["PrimaveraCloudAdmin"]);
         const preview = await stacks.adopt.preview();
-        assert.deepEqual(Object.keys(preview.changeSummary).filter((k) => k !== "same"), []);
+        assert.deepEqual(
+            Object.keys(preview.changeSummary).filter((k) => k !== "same"),
+            [],
+        );
     });
 });

@@ -25,17 +25,50 @@ const comparable = (u: any) => ({
 describe("export: an existing tenant under code", function () {
     let sim: Sim;
     // Inside the repo, so the generated program resolves pulumi-primavera-admin from its node_modules.
-    const outDir = fs.mkdtempSync(path.join(fs.mkdirSync(path.join(REPO_ROOT, ".tmp"), { recursive: true }) ?? path.join(REPO_ROOT, ".tmp"), "export-"));
+    const outDir = fs.mkdtempSync(
+        path.join(fs.mkdirSync(path.join(REPO_ROOT, ".tmp"), { recursive: true }) ?? path.join(REPO_ROOT, ".tmp"), "export-"),
+    );
     const env = { ...process.env, PRIMAVERA_BASE_URL: "", PRIMAVERA_USERNAME: "", PRIMAVERA_PASSWORD: "", EXPORT_PW: ADMIN.password };
 
     before(async () => {
         sim = await withSimulator({ jobMs: 30, jobMsPerUser: 0 });
         // Users made in the vendor's UI before Pulumi: every managed field set somewhere.
-        await sim.drift("MGARCIA", { firstName: "Maria", middleName: "Luz", lastName: "Garcia", emailAddress: "maria.garcia@example.com", organization: "sfo", userType: "EMP", roles: ["PrimaveraCloudAdmin", "BIProductionAuthors"], employeeNumber: "E-7", manager: "COADMIN", startDate: "2026-01-05T00:00:00", endDate: "2026-12-31T00:00:00" });
-        await sim.drift("KCHEN", { firstName: "Kai", lastName: "Chen", emailAddress: "kai.chen@example.com", organization: "lon", roles: [] });
-        await sim.drift("X.Y-Z@CORP", { firstName: "Xy", lastName: "Zed", emailAddress: "xyz@example.com", organization: "blr", roles: ["PrimaveraP6Test"], disabled: true });
+        await sim.drift("MGARCIA", {
+            firstName: "Maria",
+            middleName: "Luz",
+            lastName: "Garcia",
+            emailAddress: "maria.garcia@example.com",
+            organization: "sfo",
+            userType: "EMP",
+            roles: ["PrimaveraCloudAdmin", "BIProductionAuthors"],
+            employeeNumber: "E-7",
+            manager: "COADMIN",
+            startDate: "2026-01-05T00:00:00",
+            endDate: "2026-12-31T00:00:00",
+        });
+        await sim.drift("KCHEN", {
+            firstName: "Kai",
+            lastName: "Chen",
+            emailAddress: "kai.chen@example.com",
+            organization: "lon",
+            roles: [],
+        });
+        await sim.drift("X.Y-Z@CORP", {
+            firstName: "Xy",
+            lastName: "Zed",
+            emailAddress: "xyz@example.com",
+            organization: "blr",
+            roles: ["PrimaveraP6Test"],
+            disabled: true,
+        });
         for (let i = 0; i < 40; i++) {
-            await sim.drift(`MANY${i}`, { firstName: `F${i}`, lastName: `L${i}`, emailAddress: `many${i}@example.com`, organization: i % 2 ? "nyc" : "sfo", roles: i % 3 ? ["PrimaveraP6Production"] : ["PrimaveraUnifierTest", "PrimaveraP6Test"] });
+            await sim.drift(`MANY${i}`, {
+                firstName: `F${i}`,
+                lastName: `L${i}`,
+                emailAddress: `many${i}@example.com`,
+                organization: i % 2 ? "nyc" : "sfo",
+                roles: i % 3 ? ["PrimaveraP6Production"] : ["PrimaveraUnifierTest", "PrimaveraP6Test"],
+            });
         }
     });
     after(async () => {
@@ -44,16 +77,23 @@ describe("export: an existing tenant under code", function () {
     });
 
     it("refuses a password flag and says how to give the password", async () => {
-        await assert.rejects(run(process.execPath, [CLI, "export", "--base-url", sim.url, "--username", "admin", "--password", "admin"], { env }), (e: any) => {
-            assert.equal(e.code, 2);
-            assert.match(e.stderr, /--password is not accepted[\s\S]*PRIMAVERA_PASSWORD/);
-            return true;
-        });
+        await assert.rejects(
+            run(process.execPath, [CLI, "export", "--base-url", sim.url, "--username", "admin", "--password", "admin"], { env }),
+            (e: any) => {
+                assert.equal(e.code, 2);
+                assert.match(e.stderr, /--password is not accepted[\s\S]*PRIMAVERA_PASSWORD/);
+                return true;
+            },
+        );
     });
 
     it("exports CSV in the bulk example's columns", async () => {
         const file = path.join(outDir, "users.csv");
-        const { stderr } = await run(process.execPath, [CLI, "export", "--format", "csv", "--out", file, "--base-url", sim.url, "--username", "admin", "--password-env", "EXPORT_PW"], { env });
+        const { stderr } = await run(
+            process.execPath,
+            [CLI, "export", "--format", "csv", "--out", file, "--base-url", sim.url, "--username", "admin", "--password-env", "EXPORT_PW"],
+            { env },
+        );
         const total = (await sim.users()).length;
         assert.match(stderr, new RegExp(`exported ${total} user\\(s\\)`));
         assert.ok(!stderr.includes(ADMIN.password + "\n") && !stderr.includes(`:${ADMIN.password}`), "the password is never printed");
@@ -98,11 +138,16 @@ describe("export: an existing tenant under code", function () {
         const after = await sim.users();
         assert.deepEqual(after.map((u) => u.loginId).sort(), before.map((u) => u.loginId).sort(), "no user created or removed");
         const byLogin = new Map(after.map((u) => [u.loginId, u]));
-        for (const b of before) assert.deepEqual(comparable(byLogin.get(b.loginId)), comparable(b), `${b.loginId} unchanged by the adoption`);
+        for (const b of before)
+            assert.deepEqual(comparable(byLogin.get(b.loginId)), comparable(b), `${b.loginId} unchanged by the adoption`);
         const ids = up.outputs.userIds.value as Record<string, string>;
         for (const b of before) assert.equal(ids[b.loginId], b.id);
 
         const preview = await stack.preview();
-        assert.deepEqual(Object.keys(preview.changeSummary).filter((k) => k !== "same"), [], JSON.stringify(preview.changeSummary));
+        assert.deepEqual(
+            Object.keys(preview.changeSummary).filter((k) => k !== "same"),
+            [],
+            JSON.stringify(preview.changeSummary),
+        );
     });
 });

@@ -100,7 +100,9 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             const s = await sim.stats();
             assert.deepEqual(changes(up.summary.resourceChanges), { create: 101 });
             await assertConverged(base, up.outputs.ids.value as Record<string, string>);
-            measured.push(`baseline: up ${(ms / 1000).toFixed(1)}s, ${s.requestsTotal} requests, ${s.jobsSubmitted} jobs (largest ${s.largestJob}), overlappingJobs ${s.overlappingJobs}`);
+            measured.push(
+                `baseline: up ${(ms / 1000).toFixed(1)}s, ${s.requestsTotal} requests, ${s.jobsSubmitted} jobs (largest ${s.largestJob}), overlappingJobs ${s.overlappingJobs}`,
+            );
             await sim.reset();
         });
 
@@ -199,12 +201,17 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             assert.ok(tokens.length >= 1, "the oauth runs fetched tokens");
             const everything = [exported, ...seen].join("\n");
             assert.ok(everything.length > 10_000, "output was captured");
-            for (const [what, secret] of [["the admin password", ADMIN_PASSWORD], ["a user's password", USER_PASSWORD]] as const) {
+            for (const [what, secret] of [
+                ["the admin password", ADMIN_PASSWORD],
+                ["a user's password", USER_PASSWORD],
+            ] as const) {
                 assert.ok(!everything.includes(secret), `${what} appears in state or output`);
             }
             for (const t of tokens) assert.ok(!everything.includes(t), "an OAuth token issued by the simulator appears in state or output");
             assert.ok(!everything.includes(Buffer.from(`admin:${ADMIN_PASSWORD}`).toString("base64")), "a Basic header appears");
-            measured.push(`secrets: ${tokens.length} issued token(s), admin and user passwords: none found in ${(everything.length / 1024).toFixed(0)} KB of state and output`);
+            measured.push(
+                `secrets: ${tokens.length} issued token(s), admin and user passwords: none found in ${(everything.length / 1024).toFixed(0)} KB of state and output`,
+            );
         });
     });
 
@@ -236,8 +243,12 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
                 stackName: "role",
                 program: async () => {
                     new User("role", {
-                        loginId: "SRVROLE", firstName: "Srv", lastName: "Judged", emailAddress: "srvrole@example.com",
-                        organization: { name: "sfo" }, roles: ["NoSuchRole"],
+                        loginId: "SRVROLE",
+                        firstName: "Srv",
+                        lastName: "Judged",
+                        emailAddress: "srvrole@example.com",
+                        organization: { name: "sfo" },
+                        roles: ["NoSuchRole"],
                     });
                 },
                 config: config(),
@@ -281,20 +292,24 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
         it("SIGKILL of the engine mid-job, then `pulumi cancel`, `pulumi refresh --clear-pending-creates` and `pulumi up`: every user once, no overlap", async () => {
             const users = faultUsers("KIL", 30);
             const home = tempHome("primavera-faults-kill");
-            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "support", "upChild.ts")], {
-                cwd: REPO_ROOT,
-                detached: true, // its own process group: the CLI and the plugin die with it
-                stdio: ["ignore", "pipe", "pipe"],
-                env: {
-                    ...process.env,
-                    FAULT_HOME: home,
-                    FAULT_STACK: "killed",
-                    FAULT_PREFIX: "KIL",
-                    FAULT_COUNT: String(users.length),
-                    FAULT_SIM_URL: slow.url,
-                    FAULT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+            const child = spawn(
+                process.execPath,
+                ["-r", "ts-node/register/transpile-only", path.join(__dirname, "support", "upChild.ts")],
+                {
+                    cwd: REPO_ROOT,
+                    detached: true, // its own process group: the CLI and the plugin die with it
+                    stdio: ["ignore", "pipe", "pipe"],
+                    env: {
+                        ...process.env,
+                        FAULT_HOME: home,
+                        FAULT_STACK: "killed",
+                        FAULT_PREFIX: "KIL",
+                        FAULT_COUNT: String(users.length),
+                        FAULT_SIM_URL: slow.url,
+                        FAULT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+                    },
                 },
-            });
+            );
             child.stdout!.on("data", (d) => seen.push(String(d)));
             child.stderr!.on("data", (d) => seen.push(String(d)));
             const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
@@ -318,7 +333,12 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             const atKill = await slow.stats();
             assert.equal((await slow.users()).filter((u) => u.loginId.startsWith("KIL")).length, 0, "killed before the job applied");
 
-            const { stack } = await engineStack({ home, stackName: "killed", program: faultProgram(() => users), config: { ...config(), "primavera:baseUrl": { value: slow.url } } });
+            const { stack } = await engineStack({
+                home,
+                stackName: "killed",
+                program: faultProgram(() => users),
+                config: { ...config(), "primavera:baseUrl": { value: slow.url } },
+            });
             const state = await exportStackEncrypted(stack);
             const pending = (state.deployment.pending_operations ?? []).length;
             assert.ok(pending > 0, "the interrupted up left pending operations in the state");

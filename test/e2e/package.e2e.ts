@@ -22,37 +22,52 @@ describe("the packed package in a fresh Pulumi project", function () {
     before(async () => {
         sim = await withSimulator();
         home = tempHome("primavera-pack");
-        await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: REPO_ROOT }).catch((e) => {
+        await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
+            cwd: REPO_ROOT,
+        }).catch((e) => {
             // A type error elsewhere still emits dist/; only a missing output is fatal.
             if (!fs.existsSync(path.join(REPO_ROOT, "dist", "provider", "index.js"))) throw e;
         });
         const packDir = path.join(home, "pack");
         fs.mkdirSync(packDir);
-        const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+        const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", packDir], {
+            cwd: REPO_ROOT,
+            maxBuffer: 64 * 1024 * 1024,
+        });
         const info = JSON.parse(stdout.slice(stdout.indexOf("[")))[0];
         tarball = path.join(packDir, info.filename);
         packedFiles = info.files.map((f: { path: string }) => f.path);
 
         projectDir = path.join(home, "project");
         fs.mkdirSync(projectDir);
-        fs.writeFileSync(path.join(projectDir, "package.json"), JSON.stringify({
-            name: "fresh-primavera-project",
-            private: true,
-            main: "index.js",
-            dependencies: { "@pulumi/pulumi": "3.270.0", "pulumi-primavera-admin": `file:${tarball}` },
-        }, null, 2));
+        fs.writeFileSync(
+            path.join(projectDir, "package.json"),
+            JSON.stringify(
+                {
+                    name: "fresh-primavera-project",
+                    private: true,
+                    main: "index.js",
+                    dependencies: { "@pulumi/pulumi": "3.270.0", "pulumi-primavera-admin": `file:${tarball}` },
+                },
+                null,
+                2,
+            ),
+        );
         fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: fresh-primavera\nruntime: nodejs\n");
-        fs.writeFileSync(path.join(projectDir, "index.js"), [
-            `const { User } = require("pulumi-primavera-admin");`,
-            `module.exports = function program() {`,
-            `    const u = new User("packed", {`,
-            `        loginId: "PACKED1", firstName: "Pat", lastName: "Cked", emailAddress: "pat.cked@example.com",`,
-            `        userType: "EMP", organization: { name: "sfo" }, roles: ["PrimaveraP6Test"],`,
-            `    });`,
-            `    return { id: u.id };`,
-            `};`,
-            ``,
-        ].join("\n"));
+        fs.writeFileSync(
+            path.join(projectDir, "index.js"),
+            [
+                `const { User } = require("pulumi-primavera-admin");`,
+                `module.exports = function program() {`,
+                `    const u = new User("packed", {`,
+                `        loginId: "PACKED1", firstName: "Pat", lastName: "Cked", emailAddress: "pat.cked@example.com",`,
+                `        userType: "EMP", organization: { name: "sfo" }, roles: ["PrimaveraP6Test"],`,
+                `    });`,
+                `    return { id: u.id };`,
+                `};`,
+                ``,
+            ].join("\n"),
+        );
         await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: projectDir, maxBuffer: 64 * 1024 * 1024 });
     });
     after(async () => {
@@ -60,20 +75,38 @@ describe("the packed package in a fresh Pulumi project", function () {
     });
 
     it("ships dist/provider, dist/simulator and the README, and no tests, scripts or sources", () => {
-        for (const f of ["package.json", "README.md", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/userProvider.js", "dist/provider/cli/index.js", "dist/simulator/cli.js", "dist/simulator/index.js"]) {
+        for (const f of [
+            "package.json",
+            "README.md",
+            "dist/provider/index.js",
+            "dist/provider/index.d.ts",
+            "dist/provider/userProvider.js",
+            "dist/provider/cli/index.js",
+            "dist/simulator/cli.js",
+            "dist/simulator/index.js",
+        ]) {
             assert.ok(packedFiles.includes(f), `${f} is packed`);
         }
-        const unwanted = packedFiles.filter((f) => /^(test|scripts|examples|provider|simulator)\/|^dist\/(test|scripts|examples)\/|\.tgz$/.test(f));
+        const unwanted = packedFiles.filter((f) =>
+            /^(test|scripts|examples|provider|simulator)\/|^dist\/(test|scripts|examples)\/|\.tgz$/.test(f),
+        );
         assert.deepEqual(unwanted, []);
-        assert.match(fs.readFileSync(path.join(projectDir, "node_modules", "pulumi-primavera-admin", "dist", "provider", "cli", "index.js"), "utf8"), /^#!\/usr\/bin\/env node/);
+        assert.match(
+            fs.readFileSync(path.join(projectDir, "node_modules", "pulumi-primavera-admin", "dist", "provider", "cli", "index.js"), "utf8"),
+            /^#!\/usr\/bin\/env node/,
+        );
     });
 
     it("installs its bins: the export CLI runs from the project", async () => {
         const bin = path.join(projectDir, "node_modules", ".bin", "pulumi-primavera-admin");
-        const { stdout, stderr } = await run(bin, ["export", "--format", "csv", "--base-url", sim.url, "--username", ADMIN.username, "--password-env", "SIM_PW"], {
-            cwd: projectDir,
-            env: { ...process.env, SIM_PW: ADMIN.password },
-        });
+        const { stdout, stderr } = await run(
+            bin,
+            ["export", "--format", "csv", "--base-url", sim.url, "--username", ADMIN.username, "--password-env", "SIM_PW"],
+            {
+                cwd: projectDir,
+                env: { ...process.env, SIM_PW: ADMIN.password },
+            },
+        );
         assert.match(stdout, /^loginId,firstName/);
         assert.match(stdout, /DPATEL/);
         assert.match(stderr, /exported 2 user\(s\)/);
@@ -101,7 +134,12 @@ describe("the packed package in a fresh Pulumi project", function () {
         const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(ensurePulumiCli()), skipVersionCheck: true });
         const stack = await auto.LocalWorkspace.selectStack(
             { stackName: "packed", projectName: "fresh-primavera", program: async () => program() },
-            { workDir: projectDir, envVars: env, pulumiCommand, projectSettings: { name: "fresh-primavera", runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } } },
+            {
+                workDir: projectDir,
+                envVars: env,
+                pulumiCommand,
+                projectSettings: { name: "fresh-primavera", runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
+            },
         );
         const out: string[] = [];
         const up = await stack.up({ onOutput: (s: string) => out.push(s) });
@@ -114,6 +152,9 @@ describe("the packed package in a fresh Pulumi project", function () {
         assert.ok(state.includes("pulumi-primavera-admin/provider/userProvider"), "the shim loads the implementation by package name");
         assert.ok(!state.includes(projectDir), "no absolute path of the project in the state");
         const preview = await stack.preview();
-        assert.deepEqual(Object.keys(preview.changeSummary).filter((k) => k !== "same"), []);
+        assert.deepEqual(
+            Object.keys(preview.changeSummary).filter((k) => k !== "same"),
+            [],
+        );
     });
 });

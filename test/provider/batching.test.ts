@@ -53,7 +53,9 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
         }));
         // The simulator validates the whole body: one record without emailAddress makes the POST 400.
         delete (records[5] as Partial<(typeof records)[number]>).emailAddress;
-        const settled = await Promise.allSettled(records.map((record) => runner.run({ kind: "add", loginId: record.loginId, record, deadline })));
+        const settled = await Promise.allSettled(
+            records.map((record) => runner.run({ kind: "add", loginId: record.loginId, record, deadline })),
+        );
 
         settled.forEach((s, i) => {
             if (i === 5) return;
@@ -95,7 +97,10 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
         assert.equal(users[0]?.loginId, "COADMIN");
         assert.equal(users[1]?.loginId, "DPATEL");
         assert.equal(users[2]?.loginId, "DPATEL", "logins match case-insensitively, as for single reads");
-        assert.ok(users.slice(3).every((u) => u === undefined), "unknown logins read as absent");
+        assert.ok(
+            users.slice(3).every((u) => u === undefined),
+            "unknown logins read as absent",
+        );
         const stats = await sim.stats();
         assert.equal(count(stats, "GET /user"), 1);
         assert.equal(count(stats, "GET /user/{loginId}"), 0);
@@ -120,7 +125,10 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
         const read = await Promise.all(created.map((c) => provider.read(c.id, c.outs)));
         assert.ok(read.every((r, i) => r.id === created[i].id));
         const afterRead = await sim.stats();
-        assert.ok(afterRead.requestsTotal - afterCreate.requestsTotal <= 3, `read requests: ${afterRead.requestsTotal - afterCreate.requestsTotal}`);
+        assert.ok(
+            afterRead.requestsTotal - afterCreate.requestsTotal <= 3,
+            `read requests: ${afterRead.requestsTotal - afterCreate.requestsTotal}`,
+        );
         assert.equal(afterRead.overlappingJobs, 0);
     });
 
@@ -129,19 +137,32 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
         let connections = 0;
         const target = new URL(sim.url);
         const proxy = http.createServer((req, res) => {
-            const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-                res.writeHead(r.statusCode ?? 502, r.headers);
-                r.pipe(res);
-            });
+            const upstream = http.request(
+                { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+                (r) => {
+                    res.writeHead(r.statusCode ?? 502, r.headers);
+                    r.pipe(res);
+                },
+            );
             req.pipe(upstream);
         });
         proxy.on("connection", () => connections++);
         await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
         try {
             await sim.reset();
-            const p = new UserProvider({ baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, ...ADMIN, timeoutSeconds: 30 });
+            const p = new UserProvider({
+                baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+                ...ADMIN,
+                timeoutSeconds: 30,
+            });
             const { runner, client } = tenantFor(p.settings());
-            const record = { loginId: "KEEPALIVE", firstName: "K", lastName: "A", emailAddress: "ka@example.com", organization: { name: "sfo" } };
+            const record = {
+                loginId: "KEEPALIVE",
+                firstName: "K",
+                lastName: "A",
+                emailAddress: "ka@example.com",
+                organization: { name: "sfo" },
+            };
             const outcome = await runner.run({ kind: "add", loginId: "KEEPALIVE", record, deadline: Date.now() + 30_000 });
             assert.equal(outcome.entry?.statusInfoOK, true);
             assert.ok(client.stats.requests >= 2, `submit and at least one poll: ${client.stats.requests}`);

@@ -64,7 +64,10 @@ describe("check: invalid inputs are refused at preview", () => {
     }
 
     it("accepts valid inputs and makes the defaults explicit", async () => {
-        const { inputs, failures } = await provider.check({}, { ...valid, roles: ["PrimaveraCloudAdmin"], startDate: "2026-01-01", endDate: "2026-12-31" });
+        const { inputs, failures } = await provider.check(
+            {},
+            { ...valid, roles: ["PrimaveraCloudAdmin"], startDate: "2026-01-01", endDate: "2026-12-31" },
+        );
         assert.deepEqual(failures, []);
         assert.equal(inputs!.disabled, false);
         assert.equal(inputs!.adopt, false);
@@ -72,7 +75,10 @@ describe("check: invalid inputs are refused at preview", () => {
 
     it("lets values unknown during preview pass", async () => {
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const { failures } = await provider.check({}, { ...valid, emailAddress: unknown, organization: { name: unknown }, roles: [unknown] });
+        const { failures } = await provider.check(
+            {},
+            { ...valid, emailAddress: unknown, organization: { name: unknown }, roles: [unknown] },
+        );
         assert.deepEqual(failures, []);
     });
 

@@ -37,7 +37,13 @@ async function answerLosingProxy(target: string, lose: (method: string, path: st
         req.on("data", (c) => chunks.push(c));
         req.on("end", () => {
             const fwd = http.request(
-                { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+                {
+                    host: upstream.hostname,
+                    port: upstream.port,
+                    method: req.method,
+                    path: req.url,
+                    headers: { ...req.headers, host: upstream.host },
+                },
                 (up) => {
                     const body: Buffer[] = [];
                     up.on("data", (c) => body.push(c));
@@ -48,7 +54,8 @@ async function answerLosingProxy(target: string, lose: (method: string, path: st
                             return;
                         }
                         const headers = { ...up.headers };
-                        if (typeof headers.location === "string") headers.location = headers.location.replace(upstream.host, `127.0.0.1:${port}`);
+                        if (typeof headers.location === "string")
+                            headers.location = headers.location.replace(upstream.host, `127.0.0.1:${port}`);
                         res.writeHead(up.statusCode ?? 502, headers);
                         res.end(Buffer.concat(body));
                     });
@@ -63,7 +70,11 @@ async function answerLosingProxy(target: string, lose: (method: string, path: st
     return {
         url: `http://127.0.0.1:${port}`,
         lost: () => lost,
-        stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+        stop: () =>
+            new Promise<void>((r) => {
+                server.closeAllConnections();
+                server.close(() => r());
+            }),
     };
 }
 
@@ -134,7 +145,12 @@ describe("the provider under faults (simulator)", function () {
     });
 
     it("5xx and dropped connections are retried with backoff, then a read still succeeds", async () => {
-        await sim.faults({ seed: 3, error5xxRate: 0.3, dropRate: 0.3, routes: ["GET /user/{loginId}", "POST /user", "GET /user/status/{jobId}"] });
+        await sim.faults({
+            seed: 3,
+            error5xxRate: 0.3,
+            dropRate: 0.3,
+            routes: ["GET /user/{loginId}", "POST /user", "GET /user/status/{jobId}"],
+        });
         const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30 });
         for (const l of ["RETRY1", "RETRY2", "RETRY3"]) await create(p, base(l));
         const s = await sim.stats();

@@ -59,13 +59,37 @@ describe("lookups and the role check", function () {
 
         it("getUsers filters by organization, role, status, disabled and login prefix", async () => {
             const config = { baseUrl: sim.url, ...ADMIN };
-            await sim.drift("NYC1", { firstName: "A", lastName: "B", emailAddress: "a@example.com", organization: "nyc", roles: ["PrimaveraP6Test"] });
+            await sim.drift("NYC1", {
+                firstName: "A",
+                lastName: "B",
+                emailAddress: "a@example.com",
+                organization: "nyc",
+                roles: ["PrimaveraP6Test"],
+            });
             await sim.drift("NYC2", { firstName: "C", lastName: "D", emailAddress: "c@example.com", organization: "nyc", roles: [] });
-            await sim.drift("SFO1", { firstName: "E", lastName: "F", emailAddress: "e@example.com", organization: "sfo", roles: ["PrimaveraP6Test"] });
+            await sim.drift("SFO1", {
+                firstName: "E",
+                lastName: "F",
+                emailAddress: "e@example.com",
+                organization: "sfo",
+                roles: ["PrimaveraP6Test"],
+            });
             const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN });
             // Disable NYC2 the way a program would.
             const live = await getUser("NYC2", config);
-            await provider.update(live!.userId, live as any, { ...valid, loginId: "NYC2", firstName: "C", lastName: "D", emailAddress: "c@example.com", organization: { name: "nyc" }, disabled: true } as any);
+            await provider.update(
+                live!.userId,
+                live as any,
+                {
+                    ...valid,
+                    loginId: "NYC2",
+                    firstName: "C",
+                    lastName: "D",
+                    emailAddress: "c@example.com",
+                    organization: { name: "nyc" },
+                    disabled: true,
+                } as any,
+            );
 
             const logins = (us: { loginId: string }[]) => us.map((u) => u.loginId);
             assert.deepEqual(logins(await getUsers({}, config)), ["COADMIN", "DPATEL", "NYC1", "NYC2", "SFO1"]);
@@ -80,7 +104,10 @@ describe("lookups and the role check", function () {
         it("getRoles returns the catalog sorted by name", async () => {
             const roles = await getRoles({ baseUrl: sim.url, ...ADMIN });
             assert.equal(roles.length, 9);
-            assert.deepEqual(roles.map((r) => r.name), [...roles.map((r) => r.name)].sort((a, b) => a.localeCompare(b)));
+            assert.deepEqual(
+                roles.map((r) => r.name),
+                [...roles.map((r) => r.name)].sort((a, b) => a.localeCompare(b)),
+            );
             const admin = roles.find((r) => r.name === "PrimaveraCloudAdmin");
             assert.equal(admin?.id, "90");
             assert.equal(admin?.displayName, "Primavera Cloud Administrator");
@@ -110,7 +137,9 @@ describe("lookups and the role check", function () {
         it("asks GET /roles once per process and tenant, however many resources are checked", async () => {
             const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN });
             const before = (await sim.stats()).requests["GET /roles"]?.["200"] ?? 0;
-            await Promise.all(Array.from({ length: 50 }, (_, i) => provider.check({}, { ...valid, loginId: `U${i}`, roles: ["PrimaveraP6Test"] })));
+            await Promise.all(
+                Array.from({ length: 50 }, (_, i) => provider.check({}, { ...valid, loginId: `U${i}`, roles: ["PrimaveraP6Test"] })),
+            );
             const other = new UserProvider({ baseUrl: sim.url, ...ADMIN });
             await other.check({}, { ...valid, roles: ["PrimaveraP6Test"] });
             const after = (await sim.stats()).requests["GET /roles"]?.["200"] ?? 0;
@@ -120,7 +149,7 @@ describe("lookups and the role check", function () {
         it("passes with one warning when the tenant cannot be reached or the provider is not configured", async () => {
             const writes: string[] = [];
             const orig = process.stderr.write.bind(process.stderr);
-            (process.stderr as any).write = (chunk: any, ...rest: any[]) => {
+            (process.stderr as any).write = (chunk: any, ..._rest: any[]) => {
                 writes.push(String(chunk));
                 return true;
             };

@@ -4,7 +4,6 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString = require("require-from-string");
 
 describe("serialized provider (__provider)", function () {
@@ -57,8 +56,14 @@ describe("serialized provider (__provider)", function () {
 
     it("loads like the plugin loads it and creates a user through it", async () => {
         const provider = requireFromString(providerText).handler();
-        await provider.configure({ config: { get: (k: string) => ({ "primavera:timeoutSeconds": "20" } as Record<string, string>)[k] } });
-        const inputs = { loginId: "SERIAL1", firstName: "Jim", lastName: "Smith", emailAddress: "jim@example.com", organization: { name: "sfo" } };
+        await provider.configure({ config: { get: (k: string) => (({ "primavera:timeoutSeconds": "20" }) as Record<string, string>)[k] } });
+        const inputs = {
+            loginId: "SERIAL1",
+            firstName: "Jim",
+            lastName: "Smith",
+            emailAddress: "jim@example.com",
+            organization: { name: "sfo" },
+        };
         const checked = await provider.check({}, inputs);
         assert.deepEqual(checked.failures, []);
         const created = await provider.create(checked.inputs);

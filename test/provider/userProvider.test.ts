@@ -51,7 +51,10 @@ describe("UserProvider against the simulator", function () {
         assert.equal(live.organization.name, "sfo");
         assert.deepEqual(live.roles.map((r: any) => r.name).sort(), ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
         assert.deepEqual(res.outs.roles, ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
-        assert.ok(res.outs.roleDetails.every((r: any) => r.id && r.displayName), "role details carry ids and display names");
+        assert.ok(
+            res.outs.roleDetails.every((r: any) => r.id && r.displayName),
+            "role details carry ids and display names",
+        );
         assert.equal(res.outs.status, "Active");
         assert.ok(res.outs.lastJobId);
         assert.equal(JSON.stringify(res.outs), JSON.stringify(JSON.parse(JSON.stringify(res.outs))), "outputs are plain JSON");
@@ -80,7 +83,11 @@ describe("UserProvider against the simulator", function () {
         const { outs: after } = await provider.update(id, outs, news);
         const live = await sim.user("KEEP1");
         assert.equal(live.firstName, "James");
-        assert.deepEqual(live.roles.map((r: any) => r.name), ["PrimaveraP6Production"], "roles the program does not manage are kept");
+        assert.deepEqual(
+            live.roles.map((r: any) => r.name),
+            ["PrimaveraP6Production"],
+            "roles the program does not manage are kept",
+        );
         assert.equal(live.employeeNumber, "E-42");
         assert.equal(live.manager, "BOSS");
         assert.equal(after!.firstName, "James");
@@ -111,7 +118,10 @@ describe("UserProvider against the simulator", function () {
 
     it("refuses to take over an existing user without adopt, and adopts it with adopt: true", async () => {
         await sim.drift("EXIST1", {
-            firstName: "Old", lastName: "Name", emailAddress: "old@example.com", organization: { name: "nyc" },
+            firstName: "Old",
+            lastName: "Name",
+            emailAddress: "old@example.com",
+            organization: { name: "nyc" },
             roles: ["PrimaveraP6Production"],
         });
         const before = await sim.user("EXIST1");
@@ -127,7 +137,11 @@ describe("UserProvider against the simulator", function () {
         const live = await sim.user("EXIST1");
         assert.equal(live.firstName, "Jim");
         assert.equal(live.organization.name, "sfo");
-        assert.deepEqual(live.roles.map((r: any) => r.name), ["PrimaveraP6Production"], "unmanaged roles kept on adoption");
+        assert.deepEqual(
+            live.roles.map((r: any) => r.name),
+            ["PrimaveraP6Production"],
+            "unmanaged roles kept on adoption",
+        );
     });
 
     it("reports a user created with a failed role as created (init error with its id)", async () => {
@@ -209,7 +223,10 @@ describe("UserProvider against the simulator", function () {
         const { id, outs } = await p.check({}, base("OAUTH1")).then((c) => p.create(c.inputs));
         assert.ok(id);
         const stats = await sim.stats();
-        assert.ok(Object.keys(stats.requests).some((k) => k.includes("oauth2/token")), "a token was fetched");
+        assert.ok(
+            Object.keys(stats.requests).some((k) => k.includes("oauth2/token")),
+            "a token was fetched",
+        );
         const client = tenantFor(p.settings()).client as any;
         assert.equal(client.path("/user"), "/cloudapi/restapi/v3/user");
         // Spoil the cached token: the next call gets 401, renews the token and goes on.
@@ -227,11 +244,14 @@ describe("UserProvider against the simulator", function () {
             return true;
         });
         const viewer = new UserProvider({ baseUrl: sim.url, username: "viewer", password: "viewer", timeoutSeconds: 10 });
-        await assert.rejects(viewer.check({}, base("RO1")).then((c) => viewer.create(c.inputs)), (e: Error) => {
-            assert.match(e.message, /403/);
-            assert.match(e.message, /Cloud Administrator/);
-            return true;
-        });
+        await assert.rejects(
+            viewer.check({}, base("RO1")).then((c) => viewer.create(c.inputs)),
+            (e: Error) => {
+                assert.match(e.message, /403/);
+                assert.match(e.message, /Cloud Administrator/);
+                return true;
+            },
+        );
     });
 
     it("names both ways to set missing configuration", async () => {
@@ -256,7 +276,10 @@ describe("UserProvider against the simulator", function () {
         assert.throws(() => p.settings(), /plain http.*primavera:insecure/s);
         const ok = new UserProvider({ baseUrl: "http://primavera.example.com/tenant", ...ADMIN, insecure: true });
         assert.equal(ok.settings().baseUrl, "http://primavera.example.com/tenant");
-        assert.equal(new UserProvider({ baseUrl: "https://x.example.com/t/cloudapi/restapi/", ...ADMIN }).settings().baseUrl, "https://x.example.com/t");
+        assert.equal(
+            new UserProvider({ baseUrl: "https://x.example.com/t/cloudapi/restapi/", ...ADMIN }).settings().baseUrl,
+            "https://x.example.com/t",
+        );
     });
 
     it("batches concurrent creates into few jobs, one job at a time", async () => {

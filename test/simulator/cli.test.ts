@@ -12,10 +12,14 @@ describe("simulator: command line", () => {
     });
 
     it("prints 'listening on http://127.0.0.1:<port>' with --port 0 and stops cleanly on SIGTERM", async () => {
-        child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "simulator/cli.ts", "--port", "0", "--job-ms", "10", "--busy-status", "429"], {
-            cwd: ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        child = spawn(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "simulator/cli.ts", "--port", "0", "--job-ms", "10", "--busy-status", "429"],
+            {
+                cwd: ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
         const url = await new Promise<string>((resolve, reject) => {
             let out = "";
             const timer = setTimeout(() => reject(new Error(`no listening line in 20 s: ${out}`)), 20_000);

@@ -16,7 +16,7 @@ describe("simulator: fault injection", () => {
         assert.equal(r.status, 200, r.data);
         return json(r);
     };
-    const stats = async () => json((await client(sim, null).get("/__sim/stats")));
+    const stats = async () => json(await client(sim, null).get("/__sim/stats"));
 
     it("error5xxRate=1: every /cloudapi request gets 500 JSON; /__sim is never faulted", async () => {
         await setFaults({ error5xxRate: 1 });
@@ -106,8 +106,17 @@ describe("simulator: fault injection", () => {
     it("failUsers: those users fail inside the job, the others succeed", async () => {
         await setFaults({ failUsers: ["FAIL1", "FAIL3"] });
         const api = client(sim);
-        await client(sim, null).put("/__sim/users/FAIL3", { firstName: "F", lastName: "3", emailAddress: "f3@example.com", organization: "sfo" });
-        const r = await runJob(api, { added: [user("FAIL1"), user("OK1")], modified: [user("FAIL3", { firstName: "X" })], deleted: ["FAIL3"] });
+        await client(sim, null).put("/__sim/users/FAIL3", {
+            firstName: "F",
+            lastName: "3",
+            emailAddress: "f3@example.com",
+            organization: "sfo",
+        });
+        const r = await runJob(api, {
+            added: [user("FAIL1"), user("OK1")],
+            modified: [user("FAIL3", { firstName: "X" })],
+            deleted: ["FAIL3"],
+        });
         const f1 = r.added.find((e: any) => e.loginId === "FAIL1");
         assert.equal(f1.statusInfoOK, false);
         assert.match(f1.statusInfo, /error/);
@@ -122,11 +131,16 @@ describe("simulator: fault injection", () => {
     it("failRoles: the user is created without that role and its entry says Application Access failed", async () => {
         await setFaults({ failRoles: ["PrimaveraCloudAdmin"] });
         const api = client(sim);
-        const r = await runJob(api, { added: [user("ROLEFAIL", { roles: [{ name: "PrimaveraCloudAdmin" }, { name: "PrimaveraP6Test" }] })] });
+        const r = await runJob(api, {
+            added: [user("ROLEFAIL", { roles: [{ name: "PrimaveraCloudAdmin" }, { name: "PrimaveraP6Test" }] })],
+        });
         assert.equal(r.added[0].statusInfoOK, false);
         assert.equal(r.added[0].statusInfo, "User created, but Application Access failed");
         const live = json(await api.get(`${API}/user/ROLEFAIL`));
-        assert.deepEqual(live.roles.map((x: any) => x.name), ["PrimaveraP6Test"]);
+        assert.deepEqual(
+            live.roles.map((x: any) => x.name),
+            ["PrimaveraP6Test"],
+        );
     });
 
     it("foreignJobMs: someone else's job holds the tenant busy for that long", async () => {

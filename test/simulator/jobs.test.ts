@@ -21,7 +21,16 @@ describe("simulator: user jobs", () => {
         const done = await pollJob(http, post.headers.location);
         assert.equal(done.status, 200);
         const r = json(done);
-        assert.deepEqual(Object.keys(r).sort(), ["added", "deleteFailed", "deleted", "exception", "localizedException", "message", "modified", "updatedIdMap"]);
+        assert.deepEqual(Object.keys(r).sort(), [
+            "added",
+            "deleteFailed",
+            "deleted",
+            "exception",
+            "localizedException",
+            "message",
+            "modified",
+            "updatedIdMap",
+        ]);
         assert.equal(r.exception, "");
         assert.equal(r.localizedException, false);
         assert.equal(r.added[0].processed, true);
@@ -69,7 +78,7 @@ describe("simulator: user jobs", () => {
                 assert.equal(second.headers["retry-after"], busyStatus === 429 ? "1" : undefined);
                 await pollJob(http, first.headers.location);
                 assert.equal((await http.post(`${API}/user`, { added: [user("BUSY2")] })).status, 202);
-                const stats = json((await client(s).get("/__sim/stats")));
+                const stats = json(await client(s).get("/__sim/stats"));
                 assert.equal(stats.busyRefusals, 1);
                 assert.equal(stats.overlappingJobs, 0);
             } finally {
@@ -92,10 +101,20 @@ describe("simulator: user jobs", () => {
     it("roles replace the role set; a record without roles removes them all", async () => {
         const http = client(sim);
         let r = await runJob(http, { added: [user("ROLES1", { roles: roles("PrimaveraUnifierProduction", "PrimaveraP6Test") })] });
-        assert.deepEqual(r.added[0].roles.map((x: any) => x.name), ["PrimaveraUnifierProduction", "PrimaveraP6Test"]);
-        assert.deepEqual(r.added[0].roles[0], { id: "77", name: "PrimaveraUnifierProduction", displayName: "Primavera Unifier Production" });
+        assert.deepEqual(
+            r.added[0].roles.map((x: any) => x.name),
+            ["PrimaveraUnifierProduction", "PrimaveraP6Test"],
+        );
+        assert.deepEqual(r.added[0].roles[0], {
+            id: "77",
+            name: "PrimaveraUnifierProduction",
+            displayName: "Primavera Unifier Production",
+        });
         r = await runJob(http, { modified: [user("ROLES1", { roles: roles("PrimaveraCloudAdmin") })] });
-        assert.deepEqual(r.modified[0].roles.map((x: any) => x.name), ["PrimaveraCloudAdmin"]);
+        assert.deepEqual(
+            r.modified[0].roles.map((x: any) => x.name),
+            ["PrimaveraCloudAdmin"],
+        );
         await runJob(http, { modified: [user("ROLES1")] });
         assert.deepEqual(json(await http.get(`${API}/user/ROLES1`)).roles, []);
     });
@@ -145,7 +164,10 @@ describe("simulator: user jobs", () => {
         assert.equal(r.added[0].statusInfo, "User created, but Application Access failed");
         assert.equal(r.added[0].statusInfoOK, false);
         assert.match(r.added[0].id, /^\d+$/);
-        assert.deepEqual(r.added[0].roles.map((x: any) => x.name), ["PrimaveraP6Test"]);
+        assert.deepEqual(
+            r.added[0].roles.map((x: any) => x.name),
+            ["PrimaveraP6Test"],
+        );
         r = await runJob(http, { modified: [user("ROLEX", { roles: roles("NoSuchRole") })] });
         assert.equal(r.modified[0].statusInfo, "User updated, but Application Access failed");
         assert.equal(r.modified[0].statusInfoOK, false);
@@ -185,7 +207,10 @@ describe("simulator: user jobs", () => {
             assert.equal(r.status, 400, String(re));
             assert.match(json(r).message, re);
         }
-        const notJson = await http.post(`${API}/user`, "{oops", { headers: { "Content-Type": "application/json" }, transformRequest: [(d) => d] });
+        const notJson = await http.post(`${API}/user`, "{oops", {
+            headers: { "Content-Type": "application/json" },
+            transformRequest: [(d) => d],
+        });
         assert.equal(notJson.status, 400);
         assert.match(json(notJson).message, /not valid JSON/);
         assert.equal(json(await client(sim).get("/__sim/stats")).jobsSubmitted, 0);

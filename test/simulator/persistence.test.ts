@@ -29,7 +29,9 @@ describe("simulator: persistence and seed files", () => {
         sim = await start({ dataFile });
         try {
             const http = client(sim);
-            const users = json<any[]>(await http.get(`${API}/user`)).map((u) => u.loginId).sort();
+            const users = json<any[]>(await http.get(`${API}/user`))
+                .map((u) => u.loginId)
+                .sort();
             assert.deepEqual(users, ["DPATEL", "KEEP1", "KEEP2"]);
             assert.equal(json(await http.get(`${API}/user/KEEP1`)).id, firstId);
             assert.equal(json(await http.get(`${API}/user/KEEP2`)).status, "Disabled");
@@ -65,9 +67,21 @@ describe("simulator: persistence and seed files", () => {
         fs.writeFileSync(
             seedFile,
             JSON.stringify({
-                organizations: [{ id: "40", name: "sfo", displayName: "San Francisco" }, { id: "41", name: "tyo", displayName: "Tokyo" }],
+                organizations: [
+                    { id: "40", name: "sfo", displayName: "San Francisco" },
+                    { id: "41", name: "tyo", displayName: "Tokyo" },
+                ],
                 roles: [{ id: "500", name: "CustomRole", displayName: "Custom Role" }],
-                users: [{ loginId: "SEEDED", firstName: "S", lastName: "D", emailAddress: "s@example.com", organization: "tyo", roles: ["CustomRole"] }],
+                users: [
+                    {
+                        loginId: "SEEDED",
+                        firstName: "S",
+                        lastName: "D",
+                        emailAddress: "s@example.com",
+                        organization: "tyo",
+                        roles: ["CustomRole"],
+                    },
+                ],
             }),
         );
         const sim = await start({ seedFile });

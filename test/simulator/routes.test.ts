@@ -14,12 +14,40 @@ describe("simulator: read routes, status/lock, verbs", () => {
         const users = json<any[]>(r);
         assert.deepEqual(users.map((u) => u.loginId).sort(), ["COADMIN", "DPATEL"]);
         const d = users.find((u) => u.loginId === "DPATEL");
-        for (const k of ["id", "firstName", "lastName", "emailAddress", "userType", "organization", "roles", "disabled", "locked", "status",
-            "createdBy", "createdDate", "updatedDate", "provisionedDate", "pwdExpired", "pwdCantChange", "pwdWarned", "loginAttemptsCtr",
-            "changePwdAtNextLogin", "lastAction", "statusInfo"]) {
+        for (const k of [
+            "id",
+            "firstName",
+            "lastName",
+            "emailAddress",
+            "userType",
+            "organization",
+            "roles",
+            "disabled",
+            "locked",
+            "status",
+            "createdBy",
+            "createdDate",
+            "updatedDate",
+            "provisionedDate",
+            "pwdExpired",
+            "pwdCantChange",
+            "pwdWarned",
+            "loginAttemptsCtr",
+            "changePwdAtNextLogin",
+            "lastAction",
+            "statusInfo",
+        ]) {
             assert.ok(k in d, k);
         }
-        assert.deepEqual(Object.keys(d.organization).sort(), ["associations", "bidderCompany", "displayName", "id", "inheritedPolicy", "isDeletable", "name"]);
+        assert.deepEqual(Object.keys(d.organization).sort(), [
+            "associations",
+            "bidderCompany",
+            "displayName",
+            "id",
+            "inheritedPolicy",
+            "isDeletable",
+            "name",
+        ]);
         assert.equal(d.loginAttemptsCtr, "0");
     });
 
@@ -36,8 +64,15 @@ describe("simulator: read routes, status/lock, verbs", () => {
     it("GET /roles: the catalog", async () => {
         const r = json<any[]>(await client(sim).get(`${API}/roles`));
         const names = r.map((x) => x.name);
-        for (const n of ["PrimaveraUnifierProduction", "PrimaveraUnifierTest", "PrimaveraP6Production", "PrimaveraP6Test",
-            "PrimaveraCloudAdmin", "PrimaveraGatewayDevAdmin", "BIProductionAuthors"]) {
+        for (const n of [
+            "PrimaveraUnifierProduction",
+            "PrimaveraUnifierTest",
+            "PrimaveraP6Production",
+            "PrimaveraP6Test",
+            "PrimaveraCloudAdmin",
+            "PrimaveraGatewayDevAdmin",
+            "BIProductionAuthors",
+        ]) {
             assert.ok(names.includes(n), n);
         }
         for (const x of r) assert.deepEqual(Object.keys(x).sort(), ["companyAccessType", "displayName", "id", "name", "userAccessType"]);
@@ -46,7 +81,10 @@ describe("simulator: read routes, status/lock, verbs", () => {
     it("PUT /user/change-status: map loginId -> '' or the reason; disabled => status Disabled", async () => {
         const http = client(sim);
         await runJob(http, { added: [user("STAT1")] });
-        const r = await http.put(`${API}/user/change-status`, [{ loginId: "STAT1", disabled: true }, { loginId: "GHOST", disabled: true }]);
+        const r = await http.put(`${API}/user/change-status`, [
+            { loginId: "STAT1", disabled: true },
+            { loginId: "GHOST", disabled: true },
+        ]);
         assert.equal(r.status, 200);
         const m = json(r);
         assert.equal(m.STAT1, "");
@@ -97,16 +135,27 @@ describe("simulator: drift and control routes", () => {
 
     it("PUT /__sim/users merges fields (roles as names or objects), creates when absent, no auth needed", async () => {
         const noAuth = client(sim, null);
-        let r = await noAuth.put("/__sim/users/DPATEL", { firstName: "Changed", roles: ["PrimaveraCloudAdmin", { name: "BIProductionAuthors" }] });
+        let r = await noAuth.put("/__sim/users/DPATEL", {
+            firstName: "Changed",
+            roles: ["PrimaveraCloudAdmin", { name: "BIProductionAuthors" }],
+        });
         assert.equal(r.status, 200);
         const rec = json(await client(sim).get(`${API}/user/DPATEL`));
         assert.equal(rec.firstName, "Changed");
         assert.equal(rec.lastName, "Patel");
-        assert.deepEqual(rec.roles.map((x: any) => x.name), ["PrimaveraCloudAdmin", "BIProductionAuthors"]);
+        assert.deepEqual(
+            rec.roles.map((x: any) => x.name),
+            ["PrimaveraCloudAdmin", "BIProductionAuthors"],
+        );
         r = await noAuth.put("/__sim/users/NEWBIE", { firstName: "New" });
         assert.equal(r.status, 400);
         assert.match(json(r).message, /lastName/);
-        r = await noAuth.put("/__sim/users/NEWBIE", { firstName: "New", lastName: "Bie", emailAddress: "n@example.com", organization: "lon" });
+        r = await noAuth.put("/__sim/users/NEWBIE", {
+            firstName: "New",
+            lastName: "Bie",
+            emailAddress: "n@example.com",
+            organization: "lon",
+        });
         assert.equal(r.status, 201);
         assert.match(json(r).id, /^\d+$/);
         assert.equal(json(await client(sim).get(`${API}/user/NEWBIE`)).organization.displayName, "London");
@@ -125,7 +174,9 @@ describe("simulator: drift and control routes", () => {
         await runJob(http, { added: [user("RESET1")] });
         const r = await http.post("/__sim/reset");
         assert.equal(r.status, 200);
-        const users = json<any[]>(await http.get(`${API}/user`)).map((u) => u.loginId).sort();
+        const users = json<any[]>(await http.get(`${API}/user`))
+            .map((u) => u.loginId)
+            .sort();
         assert.deepEqual(users, ["COADMIN", "DPATEL"]);
         assert.equal(json(await http.get(`${API}/user/DPATEL`)).firstName, "Divya");
         const stats = json(await http.get("/__sim/stats"));

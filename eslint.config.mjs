@@ -1,0 +1,38 @@
+// Lint: eslint's and typescript-eslint's recommended rules; formatting is prettier's job.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import prettier from "eslint-config-prettier";
+
+export default tseslint.config(
+    { ignores: ["dist/", "docs/api/", "node_modules/", ".demo/", ".tmp/", "examples/*/node_modules/", "examples/bulk/generate-users.js"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    prettier,
+    {
+        languageOptions: {
+            globals: {
+                require: "readonly",
+                module: "writable",
+                process: "readonly",
+                console: "readonly",
+                __dirname: "readonly",
+                Buffer: "readonly",
+                setTimeout: "readonly",
+                clearTimeout: "readonly",
+                setInterval: "readonly",
+                clearInterval: "readonly",
+                setImmediate: "readonly",
+                URL: "readonly",
+                NodeJS: "readonly",
+                globalThis: "readonly",
+            },
+        },
+        rules: {
+            // Wire data is typed by zod at the edges; tests poke at JSON freely.
+            "@typescript-eslint/no-explicit-any": "off",
+            // The serialized shim must require() by package name at call time (see provider/shim.ts).
+            "@typescript-eslint/no-require-imports": "off",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        },
+    },
+);

@@ -64,7 +64,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_MAX_USERS_PER_JOB",
         default: "500",
         // 500: per-user job cost is fixed/k + per-user, so past a few hundred the gain is small (1000 is ~20% faster on
-        // 1,000 users) while a failed or refused job costs more users; see docs/performance.md.
+        // 1,000 users) while a failed or refused job costs more users; see the README, Performance.
         description:
             "Most users sent in one job; 1 turns batching off. Batches only grow this large when the engine has that many operations in flight (`--parallel`)",
     },
@@ -73,7 +73,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:lingerMs",
         env: "PRIMAVERA_LINGER_MS",
         default: "0",
-        // 0: measured, a linger did not produce bigger jobs nor a shorter run (docs/performance.md).
+        // 0: measured, a linger did not produce bigger jobs nor a shorter run (README, Performance).
         description:
             "How long the job runner waits after a job to gather more operations before the next one (0: measured, a linger did not pay)",
     },

@@ -63,22 +63,8 @@ const ROLE_SETS = [
     ["PrimaveraVirtualDesktopUser"],
     [],
 ];
-const COLUMNS = [
-    "loginId",
-    "firstName",
-    "middleName",
-    "lastName",
-    "emailAddress",
-    "organization",
-    "organizationType",
-    "userType",
-    "roles",
-    "disabled",
-    "employeeNumber",
-    "manager",
-    "startDate",
-    "endDate",
-];
+// The same columns the export CLI writes (needs `npm run build` first).
+const { CSV_COLUMNS: COLUMNS } = require("pulumi-primavera-admin/provider/cli/export");
 
 const rows = [COLUMNS.join(",")];
 for (let i = 1; i <= 500; i++) {

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
         console.log(
             changes.length === 0
                 ? "\nResult: no changes (the tenant already matches the program)."
-                : `\nResult: ${changes.map(([op, n]) => `${n} ${op}`).join(", ")}.`,
+                : `\nResult (engine resources, the stack included): ${changes.map(([op, n]) => `${n} ${op}`).join(", ")}.`,
         );
 
         const ids = (up.outputs.userIds?.value ?? {}) as Record<string, string>;

@@ -19,7 +19,7 @@ import {
     validate,
 } from "./schemas";
 import { RequestStats, StatsSnapshot } from "./stats";
-import { InputError, Store } from "./store";
+import { emptyResult, InputError, Store } from "./store";
 
 export const BASE_PATH = "/cloudapi/restapi";
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -404,19 +404,6 @@ function route(method: string, template: string, auth: Route["auth"], handler: H
 function statusUrl(c: Ctx, jobId: string): string {
     const host = c.req.headers.host ?? `${c.req.socket.localAddress ?? "127.0.0.1"}:${c.req.socket.localPort}`;
     return `http://${host}${BASE_PATH}${c.version}/user/status/${encodeURIComponent(jobId)}`;
-}
-
-function emptyResult(): UserDataStoreResult {
-    return {
-        added: [],
-        modified: [],
-        deleted: [],
-        deleteFailed: [],
-        exception: "",
-        localizedException: false,
-        message: "",
-        updatedIdMap: {},
-    };
 }
 
 function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {

@@ -130,16 +130,7 @@ export class Store {
 
     /** Applies one job's request (added, then modified, then deleted) and returns its result. */
     applyJob(req: UserDataStoreRequest, ctx: JobContext): UserDataStoreResult {
-        const result: UserDataStoreResult = {
-            added: [],
-            modified: [],
-            deleted: [],
-            deleteFailed: [],
-            exception: "",
-            localizedException: false,
-            message: "",
-            updatedIdMap: {},
-        };
+        const result = emptyResult();
         for (const rec of req.added ?? []) result.added.push(this.upsertRecord(rec, ctx, result.updatedIdMap));
         for (const rec of req.modified ?? []) result.modified.push(this.upsertRecord(rec, ctx, result.updatedIdMap));
         for (const loginId of req.deleted ?? []) {
@@ -449,4 +440,18 @@ function readDataFile(file: string): DataFile | undefined {
     const v = validate(DataFileSchema, raw);
     if (!v.ok) throw new Error(`data file ${file}: ${v.problems.slice(0, 5).join("; ")}`);
     return v.value;
+}
+
+/** A job result with nothing in it yet (also what a running job's status answers). */
+export function emptyResult(): UserDataStoreResult {
+    return {
+        added: [],
+        modified: [],
+        deleted: [],
+        deleteFailed: [],
+        exception: "",
+        localizedException: false,
+        message: "",
+        updatedIdMap: {},
+    };
 }

@@ -98,13 +98,13 @@ export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): 
 export async function getRoles(config?: LookupConfig & { fresh?: boolean }): Promise<RoleInfo[]> {
     const { fresh, ...explicit } = config ?? {};
     const settings = lookupSettings(explicit);
-    const { client } = tenantFor(settings);
-    if (fresh) forgetRoleCatalog(client);
+    const tenant = tenantFor(settings);
+    if (fresh) forgetRoleCatalog(tenant);
     let roles;
     try {
-        roles = await roleCatalog(client, deadlineOf(settings));
+        roles = await roleCatalog(tenant, deadlineOf(settings));
     } catch (e) {
-        forgetRoleCatalog(client); // a lookup that failed is asked again next time
+        forgetRoleCatalog(tenant); // a lookup that failed is asked again next time
         throw e;
     }
     return roles.map((r) => ({ ...r }) as RoleInfo).sort((a, b) => a.name.localeCompare(b.name));

@@ -45,7 +45,7 @@ export async function checkRoleNames(
     let catalog: string[];
     try {
         const deadline = Date.now() + Math.min(config.timeoutSeconds, ROLE_CHECK_MAX_SECONDS) * 1000;
-        catalog = (await roleCatalog(tenant().client, deadline, 3)).map((r) => r.name);
+        catalog = (await roleCatalog(tenant(), deadline, 3)).map((r) => r.name);
     } catch (e) {
         warnOnce(
             `unreachable|${config.baseUrl}|${config.username}`,

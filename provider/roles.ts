@@ -3,14 +3,7 @@
 import { PrimaveraClient, serverMessage } from "./client";
 import { ApiError, excerpt } from "./errors";
 import { ServerRole, serverRoleList } from "./schemas";
-
-const CACHE = Symbol.for("pulumi-primavera-admin.roleCatalogs");
-type Cache = WeakMap<PrimaveraClient, Promise<ServerRole[]>>;
-
-function cache(): Cache {
-    const g = globalThis as unknown as Record<symbol, Cache | undefined>;
-    return (g[CACHE] ??= new WeakMap());
-}
+import { Tenant } from "./tenant";
 
 /** Every role of the tenant, one `GET /roles`, uncached. */
 export async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
@@ -31,24 +24,21 @@ export async function fetchRoles(client: PrimaveraClient, deadline: number, maxA
 }
 
 /**
- * The catalog, fetched once per client (so once per tenant and account in a process): the
- * check of 2,000 users costs one request. A failure is cached too, so an unreachable tenant is
- * asked once, not once per resource.
+ * The catalog, fetched once per tenant (and account) in a process and kept on the shared Tenant:
+ * the check of 2,000 users costs one request. A failure is cached too, so an unreachable tenant
+ * is asked once, not once per resource.
  */
-export function roleCatalog(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
-    const c = cache();
-    let p = c.get(client);
-    if (!p) {
-        p = fetchRoles(client, deadline, maxAttempts);
-        p.catch(() => undefined); // observed by every caller; never an unhandled rejection
-        c.set(client, p);
+export function roleCatalog(tenant: Tenant, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
+    if (!tenant.roles) {
+        tenant.roles = fetchRoles(tenant.client, deadline, maxAttempts);
+        tenant.roles.catch(() => undefined); // observed by every caller; never an unhandled rejection
     }
-    return p;
+    return tenant.roles;
 }
 
-/** Forgets the cached catalog of this client (getRoles() with `fresh: true`). */
-export function forgetRoleCatalog(client: PrimaveraClient): void {
-    cache().delete(client);
+/** Forgets the cached catalog of this tenant (getRoles() with `fresh: true`). */
+export function forgetRoleCatalog(tenant: Tenant): void {
+    tenant.roles = undefined;
 }
 
 /** Up to `max` catalog names closest to `name`: same letters ignoring case, substrings, then edit distance. */

@@ -6,12 +6,14 @@ import { createHash } from "node:crypto";
 import { PrimaveraClient } from "./client";
 import { JobRunner } from "./jobs/runner";
 import { UserReader } from "./reads";
-import { ProviderConfig } from "./schemas";
+import { ProviderConfig, ServerRole } from "./schemas";
 
 export interface Tenant {
     client: PrimaveraClient;
     runner: JobRunner;
     reader: UserReader;
+    /** The role catalog, once fetched (roles.ts). */
+    roles?: Promise<ServerRole[]>;
 }
 
 const REGISTRY = Symbol.for("pulumi-primavera-admin.tenants");

@@ -31,6 +31,8 @@ export interface RequestOptions {
 }
 
 const RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2 };
+/** A safety net under the deadline: one call never sends more requests than this (429 waits included). */
+const MAX_REQUESTS_PER_CALL = 1_000;
 const PER_REQUEST_TIMEOUT_MS = 60_000;
 const TRANSIENT_NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ECONNABORTED|EAI_AGAIN|socket hang up|Network Error|aborted/i;
 
@@ -135,7 +137,7 @@ export class PrimaveraClient {
             }
             // "Slow down" (429) is not a failure: only the deadline bounds those waits.
             if (res?.status !== 429) failures++;
-            if (failures >= maxAttempts) {
+            if (failures >= maxAttempts || attempt + 1 >= MAX_REQUESTS_PER_CALL) {
                 throw new ApiError(
                     `${opts.purpose}: ${method} ${path} still failing after ${attempt + 1} attempts; last answer: ${last}`,
                     res?.status,

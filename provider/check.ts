@@ -1,7 +1,9 @@
-// check(): validates the inputs with zod, without the network. Each failure names the property
-// and says what is wrong. Values that are not known yet during a preview pass through.
+// check(): validates the inputs with zod, without the network, and returns them normalized
+// (trimmed, dates in the tenant's form): what is validated is what is sent. Each failure names
+// the property and says what is wrong. Values not known yet during a preview pass through and are
+// validated at `up`. No defaults are added: a field the program leaves out is not managed.
 import type * as pulumi from "@pulumi/pulumi";
-import { INPUT_KEYS, UserInputs, userInputs } from "./schemas";
+import { datesOutOfOrder, INPUT_KEYS, UserInputs, userInputs } from "./fields";
 
 /** The sentinel Pulumi sends for values not known during preview (runtime/rpc.js unknownValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -14,45 +16,41 @@ export function containsUnknown(v: unknown): boolean {
     return false;
 }
 
-export function checkInputs(news: Record<string, unknown>): pulumi.dynamic.CheckResult<UserInputs> {
+export function checkInputs(news: Record<string, unknown>, what = "a User"): pulumi.dynamic.CheckResult<UserInputs> {
     const candidate: Record<string, unknown> = {};
-    const unknownKeys: string[] = [];
+    const unknowns: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(news)) {
         if (k === PROVIDER_KEY || v === undefined || v === null) continue;
-        if (containsUnknown(v)) unknownKeys.push(k);
+        if (containsUnknown(v)) unknowns[k] = v;
         else candidate[k] = v;
     }
     // Keys whose value is unknown are validated once they are known (at `up`).
-    const mask = Object.fromEntries(unknownKeys.filter((k) => (INPUT_KEYS as string[]).includes(k)).map((k) => [k, true as const]));
-    const schema = unknownKeys.length ? userInputs.partial(mask as Parameters<typeof userInputs.partial>[0]) : userInputs;
+    const mask = Object.fromEntries(
+        Object.keys(unknowns)
+            .filter((k) => (INPUT_KEYS as string[]).includes(k))
+            .map((k) => [k, true as const]),
+    );
+    const schema = Object.keys(mask).length ? userInputs.partial(mask as Parameters<typeof userInputs.partial>[0]) : userInputs;
     const parsed = schema.safeParse(candidate);
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!parsed.success) {
         for (const issue of parsed.error.issues) {
             if (issue.code === "unrecognized_keys") {
-                for (const key of issue.keys) {
-                    failures.push({
-                        property: key,
-                        reason: `unknown property '${key}'; a User takes: ${INPUT_KEYS.join(", ")}`,
-                    });
-                }
+                for (const key of issue.keys)
+                    failures.push({ property: key, reason: `unknown property '${key}'; ${what} takes: ${INPUT_KEYS.join(", ")}` });
                 continue;
             }
             const property = issue.path.map(String).join(".") || "(inputs)";
             const missing = issue.code === "invalid_type" && valueAt(candidate, issue.path) === undefined;
             failures.push({ property, reason: missing ? `${property} is required` : issue.message });
         }
+        return { inputs: news as unknown as UserInputs, failures };
     }
-    const start = candidate.startDate,
-        end = candidate.endDate;
-    if (typeof start === "string" && typeof end === "string" && parsed.success && end.slice(0, 19) < start.slice(0, 19)) {
-        failures.push({ property: "endDate", reason: `endDate (${end}) is before startDate (${start})` });
-    }
-    // The inputs Pulumi stores: what the program gave, with the documented defaults made explicit.
-    const inputs = { ...news } as Record<string, unknown>;
-    if (inputs.disabled === undefined || inputs.disabled === null) inputs.disabled = false;
-    if (inputs.adopt === undefined || inputs.adopt === null) inputs.adopt = false;
-    return { inputs: inputs as unknown as UserInputs, failures };
+    const known = parsed.data as Record<string, unknown>;
+    const normalized = { ...known, ...unknowns };
+    const order = datesOutOfOrder(known as Partial<UserInputs>);
+    if (order) failures.push({ property: "endDate", reason: order });
+    return { inputs: normalized as unknown as UserInputs, failures };
 }
 
 function valueAt(obj: unknown, path: PropertyKey[]): unknown {

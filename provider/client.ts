@@ -28,7 +28,15 @@ export interface RequestOptions {
     maxAttempts?: number;
     /** Statuses the caller handles itself (returned, not retried): submit judges 429 as a busy tenant. */
     passStatuses?: number[];
+    /**
+     * Default true. False for requests that must not be re-sent blindly (POST /user): a network
+     * error then comes back as status 0 with the error's words in `text`, for the caller to judge.
+     */
+    retryTransient?: boolean;
 }
+
+/** Largest response body accepted; a bigger one fails with a clear error instead of filling memory. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2 };
 /** A safety net under the deadline: one call never sends more requests than this (429 waits included). */
@@ -47,7 +55,7 @@ export class PrimaveraClient {
     private token: { value: string; expiresAt: number } | undefined;
     private tokenPending: Promise<string> | undefined;
 
-    constructor(private readonly config: ProviderConfig) {
+    constructor(private config: ProviderConfig) {
         this.http = axios.create({
             baseURL: config.baseUrl,
             // Keep-alive: one job means dozens of polls; new TCP/TLS connections each time add up.
@@ -59,7 +67,17 @@ export class PrimaveraClient {
             responseType: "text",
             maxRedirects: 0,
             proxy: false,
+            maxContentLength: MAX_RESPONSE_BYTES,
         });
+    }
+
+    /**
+     * Takes new settings for the same tenant and account (one client per tenant, whatever the
+     * other settings): a rotated password, another timeout. A token of the old password is dropped.
+     */
+    reconfigure(config: ProviderConfig): void {
+        if (config.password !== this.config.password) this.token = undefined;
+        this.config = config;
     }
 
     /** Path of a user-API route for the configured auth mode: v1 for Basic, v3 for OAuth. */
@@ -67,12 +85,26 @@ export class PrimaveraClient {
         return `${API_ROOT}${this.config.authMode === "oauth" ? "/v3" : ""}${route}`;
     }
 
-    /** Resolves a Location header against the tenant, keeping requests (and credentials) on its origin. */
+    /**
+     * A Location header as a path under the base URL. Requests (and credentials) stay on the
+     * tenant's origin: a Location elsewhere is ignored (undefined). The base URL may carry a path
+     * (`https://host/<tenant>`): an absolute or root-relative Location that includes it has it
+     * removed, since every request path is appended to the base URL; one without it is taken as
+     * relative to the base URL.
+     */
     locationPath(location: string | undefined): string | undefined {
         if (!location) return undefined;
         const base = new URL(this.config.baseUrl);
-        const url = new URL(location, base);
-        return url.pathname + url.search;
+        let url: URL;
+        try {
+            url = new URL(location, base);
+        } catch {
+            return undefined;
+        }
+        if (url.origin !== base.origin) return undefined;
+        const prefix = base.pathname.replace(/\/+$/, "");
+        const path = prefix && url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : url.pathname;
+        return path + url.search;
     }
 
     /**
@@ -110,7 +142,15 @@ export class PrimaveraClient {
                 if (e instanceof ApiError || e instanceof DeadlineError) throw e;
                 // axios errors carry the request config (and so the Authorization header): keep only the words.
                 const err = e as { code?: string; message?: string };
+                if (/maxContentLength/i.test(err.message ?? "")) {
+                    throw new ApiError(
+                        `${opts.purpose}: the answer to ${method} ${path} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; ` +
+                            `refusing to hold it in memory (a tenant answer that large is not a user API answer).`,
+                        undefined,
+                    );
+                }
                 networkError = `${err.code ?? ""} ${err.message ?? String(e)}`.trim();
+                if (opts.retryTransient === false) return { status: 0, headers: {}, text: networkError, json: undefined };
             }
 
             if (res && res.status === 401 && this.config.authMode === "oauth" && !renewedToken) {
@@ -129,7 +169,7 @@ export class PrimaveraClient {
                     throw new ApiError(`${opts.purpose}: ${method} ${path} failed: ${networkError}`, undefined);
                 }
                 last = `network error (${networkError})`;
-            } else if (res && (res.status >= 500 || res.status === 429)) {
+            } else if (res && (res.status >= 500 || res.status === 429) && opts.retryTransient !== false) {
                 last = `HTTP ${res.status} ${excerpt(serverMessage(res.data), 200)}`;
                 waitMs = parseRetryAfterMs(header(res, "retry-after"));
             } else if (res) {

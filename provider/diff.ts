@@ -1,44 +1,18 @@
 // diff(): which managed properties change, and which force a replacement. `olds` are the last
 // outputs (Pulumi gives diff the outputs, not the old inputs); `news` are the checked inputs.
-// Fields the program does not set are not managed and never cause a change.
+// Fields the program leaves out are not managed and never cause a change (fields.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, PROVIDER_KEY } from "./check";
-import { normalizeDate, passwordMatches, UserOutputs } from "./normalize";
-import { UserInputs } from "./schemas";
-
-const STRING_FIELDS = ["firstName", "middleName", "lastName", "emailAddress", "userType", "employeeNumber", "manager"] as const;
+import { changedFields, UserInputs } from "./fields";
+import { passwordMatches, UserOutputs } from "./normalize";
 
 export function diffUser(
     olds: Partial<UserOutputs> & Record<string, unknown>,
     news: Partial<UserInputs> & Record<string, unknown>,
 ): pulumi.dynamic.DiffResult {
-    const changed: string[] = [];
     const replaces: string[] = [];
-
     if (containsUnknown(news.loginId) || news.loginId !== olds.loginId) replaces.push("loginId");
-
-    for (const k of STRING_FIELDS) {
-        const v = news[k];
-        if (v === undefined) continue;
-        if (containsUnknown(v) || v !== (olds[k] ?? "")) changed.push(k);
-    }
-    for (const k of ["startDate", "endDate"] as const) {
-        const v = news[k];
-        if (v === undefined) continue;
-        if (containsUnknown(v) || normalizeDate(v) !== olds[k]) changed.push(k);
-    }
-    if (news.organization !== undefined) {
-        const n = news.organization,
-            o = olds.organization;
-        // The type is compared only where the server reports one: it may echo none.
-        if (containsUnknown(n) || n.name !== o?.name || (n.type !== undefined && o?.type !== undefined && n.type !== o.type)) {
-            changed.push("organization");
-        }
-    }
-    if (news.roles !== undefined) {
-        if (containsUnknown(news.roles) || !sameSet(news.roles, olds.roles ?? [])) changed.push("roles");
-    }
-    if (containsUnknown(news.disabled) || (news.disabled ?? false) !== (olds.disabled ?? false)) changed.push("disabled");
+    const changed = changedFields(olds, news, { unknown: containsUnknown });
     if (news.password !== undefined) {
         if (containsUnknown(news.password) || !passwordMatches(news.password, olds.passwordHash)) changed.push("password");
     }
@@ -51,10 +25,4 @@ export function diffUser(
         replaces,
         deleteBeforeReplace: true,
     };
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-    if (a.length !== b.length) return false;
-    const s = new Set(b);
-    return a.every((x) => s.has(x));
 }

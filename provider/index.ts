@@ -2,10 +2,13 @@
 export { User, UserArgs } from "./user";
 export { UserProvider } from "./userProvider";
 export { providerShim } from "./shim";
-export { CONFIG_KEYS, ConfigError } from "./config";
+export { CONFIG_KEYS, ConfigError, configFailures } from "./config";
+export type { ConfigFailure, ConfigKey, ConfigWording } from "./config";
 export { ApiError, DeadlineError, PrimaveraError, ResourceInitError } from "./errors";
-export type { ProviderConfig, ProviderConfigInput, UserInputs } from "./schemas";
+export type { ProviderConfig, ProviderConfigInput } from "./schemas";
+export type { UserInputs } from "./fields";
+export { USER_FIELDS } from "./fields";
 export type { UserOutputs } from "./normalize";
 export { resetTenants, tenantFor } from "./tenant";
-export { getRoles, getUser, getUsers } from "./lookups";
-export type { LookupConfig, RoleInfo, UserFilter, UserInfo } from "./lookups";
+export { getRoles, getRolesOutput, getUser, getUserOutput, getUsers, getUsersOutput, USER_FILTER_KEYS } from "./lookups";
+export type { InputsOf, LookupConfig, RoleInfo, UserFilter, UserInfo } from "./lookups";

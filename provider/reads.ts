@@ -12,26 +12,43 @@
 // users costs ~60 ms; over 8, well under 1 ms). A malformed entry fails only the read that asks for it.
 import { PrimaveraClient, serverMessage } from "./client";
 import { ApiError, excerpt } from "./errors";
+import { assertSameLogin, caseVariant } from "./identity";
 import { ServerUser, serverUser, serverUserList } from "./schemas";
 
-/** The users of one `GET /user`, by lower-cased login; entries are validated when first asked for. */
+/**
+ * The users of one `GET /user`, by exact login (identity.ts); entries are validated when first
+ * asked for. Logins are also grouped ignoring case, so a read can tell "absent" from "only a case
+ * variant is here", which the list alone cannot settle (see UserReader.fromList).
+ */
 class UserIndex {
     private readonly parsed = new Map<string, ServerUser>();
+    private readonly folded = new Map<string, string[]>();
 
-    constructor(private readonly raw: Map<string, unknown>) {}
+    constructor(private readonly raw: Map<string, unknown>) {
+        for (const login of raw.keys()) {
+            const key = login.toLowerCase();
+            const list = this.folded.get(key);
+            if (list) list.push(login);
+            else this.folded.set(key, [login]);
+        }
+    }
 
-    /** The user, undefined when the list does not hold the login; throws when its entry is not a user record. */
+    /** The user with exactly this login, undefined when the list does not hold it; throws when its entry is not a user record. */
     get(loginId: string): ServerUser | undefined {
-        const key = loginId.toLowerCase();
-        const done = this.parsed.get(key);
+        const done = this.parsed.get(loginId);
         if (done) return done;
-        const entry = this.raw.get(key);
+        const entry = this.raw.get(loginId);
         if (entry === undefined) return undefined;
         const r = serverUser.safeParse(entry);
         if (!r.success)
             throw new ApiError(`reading user '${loginId}': its entry in GET /user is not a user record: ${excerpt(r.error.message)}`, 200);
-        this.parsed.set(key, r.data);
+        this.parsed.set(loginId, r.data);
         return r.data;
+    }
+
+    /** Logins of the list that differ from `loginId` only in case. */
+    variants(loginId: string): string[] {
+        return (this.folded.get(loginId.toLowerCase()) ?? []).filter((l) => caseVariant(l, loginId));
     }
 }
 
@@ -62,12 +79,11 @@ export class UserReader {
 
     constructor(private readonly client: PrimaveraClient) {}
 
-    /** The live user, or undefined when the tenant has no such login. */
+    /** The live user with exactly this login, or undefined when the tenant has none. */
     read(loginId: string, deadline: number): Promise<ServerUser | undefined> {
         if (this.snapshot && Date.now() - this.snapshot.at < SNAPSHOT_TTL_MS) {
             this.stats.servedFromSnapshot++;
-            const users = this.snapshot.users;
-            return new Promise((resolve) => resolve(users.get(loginId)));
+            return this.fromList(this.snapshot.users, loginId, deadline);
         }
         return new Promise((resolve, reject) => {
             const list = this.pending.get(loginId) ?? [];
@@ -80,11 +96,50 @@ export class UserReader {
         });
     }
 
+    /**
+     * Reads taken now, for a job about to be submitted: never from a snapshot or a read already in
+     * flight. One list for many logins, single GETs for a few. Each login gets its user, undefined,
+     * or the error that concerns it alone.
+     */
+    async readFresh(loginIds: string[], deadline: number): Promise<Map<string, ServerUser | undefined | Error>> {
+        const out = new Map<string, ServerUser | undefined | Error>();
+        const settle = async (loginId: string, read: () => Promise<ServerUser | undefined>) => {
+            try {
+                out.set(loginId, await read());
+            } catch (e) {
+                out.set(loginId, e as Error);
+            }
+        };
+        if (loginIds.length >= LIST_THRESHOLD) {
+            const users = await this.index(deadline);
+            await Promise.all(loginIds.map((l) => settle(l, () => this.fromList(users, l, deadline))));
+        } else {
+            await Promise.all(loginIds.map((l) => settle(l, () => this.readOne(l, deadline))));
+        }
+        return out;
+    }
+
+    /** The user whose server id is `id` (one `GET /user`), or undefined. */
+    async readById(id: string, deadline: number): Promise<ServerUser | undefined> {
+        return (await this.list(deadline)).find((u) => u.id === id);
+    }
+
     /** Every user of the tenant (one `GET /user`), each validated. */
     async list(deadline: number): Promise<ServerUser[]> {
         const parsed = serverUserList.safeParse(await this.fetchList(deadline));
         if (!parsed.success) throw new ApiError(`listing users: the answer is not a list of users: ${excerpt(parsed.error.message)}`, 200);
         return parsed.data;
+    }
+
+    /**
+     * A login's user from a list. When the list holds only a case variant of the login, the list
+     * cannot tell a case-sensitive tenant (the login is absent) from a case-insensitive one (the
+     * variant IS the login): the single read settles it, and fails naming both in the second case.
+     */
+    private async fromList(users: UserIndex, loginId: string, deadline: number): Promise<ServerUser | undefined> {
+        const user = users.get(loginId);
+        if (user || users.variants(loginId).length === 0) return user;
+        return this.readOne(loginId, deadline);
     }
 
     /** One `GET /user`, checked to be a list; its entries are validated by whoever uses them. */
@@ -105,7 +160,7 @@ export class UserReader {
         const raw = new Map<string, unknown>();
         for (const entry of await this.fetchList(deadline)) {
             const loginId = (entry as { loginId?: unknown } | null)?.loginId;
-            if (typeof loginId === "string") raw.set(loginId.toLowerCase(), entry);
+            if (typeof loginId === "string") raw.set(loginId, entry);
         }
         return new UserIndex(raw);
     }
@@ -120,34 +175,28 @@ export class UserReader {
         const batch = this.pending;
         this.pending = new Map();
         const deadline = Math.max(...[...batch.values()].flat().map((w) => w.deadline));
+        const answer = async (loginId: string, waiters: Waiter[], read: () => Promise<ServerUser | undefined>) => {
+            try {
+                const user = await read();
+                for (const w of waiters) w.resolve(user);
+            } catch (e) {
+                for (const w of waiters) w.reject(e as Error);
+            }
+        };
         if (batch.size >= LIST_THRESHOLD) {
             const generation = this.generation;
+            let users: UserIndex;
             try {
-                const users = await this.index(deadline);
-                if (generation === this.generation) this.snapshot = { at: Date.now(), users };
-                for (const [loginId, waiters] of batch) {
-                    try {
-                        const user = users.get(loginId);
-                        for (const w of waiters) w.resolve(user);
-                    } catch (e) {
-                        for (const w of waiters) w.reject(e as Error);
-                    }
-                }
+                users = await this.index(deadline);
             } catch (e) {
                 for (const waiters of batch.values()) for (const w of waiters) w.reject(e as Error);
+                return;
             }
+            if (generation === this.generation) this.snapshot = { at: Date.now(), users };
+            await Promise.all([...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.fromList(users, loginId, deadline))));
             return;
         }
-        await Promise.all(
-            [...batch].map(async ([loginId, waiters]) => {
-                try {
-                    const user = await this.readOne(loginId, deadline);
-                    for (const w of waiters) w.resolve(user);
-                } catch (e) {
-                    for (const w of waiters) w.reject(e as Error);
-                }
-            }),
-        );
+        await Promise.all([...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.readOne(loginId, deadline))));
     }
 
     private async readOne(loginId: string, deadline: number): Promise<ServerUser | undefined> {
@@ -163,6 +212,7 @@ export class UserReader {
         const parsed = serverUser.safeParse(res.json);
         if (!parsed.success)
             throw new ApiError(`reading user '${loginId}': the answer is not a user record: ${excerpt(parsed.error.message)}`, 200);
+        assertSameLogin(loginId, parsed.data.loginId, `GET ${path}`);
         return parsed.data;
     }
 }

@@ -117,78 +117,7 @@ export const jobRequest = z.object({
 });
 export type JobRequest = z.infer<typeof jobRequest>;
 
-// ---------------------------------------------------------------------------------------------
-// The resource's inputs, as check() validates them.
-
-const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-const nonEmpty = (what: string) =>
-    z
-        .string({ error: `${what} must be a string` })
-        .trim()
-        .min(1, { error: `${what} must not be empty` });
-
-const dateInput = (what: string) =>
-    z
-        .string({ error: `${what} must be a date string such as "2026-01-31"` })
-        .regex(DATE, { error: `${what} must look like "2026-01-31" or "2026-01-31T08:00:00"` })
-        .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), {
-            error: `${what} is not a real calendar date`,
-        })
-        .refine(
-            (s) => {
-                const [y, m, d] = s.slice(0, 10).split("-").map(Number);
-                const dt = new Date(Date.UTC(y, m - 1, d));
-                return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
-            },
-            { error: `${what} is not a real calendar date` },
-        );
-
-export const organizationInput = z
-    .object(
-        {
-            name: nonEmpty("organization.name"),
-            type: nonEmpty("organization.type").optional(),
-        },
-        { error: 'organization must be an object such as { name: "sfo", type: "Company" }' },
-    )
-    .strict();
-
-export const userInputs = z
-    .object({
-        loginId: z
-            .string({ error: 'loginId is required: the user\'s login, e.g. "JSMITH"' })
-            .min(1, { error: "loginId must not be empty" })
-            .max(255, { error: "loginId must be at most 255 characters" })
-            .regex(LOGIN_ID, {
-                error: "loginId may hold letters, digits and . _ @ + - only, starting with a letter or digit",
-            }),
-        firstName: nonEmpty("firstName").pipe(z.string().max(100, { error: "firstName must be at most 100 characters" })),
-        middleName: z.string({ error: "middleName must be a string" }).max(100).optional(),
-        lastName: nonEmpty("lastName").pipe(z.string().max(100, { error: "lastName must be at most 100 characters" })),
-        emailAddress: z
-            .string({ error: 'emailAddress is required, e.g. "jim.smith@example.com"' })
-            .email({ error: "emailAddress is not a valid email address" }),
-        organization: organizationInput,
-        userType: nonEmpty("userType").optional(),
-        roles: z
-            .array(nonEmpty("each role name"), { error: "roles must be a list of role names" })
-            .refine((r) => new Set(r).size === r.length, { error: "roles must not list the same role twice" })
-            .optional(),
-        disabled: z.boolean({ error: "disabled must be true or false" }).optional(),
-        employeeNumber: z.string({ error: "employeeNumber must be a string" }).optional(),
-        manager: z.string({ error: "manager must be a string" }).optional(),
-        startDate: dateInput("startDate").optional(),
-        endDate: dateInput("endDate").optional(),
-        password: z.string({ error: "password must be a string" }).min(1, { error: "password must not be empty" }).optional(),
-        adopt: z.boolean({ error: "adopt must be true or false" }).optional(),
-    })
-    .strict();
-export type UserInputs = z.infer<typeof userInputs>;
-
-/** The input properties, in the order they are documented. */
-export const INPUT_KEYS = Object.keys(userInputs.shape) as (keyof UserInputs)[];
+// The resource's inputs are derived from the field table: see fields.ts (userInputs, UserInputs).
 
 // ---------------------------------------------------------------------------------------------
 // Provider configuration.

@@ -1,8 +1,9 @@
-// One client, job runner and reader per tenant and account, shared by every resource in the
-// process. The Pulumi plugin serves all dynamic resources of an operation from one process, and
-// resources whose serialized provider differs get separate provider instances: keeping the
-// registry on globalThis makes "one job at a time" hold across all of them.
-import { createHash } from "node:crypto";
+// One client, job runner and reader per tenant: base URL, auth mode and account. Every resource of
+// the process shares them, whatever its other settings (timeouts, batch sizes, a rotated
+// password): two job runners on one tenant would break "one job at a time". The Pulumi plugin
+// serves all dynamic resources of an operation from one process, and resources whose serialized
+// provider differs get separate provider instances: keeping the registry on globalThis makes the
+// rule hold across all of them.
 import { PrimaveraClient } from "./client";
 import { JobRunner } from "./jobs/runner";
 import { UserReader } from "./reads";
@@ -14,6 +15,8 @@ export interface Tenant {
     reader: UserReader;
     /** The role catalog, once fetched (roles.ts). */
     roles?: Promise<ServerRole[]>;
+    /** Logins created by a resource of this process (one owner per login). */
+    created: Set<string>;
 }
 
 const REGISTRY = Symbol.for("pulumi-primavera-admin.tenants");
@@ -24,27 +27,25 @@ function registry(): Registry {
     return (g[REGISTRY] ??= new Map());
 }
 
+/** The key of a tenant: where it is, and who signs in (accounts compared ignoring case). */
+export function tenantKey(config: Pick<ProviderConfig, "baseUrl" | "authMode" | "username">): string {
+    return [config.baseUrl.replace(/\/+$/, ""), config.authMode, config.username.toLowerCase()].join("|");
+}
+
 export function tenantFor(config: ProviderConfig): Tenant {
-    // The password is part of the key (hashed, in memory only) so rotated credentials get a new client.
-    const key = [
-        config.baseUrl,
-        config.authMode,
-        config.username,
-        createHash("sha256").update(config.password).digest("hex").slice(0, 16),
-        config.maxUsersPerJob,
-        config.lingerMs,
-        config.timeoutSeconds,
-    ].join("|");
     const tenants = registry();
+    const key = tenantKey(config);
     let tenant = tenants.get(key);
     if (!tenant) {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
-        const runner = new JobRunner(client, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs }, () =>
-            reader.invalidate(),
-        );
-        tenant = { client, runner, reader };
+        const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs });
+        tenant = { client, runner, reader, created: new Set() };
         tenants.set(key, tenant);
+    } else {
+        // The latest settings win for what is not the tenant's identity.
+        tenant.client.reconfigure(config);
+        tenant.runner.settings = { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs };
     }
     return tenant;
 }

@@ -2,6 +2,7 @@
 // the first `pulumi up` takes them over without changing them) or as a CSV for examples/bulk.
 // Pure functions here; argument parsing, I/O and progress live in cli/index.ts.
 import { checkInputs } from "../check";
+import { declarationOf, ManagedView } from "../fields";
 import type { UserInfo } from "../lookups";
 
 /** Columns of the bulk CSV (examples/bulk/users.csv), in order. `roles` are separated by semicolons. */
@@ -25,22 +26,7 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** The inputs of a User resource that reproduce this user exactly (every managed field the server holds). */
 export function declaredArgs(u: UserInfo): Record<string, unknown> {
-    const args: Record<string, unknown> = { loginId: u.loginId };
-    if (u.firstName !== undefined) args.firstName = u.firstName;
-    if (u.middleName !== undefined) args.middleName = u.middleName;
-    if (u.lastName !== undefined) args.lastName = u.lastName;
-    if (u.emailAddress !== undefined) args.emailAddress = u.emailAddress;
-    if (u.userType !== undefined) args.userType = u.userType;
-    if (u.organization)
-        args.organization = u.organization.type ? { name: u.organization.name, type: u.organization.type } : { name: u.organization.name };
-    args.roles = [...u.roles];
-    args.disabled = u.disabled;
-    if (u.employeeNumber !== undefined) args.employeeNumber = u.employeeNumber;
-    if (u.manager !== undefined) args.manager = u.manager;
-    if (u.startDate !== undefined) args.startDate = u.startDate;
-    if (u.endDate !== undefined) args.endDate = u.endDate;
-    args.adopt = true;
-    return args;
+    return { ...declarationOf(u as unknown as ManagedView), adopt: true };
 }
 
 /** What check() would refuse in the declaration of this user (shape only), as "property: reason". */

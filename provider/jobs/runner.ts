@@ -5,26 +5,55 @@
 // maxUsersPerJob users. When the runner is idle, the first operation waits a few milliseconds
 // so the burst the engine sends at once (a create per resource) becomes one job, like
 // dataloader's batch-per-tick. Each operation then gets its own outcome from the shared result.
-// A batch the server refuses as a whole (400) is split in halves and each half retried, so every
-// valid user lands and each invalid one fails with its own message.
+//
+// What each operation sends is decided at submission, not when it was queued: right before every
+// POST (so after any wait for a busy tenant, and again after each refusal) the runner reads the
+// batch's users fresh and asks each operation to `prepare` its record from that read. So a login
+// someone else created meanwhile is seen (one owner per login), a modify record carries what
+// others changed meanwhile (nothing unmanaged is lost), and an operation with nothing left to do
+// sends nothing. A batch the server refuses as a whole (400, 413) is split in halves and each half
+// retried, so every valid user lands and each invalid one fails with its own message.
 import { PrimaveraClient } from "../client";
 import { ApiError } from "../errors";
-import { JobRequest, UserRecord } from "../schemas";
-import { Outcome, OperationKind, outcomeFor } from "./outcome";
+import { JobRequest, ServerUser, UserRecord } from "../schemas";
+import { UserReader } from "../reads";
+import { Outcome, outcomeFor, SentKind } from "./outcome";
 import { waitForJob } from "./poller";
 import { submitJob } from "./submit";
 
+/** What an operation sends, decided from the user as the tenant holds it at submission. */
+export type Prepared = { send: "add" | "modify"; record: UserRecord } | { send: "delete" } | { done: true };
+
+export interface PrepareContext {
+    /** An earlier job of this process may have applied this login's add, but its answer was lost. */
+    maybeSentBefore: boolean;
+}
+
 export interface Operation {
-    kind: OperationKind;
     loginId: string;
-    /** The full record for add / modify. */
-    record?: UserRecord;
     /** Epoch ms: the operation's own deadline. */
     deadline: number;
+    /**
+     * Decides what to send from `live` (read right before the job is submitted). Throws to fail
+     * this operation alone (for example: the login exists and is someone else's).
+     */
+    prepare(live: ServerUser | undefined, ctx: PrepareContext): Prepared;
+}
+
+/** What became of an operation. */
+export interface Settled {
+    /** The user as read right before the (last) submission. */
+    live: ServerUser | undefined;
+    /** What was sent; undefined when nothing had to be. */
+    sent?: SentKind;
+    record?: UserRecord;
+    outcome?: Outcome;
+    /** The add of this login may have been applied by an earlier job whose answer was lost. */
+    maybeSentBefore: boolean;
 }
 
 interface Pending extends Operation {
-    resolve(outcome: Outcome): void;
+    resolve(s: Settled): void;
     reject(error: Error): void;
 }
 
@@ -47,16 +76,17 @@ export class JobRunner {
     readonly stats: RunnerStats = { jobs: 0, largestJob: 0, users: 0, splits: 0 };
     private queue: Pending[] = [];
     private pumping = false;
+    /** Logins whose add was in a job whose answer never came (lost, or past the deadline). */
+    private readonly maybeSent = new Set<string>();
 
     constructor(
         private readonly client: PrimaveraClient,
-        private readonly settings: RunnerSettings,
-        /** Called whenever a job may have changed users (read caches must forget). */
-        private readonly onUsersChanged: () => void = () => undefined,
+        private readonly reader: UserReader,
+        public settings: RunnerSettings,
     ) {}
 
-    run(op: Operation): Promise<Outcome> {
-        return new Promise<Outcome>((resolve, reject) => {
+    run(op: Operation): Promise<Settled> {
+        return new Promise<Settled>((resolve, reject) => {
             this.queue.push({ ...op, resolve, reject });
             if (!this.pumping) {
                 this.pumping = true;
@@ -78,7 +108,7 @@ export class JobRunner {
         }
     }
 
-    /** FIFO, at most maxUsersPerJob, each login once: a second operation on a login waits a job. */
+    /** FIFO, at most maxUsersPerJob, each login once (ignoring case): a second operation on a login waits a job. */
     private takeBatch(): Pending[] {
         const batch: Pending[] = [];
         const rest: Pending[] = [];
@@ -98,45 +128,100 @@ export class JobRunner {
 
     private async runBatch(batch: Pending[]): Promise<void> {
         const deadline = Math.max(...batch.map((p) => p.deadline));
+        let open = batch;
+        // The operations of the body sent last, with what each sent.
+        let sending: { p: Pending; live: ServerUser | undefined; prepared: Exclude<Prepared, { done: true }> }[] = [];
+        const build = async (): Promise<JobRequest | undefined> => {
+            const reads = await this.reader.readFresh(
+                open.map((p) => p.loginId),
+                deadline,
+            );
+            sending = [];
+            const still: Pending[] = [];
+            for (const p of open) {
+                const live = reads.get(p.loginId);
+                if (live instanceof Error) {
+                    p.reject(live);
+                    continue;
+                }
+                const maybeSentBefore = this.maybeSent.has(p.loginId);
+                let prepared: Prepared;
+                try {
+                    prepared = p.prepare(live, { maybeSentBefore });
+                } catch (e) {
+                    p.reject(e as Error);
+                    continue;
+                }
+                if ("done" in prepared) {
+                    p.resolve({ live, maybeSentBefore });
+                    continue;
+                }
+                still.push(p);
+                sending.push({ p, live, prepared });
+            }
+            open = still;
+            return sending.length ? jobRequest(sending.map((s) => ({ loginId: s.p.loginId, ...s.prepared }))) : undefined;
+        };
+        const markMaybeSent = () => {
+            for (const s of sending) if (s.prepared.send === "add") this.maybeSent.add(s.p.loginId);
+        };
         try {
-            const submitted = await submitJob(this.client, jobRequest(batch), batch.length, deadline);
+            const submitted = await submitJob(this.client, build, deadline, markMaybeSent);
+            this.reader.invalidate();
+            if (submitted.kind === "nothing") return;
             if (submitted.kind === "rejected") {
-                if (batch.length > 1) {
+                const refused = sending.map((s) => s.p);
+                if (refused.length > 1) {
                     this.stats.splits++;
-                    const half = Math.ceil(batch.length / 2);
-                    await this.runBatch(batch.slice(0, half));
-                    await this.runBatch(batch.slice(half));
+                    const half = Math.ceil(refused.length / 2);
+                    await this.runBatch(refused.slice(0, half));
+                    await this.runBatch(refused.slice(half));
                     return;
                 }
-                const only = batch[0];
-                only.reject(
+                const only = sending[0];
+                only.p.reject(
                     new ApiError(
-                        `the tenant refused the ${only.kind} of user '${only.loginId}' (HTTP 400): ${submitted.message}`,
-                        400,
-                        submitted.message,
+                        `the tenant refused the ${only.prepared.send} of user '${only.p.loginId}' (HTTP ${submitted.status}): ${submitted.message}`,
+                        submitted.status,
                     ),
                 );
                 return;
             }
-            this.onUsersChanged();
             this.stats.jobs++;
-            this.stats.users += batch.length;
-            this.stats.largestJob = Math.max(this.stats.largestJob, batch.length);
-            const result = await waitForJob(this.client, submitted.job, deadline);
-            this.onUsersChanged();
-            for (const p of batch) p.resolve(outcomeFor(p.kind, p.loginId, submitted.job.jobId, result));
+            this.stats.users += sending.length;
+            this.stats.largestJob = Math.max(this.stats.largestJob, sending.length);
+            let result;
+            try {
+                result = await waitForJob(this.client, submitted.job, deadline);
+            } catch (e) {
+                markMaybeSent(); // the job may still complete on the tenant
+                throw e;
+            }
+            this.reader.invalidate();
+            for (const s of sending) {
+                const maybeSentBefore = this.maybeSent.has(s.p.loginId);
+                const outcome = outcomeFor(s.prepared.send, s.p.loginId, submitted.job.jobId, result);
+                if (outcome.entry || outcome.deleted) this.maybeSent.delete(s.p.loginId);
+                s.p.resolve({
+                    live: s.live,
+                    sent: s.prepared.send,
+                    record: "record" in s.prepared ? s.prepared.record : undefined,
+                    outcome,
+                    maybeSentBefore,
+                });
+            }
         } catch (e) {
-            this.onUsersChanged();
-            for (const p of batch) p.reject(e as Error);
+            this.reader.invalidate();
+            for (const p of open) p.reject(e as Error);
         }
     }
 }
 
-function jobRequest(batch: Operation[]): JobRequest {
+function jobRequest(ops: ({ loginId: string } & Exclude<Prepared, { done: true }>)[]): JobRequest {
     const body: JobRequest = {};
-    const added = batch.filter((p) => p.kind === "add").map((p) => p.record!);
-    const modified = batch.filter((p) => p.kind === "modify").map((p) => p.record!);
-    const deleted = batch.filter((p) => p.kind === "delete").map((p) => p.loginId);
+    const added = ops.flatMap((p) => (p.send === "add" ? [p.record] : []));
+    const modified = ops.flatMap((p) => (p.send === "modify" ? [p.record] : []));
+    const deleted = ops.filter((p) => p.send === "delete").map((p) => p.loginId);
     if (added.length) body.added = added;
     if (modified.length) body.modified = modified;
     if (deleted.length) body.deleted = deleted;

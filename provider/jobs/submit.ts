@@ -1,10 +1,10 @@
 // Submits one job (POST /user) and waits out a tenant that is busy with another job.
 //
-// Re-sending a job is safe, and the client re-sends on network errors and 5xx: the vendor upserts
-// `added` and `modified` records by loginId, and we always send the complete desired record, so a
-// job applied twice leaves the same user. A repeated `deleted` login lands in `deleteFailed`,
-// which the delete operation resolves by reading the user (gone = done). The client-side id we
-// put on `added` records is never a server id, so `updatedIdMap` answers for it on any attempt.
+// The body is built anew right before every POST (`build`, see runner.ts), so what is sent always
+// reflects the tenant as it is after the wait. A POST is never re-sent blindly: when its answer is
+// lost (network error, 5xx) the tenant may or may not have accepted the job, so the next attempt
+// first reads the users again (`onUnknownOutcome` lets the runner remember which adds may have
+// landed): a user our lost job created is then recognised, not taken for someone else's.
 import { backoffDelay, BackoffPolicy, parseRetryAfterMs, sleepUntilDeadline } from "../backoff";
 import { ApiResponse, PrimaveraClient, serverMessage } from "../client";
 import { ApiError, DeadlineError, excerpt } from "../errors";
@@ -13,27 +13,43 @@ import { SubmittedJob, seconds } from "./poller";
 import { progress } from "./progress";
 
 const BUSY_WAIT: BackoffPolicy = { initialMs: 250, maxMs: 5_000, factor: 1.5 };
+const LOST_WAIT: BackoffPolicy = { initialMs: 200, maxMs: 5_000, factor: 2 };
 const BUSY_TEXT = /in progress|previous .*(operation|job)|another (job|operation)|busy|must complete/i;
 /** A safety net under the deadline: never more submissions than this for one job. */
 const MAX_SUBMISSIONS = 2_000;
+/** Most POSTs whose answer is lost (network error, 5xx) before giving up. */
+const MAX_LOST = 8;
 
 export type SubmitResult =
     | { kind: "accepted"; job: SubmittedJob }
-    /** The server refused the body itself (400 that is not a busy answer). */
+    /** Nothing left to send (every operation settled while being prepared). */
+    | { kind: "nothing" }
+    /** The server refused the body itself (400 that is not a busy answer, or 413: too large). */
     | { kind: "rejected"; status: number; message: string };
 
-export async function submitJob(client: PrimaveraClient, body: JobRequest, users: number, deadline: number): Promise<SubmitResult> {
+export async function submitJob(
+    client: PrimaveraClient,
+    build: () => Promise<JobRequest | undefined>,
+    deadline: number,
+    onUnknownOutcome: () => void = () => undefined,
+): Promise<SubmitResult> {
     const path = client.path("/user");
     let busySince: number | undefined;
-    let lastBusy = "";
+    let last = "";
     let nextReport = 0;
+    let lost = 0;
     for (let attempt = 0; attempt < MAX_SUBMISSIONS; attempt++) {
-        // 429 comes back to us (not retried by the client): it is one of the vendor's busy answers.
+        const body = await build();
+        if (!body) return { kind: "nothing" };
+        const users = (body.added?.length ?? 0) + (body.modified?.length ?? 0) + (body.deleted?.length ?? 0);
+        // 429 and 5xx come back to us: 429 is one of the vendor's busy answers, and a POST that
+        // may have been applied must be rebuilt from a fresh read before it is sent again.
         const res = await client.request("POST", path, {
             body,
             deadline,
             purpose: `submitting a job of ${users} user(s)`,
-            passStatuses: [429],
+            passStatuses: [429, 500, 502, 503, 504],
+            retryTransient: false,
         });
         if (res.status === 202 || res.status === 200 || res.status === 201) {
             const jobId = parseJobId(res);
@@ -43,28 +59,37 @@ export async function submitJob(client: PrimaveraClient, body: JobRequest, users
             if (busySince !== undefined) progress(`tenant free again after ${seconds(Date.now() - busySince)}; job ${jobId} submitted`);
             return { kind: "accepted", job: { jobId, statusPath, users } };
         }
-        const text = serverMessage(res.json ?? res.text);
-        if (!isBusy(res, text)) {
-            if (res.status === 400) return { kind: "rejected", status: 400, message: text || "Invalid input, Please check." };
-            throw new ApiError(
-                `submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`,
-                res.status,
-                text,
-            );
+        const text = res.status === 0 ? res.text : serverMessage(res.json ?? res.text);
+        let delay: number;
+        if (res.status === 0 || res.status >= 500) {
+            onUnknownOutcome();
+            last = res.status === 0 ? `network error (${text})` : `HTTP ${res.status} ${excerpt(text, 200)}`;
+            if (++lost >= MAX_LOST)
+                throw new ApiError(`submitting a job of ${users} user(s): POST ${path} failed ${lost} times; last answer: ${last}`, res.status);
+            delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(lost, LOST_WAIT));
+        } else if (isBusy(res, text)) {
+            busySince ??= Date.now();
+            last = `HTTP ${res.status} ${excerpt(text, 200)}`;
+            if (Date.now() >= nextReport) {
+                progress(`tenant busy with another job (${last}); waiting, ${seconds(Date.now() - busySince)} so far`);
+                nextReport = Date.now() + 10_000;
+            }
+            delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(Math.min(attempt, 20), BUSY_WAIT));
+        } else if (res.status === 400 || res.status === 413) {
+            const message =
+                res.status === 413 ? `the request is too large for the tenant${text ? ` (${excerpt(text, 200)})` : ""}` : text || "Invalid input, Please check.";
+            return { kind: "rejected", status: res.status, message };
+        } else {
+            throw new ApiError(`submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`, res.status);
         }
-        busySince ??= Date.now();
-        lastBusy = `HTTP ${res.status} ${excerpt(text, 200)}`;
-        if (Date.now() >= nextReport) {
-            progress(`tenant busy with another job (${lastBusy}); waiting, ${seconds(Date.now() - busySince)} so far`);
-            nextReport = Date.now() + 10_000;
-        }
-        const delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(Math.min(attempt, 20), BUSY_WAIT));
         if (!(await sleepUntilDeadline(delay, deadline)) || Date.now() >= deadline) break;
     }
     throw new DeadlineError(
-        `the tenant stayed busy with another job for ${seconds(Date.now() - (busySince ?? Date.now()))}: every submission of ` +
-            `our job (${users} user(s)) was refused until the deadline (primavera:timeoutSeconds); last answer: ${lastBusy}. ` +
-            `Someone else's job holds the tenant: retry later or raise primavera:timeoutSeconds.`,
+        busySince !== undefined
+            ? `the tenant stayed busy with another job for ${seconds(Date.now() - busySince)}: every submission of our job was ` +
+                  `refused until the deadline (primavera:timeoutSeconds); last answer: ${last}. ` +
+                  `Someone else's job holds the tenant: retry later or raise primavera:timeoutSeconds.`
+            : `submitting a job: no answer the tenant accepted before the deadline (primavera:timeoutSeconds); last answer: ${last}.`,
     );
 }
 

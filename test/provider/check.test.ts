@@ -46,6 +46,28 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ["empty password", { ...valid, password: "" }, "password", /empty/],
     ["adopt as a string", { ...valid, adopt: "true" }, "adopt", /true or false/],
     ["userType empty", { ...valid, userType: "" }, "userType", /empty/],
+    // Every string input has a length limit (fields.ts), so one huge value cannot fail a whole batch at the tenant.
+    ["a 65 MB middleName", { ...valid, middleName: "x".repeat(65 * 1024 * 1024) }, "middleName", /at most 100/],
+    ["firstName too long", { ...valid, firstName: "F".repeat(101) }, "firstName", /at most 100/],
+    ["lastName too long", { ...valid, lastName: "L".repeat(101) }, "lastName", /at most 100/],
+    ["emailAddress too long", { ...valid, emailAddress: `${"e".repeat(250)}@example.com` }, "emailAddress", /at most 254/],
+    ["userType too long", { ...valid, userType: "T".repeat(51) }, "userType", /at most 50/],
+    ["employeeNumber too long", { ...valid, employeeNumber: "9".repeat(101) }, "employeeNumber", /at most 100/],
+    ["manager too long", { ...valid, manager: "M".repeat(256) }, "manager", /at most 255/],
+    ["organization.name too long", { ...valid, organization: { name: "o".repeat(101) } }, "organization.name", /at most 100/],
+    ["organization.type too long", { ...valid, organization: { name: "sfo", type: "t".repeat(51) } }, "organization.type", /at most 50/],
+    ["a role name too long", { ...valid, roles: ["R".repeat(256)] }, "roles.0", /at most 255/],
+    ["too many roles", { ...valid, roles: Array.from({ length: 501 }, (_, i) => `R${i}`) }, "roles", /at most 500/],
+    ["password too long", { ...valid, password: "p".repeat(256) }, "password", /at most 255/],
+    ["hour 24", { ...valid, startDate: "2026-01-31T24:00:00" }, "startDate", /hours 00-23/],
+    ["minute 60", { ...valid, startDate: "2026-01-31T10:60:00" }, "startDate", /2026-01-31/],
+    // 09:00+02:00 is 07:00Z: before 08:00Z although the raw strings compare the other way.
+    [
+        "end before start across offsets",
+        { ...valid, startDate: "2026-06-01T08:00:00Z", endDate: "2026-06-01T09:00:00+02:00" },
+        "endDate",
+        /before startDate/,
+    ],
 ];
 
 describe("check: invalid inputs are refused at preview", () => {
@@ -63,14 +85,32 @@ describe("check: invalid inputs are refused at preview", () => {
         });
     }
 
-    it("accepts valid inputs and makes the defaults explicit", async () => {
+    it("accepts valid inputs and returns them normalized, adding no defaults (undeclared means unmanaged)", async () => {
         const { inputs, failures } = await provider.check(
             {},
-            { ...valid, roles: ["PrimaveraCloudAdmin"], startDate: "2026-01-01", endDate: "2026-12-31" },
+            { ...valid, roles: [" PrimaveraCloudAdmin "], startDate: "2026-01-01", endDate: "2026-12-31T10:00:00+02:00" },
         );
         assert.deepEqual(failures, []);
-        assert.equal(inputs!.disabled, false);
-        assert.equal(inputs!.adopt, false);
+        assert.equal(inputs!.disabled, undefined, "disabled is not managed unless declared");
+        assert.equal(inputs!.adopt, undefined);
+        assert.deepEqual(inputs!.roles, ["PrimaveraCloudAdmin"], "trimmed as validated");
+        assert.equal(inputs!.startDate, "2026-01-01T00:00:00", "dates in the tenant's form");
+        assert.equal(inputs!.endDate, "2026-12-31T08:00:00", "an offset is converted to UTC");
+    });
+
+    it("compares dates as instants: an end after the start in another offset passes", async () => {
+        // 10:00+02:00 is 08:00Z, after 07:30Z, although the raw strings compare the other way.
+        const { failures } = await provider.check({}, { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T07:30:00Z" });
+        assert.deepEqual(failures, [{ property: "endDate", reason: "endDate (2026-06-01T07:30:00) is before startDate (2026-06-01T08:00:00)" }]);
+        const ok = await provider.check({}, { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T08:30:00Z" });
+        assert.deepEqual(ok.failures, []);
+    });
+
+    it("returns what it validated: an organization ' sfo ' is sent as 'sfo'", async () => {
+        const { inputs, failures } = await provider.check({}, { ...valid, firstName: " Jim ", organization: { name: " sfo ", type: " Company " } });
+        assert.deepEqual(failures, []);
+        assert.deepEqual(inputs!.organization, { name: "sfo", type: "Company" });
+        assert.equal(inputs!.firstName, "Jim");
     });
 
     it("lets values unknown during preview pass", async () => {

@@ -197,12 +197,38 @@ describe("UserProvider against the simulator", function () {
         assert.equal(live.firstName, "Jim", "other fields kept");
     });
 
-    it("follows updatedIdMap when the id we hold is no longer the user's id", async () => {
+    it("follows updatedIdMap: a job that gives the user a new id moves the state to it", async () => {
         const { id, outs } = await create(base("IDMAP1"));
-        const stale = { ...outs, userId: "999999" };
-        const res = await provider.update("999999", stale, base("IDMAP1", { lastName: "Mapped" }));
-        assert.equal(res.outs!.userId, id, "the current id from updatedIdMap");
-        assert.equal((await sim.user("IDMAP1")).lastName, "Mapped");
+        await sim.faults({ renameIds: true });
+        const res = await provider.update(id, outs, base("IDMAP1", { lastName: "Mapped" }));
+        await sim.clearFaults();
+        const live = await sim.user("IDMAP1");
+        assert.notEqual(live.id, id, "the tenant gave the user a new id");
+        assert.equal(res.outs!.userId, live.id, "the new id, from updatedIdMap");
+        assert.equal(live.lastName, "Mapped");
+        // The next update works from the new id.
+        const again = await provider.update(id, res.outs!, base("IDMAP1", { lastName: "Again" }));
+        assert.equal(again.outs!.userId, live.id);
+        assert.equal((await sim.user("IDMAP1")).lastName, "Again");
+    });
+
+    it("leaves alone a login whose id is not the one in state (deleted and created again outside Pulumi)", async () => {
+        const { id, outs } = await create(base("REBORN1"));
+        await sim.remove("REBORN1");
+        await sim.drift("REBORN1", { firstName: "Other", lastName: "Person", emailAddress: "other@example.com", organization: "nyc" });
+        const other = await sim.user("REBORN1");
+        assert.notEqual(other.id, id);
+        await assert.rejects(provider.update(id, outs, base("REBORN1", { lastName: "Mine" })), (e: Error) => {
+            assert.match(e.message, /now has id/);
+            assert.match(e.message, new RegExp(`not ${id}`));
+            return true;
+        });
+        const read = await provider.read(id, outs);
+        assert.equal(read.id, "", "refresh drops ours: the live user is someone else's");
+        await provider.delete(id, outs);
+        const after = await sim.user("REBORN1");
+        assert.ok(after, "destroy did not delete the other user");
+        assert.deepEqual({ id: after.id, lastName: after.lastName }, { id: other.id, lastName: "Person" });
     });
 
     it("keeps a password out of the outputs and detects a change through its hash", async () => {

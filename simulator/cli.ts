@@ -5,15 +5,17 @@
  *   primavera-simulator --port 18080 [--host 127.0.0.1] [--job-ms 1000] [--job-ms-per-user 2]
  *     [--user admin --password admin] [--readonly-user viewer --readonly-password viewer]
  *     [--data FILE] [--seed FILE] [--busy-status 409|400|429] [--verbose]
+ *     [--case-insensitive-logins] [--base-path /tenant1] [--location-style absolute|relative]
  *
  * Passwords may also come from PRIMAVERA_SIM_PASSWORD / PRIMAVERA_SIM_READONLY_PASSWORD so
  * they do not show in the process list.
  */
-import { SimulatorOptions, startSimulator } from "./index";
+import { normalizeBasePath, SimulatorOptions, startSimulator } from "./index";
 
 const USAGE = `usage: primavera-simulator [--port N] [--host H] [--job-ms MS] [--job-ms-per-user MS]
   [--user U] [--password P] [--readonly-user U] [--readonly-password P]
-  [--data FILE] [--seed FILE] [--busy-status 400|409|429] [--verbose]`;
+  [--data FILE] [--seed FILE] [--busy-status 400|409|429] [--verbose]
+  [--case-insensitive-logins] [--base-path /TENANT] [--location-style absolute|relative]`;
 
 function parseArgs(argv: string[]): SimulatorOptions {
     const opts: SimulatorOptions = { port: 18080, quiet: true };
@@ -73,6 +75,18 @@ function parseArgs(argv: string[]): SimulatorOptions {
             case "--verbose":
                 opts.quiet = false;
                 break;
+            case "--case-insensitive-logins":
+                opts.caseInsensitiveLogins = true;
+                break;
+            case "--base-path":
+                opts.basePath = normalizeBasePath(value());
+                break;
+            case "--location-style": {
+                const s = value();
+                if (s !== "absolute" && s !== "relative") throw new Error(`--location-style: expected absolute or relative, got "${s}"`);
+                opts.locationStyle = s;
+                break;
+            }
             case "--help":
             case "-h":
                 console.log(USAGE);
@@ -94,6 +108,7 @@ async function main(): Promise<void> {
     }
     const sim = await startSimulator(opts);
     console.log(`listening on ${sim.url}`);
+    if (sim.baseUrl !== sim.url) console.log(`tenant base URL ${sim.baseUrl} (API under ${sim.baseUrl}/cloudapi/restapi)`);
     const shutdown = (signal: string) => {
         console.error(`${signal}: stopping`);
         sim.stop().then(() => process.exit(0));

@@ -4,6 +4,7 @@
  * the same request sequence injects the same faults.
  */
 import { FaultConfig } from "./schemas";
+import { JobContext } from "./store";
 
 export type RandomFault = "drop" | "5xx" | "429";
 
@@ -15,7 +16,19 @@ export interface FaultCounters {
     stuckJobs: number;
     failedUsers: number;
     foreignJobs: number;
+    /** Result entries left out by `dropFromResult`. */
+    droppedFromResult: number;
+    /** User operations not processed because of `skipUsers`. */
+    skippedUsers: number;
+    /** Jobs that completed with `jobException`. */
+    jobExceptions: number;
+    /** Users given a fresh id by `renameIds`. */
+    renamedIds: number;
 }
+
+/** The job fault switches, as taken when a job is submitted. */
+export type JobFaults = Required<Pick<JobContext, "failUsers" | "skipUsers" | "dropFromResult" | "renameIds">> &
+    Pick<JobContext, "jobException">;
 
 const DEFAULT_SEED = 1;
 
@@ -37,6 +50,8 @@ export class Faults {
     private stuckLeft = 0;
     private failUsers: ReadonlySet<string> = new Set();
     private failRoles: ReadonlySet<string> = new Set();
+    private skipUsers: ReadonlySet<string> = new Set();
+    private dropFromResult: ReadonlySet<string> = new Set();
     private routes: ReadonlySet<string> | undefined;
     counters: FaultCounters = zeroCounters();
 
@@ -47,6 +62,8 @@ export class Faults {
         this.stuckLeft = config.stuckJobs ?? 0;
         this.failUsers = new Set(config.failUsers ?? []);
         this.failRoles = new Set(config.failRoles ?? []);
+        this.skipUsers = new Set(config.skipUsers ?? []);
+        this.dropFromResult = new Set(config.dropFromResult ?? []);
         this.routes = config.routes ? new Set(config.routes) : undefined;
     }
 
@@ -78,6 +95,17 @@ export class Faults {
 
     get failRoleSet(): ReadonlySet<string> {
         return this.failRoles;
+    }
+
+    /** The switches a job takes when it is submitted (`failRoles` is read when it runs). */
+    jobFaults(): JobFaults {
+        return {
+            failUsers: this.failUsers,
+            skipUsers: this.skipUsers,
+            dropFromResult: this.dropFromResult,
+            renameIds: this.config.renameIds ?? false,
+            ...(this.config.jobException !== undefined ? { jobException: this.config.jobException } : {}),
+        };
     }
 
     /**
@@ -113,5 +141,17 @@ export class Faults {
 }
 
 function zeroCounters(): FaultCounters {
-    return { error5xx: 0, rate429: 0, dropped: 0, delayed: 0, stuckJobs: 0, failedUsers: 0, foreignJobs: 0 };
+    return {
+        error5xx: 0,
+        rate429: 0,
+        dropped: 0,
+        delayed: 0,
+        stuckJobs: 0,
+        failedUsers: 0,
+        foreignJobs: 0,
+        droppedFromResult: 0,
+        skippedUsers: 0,
+        jobExceptions: 0,
+        renamedIds: 0,
+    };
 }

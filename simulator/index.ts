@@ -2,7 +2,7 @@
  * Programmatic API of the Primavera Administration simulator.
  *
  *     const sim = await startSimulator({ port: 0, jobMs: 20 });
- *     // ... talk HTTP to sim.url + "/cloudapi/restapi/user" ...
+ *     // ... talk HTTP to sim.baseUrl + "/cloudapi/restapi/user" ...
  *     await sim.stop();
  */
 import { Auth } from "./auth";
@@ -33,20 +33,52 @@ export interface SimulatorOptions {
     seedFile?: string;
     /** Default true. When false, one line per request (method, path, status, time) goes to stderr. */
     quiet?: boolean;
+    /**
+     * Logins that differ only in case are the same user (default false: case-sensitive). Users
+     * are keyed by the lower-cased login and keep the loginId they were first created with.
+     */
+    caseInsensitiveLogins?: boolean;
+    /**
+     * Tenant prefix before `/cloudapi/restapi`, e.g. "/tenant1" (default ""). The API answers
+     * only under it; the `/__sim` routes stay at the root.
+     */
+    basePath?: string;
+    /** `Location` of `POST /user` and of a running job: "absolute" (default) or root-relative. */
+    locationStyle?: "absolute" | "relative";
 }
 
 export interface RunningSimulator {
-    /** `http://127.0.0.1:PORT`, no trailing slash. */
+    /** `http://127.0.0.1:PORT`, no trailing slash: the origin (the `/__sim` routes live here). */
     url: string;
+    /** `url` plus the base path (equal to `url` without one): the tenant URL, before `/cloudapi/restapi`. */
+    baseUrl: string;
     port: number;
     stop(): Promise<void>;
+}
+
+/**
+ * Checks a base path and drops trailing slashes: "" or "/segment[/segment...]" of URL-safe
+ * characters (no "." or ".." segment), not under `/__sim`. Throws with the reason otherwise.
+ */
+export function normalizeBasePath(basePath: string): string {
+    const p = basePath.replace(/\/+$/, "");
+    if (p !== "" && (!/^(\/[A-Za-z0-9._~-]+)+$/.test(p) || /\/\.{1,2}(\/|$)/.test(p))) {
+        throw new Error(`basePath must be empty or look like "/tenant1" (segments of letters, digits, . _ ~ -), got "${basePath}"`);
+    }
+    if (p === "/__sim" || p.startsWith("/__sim/")) throw new Error(`basePath must not be under /__sim, got "${basePath}"`);
+    return p;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
     const host = opts.host ?? "127.0.0.1";
     const busyStatus = opts.busyStatus ?? 409;
     if (![400, 409, 429].includes(busyStatus)) throw new Error(`busyStatus must be 400, 409 or 429, got ${busyStatus}`);
-    const store = new Store(loadSeed(opts.seedFile), opts.dataFile);
+    const basePath = normalizeBasePath(opts.basePath ?? "");
+    const locationStyle = opts.locationStyle ?? "absolute";
+    if (locationStyle !== "absolute" && locationStyle !== "relative") {
+        throw new Error(`locationStyle must be "absolute" or "relative", got "${String(locationStyle)}"`);
+    }
+    const store = new Store(loadSeed(opts.seedFile), opts.dataFile, { caseInsensitiveLogins: opts.caseInsensitiveLogins ?? false });
     const auth = new Auth([
         { username: opts.username ?? "admin", password: opts.password ?? "admin", readOnly: false },
         { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? "viewer", readOnly: true },
@@ -59,6 +91,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         auth,
         store,
         quiet: opts.quiet ?? true,
+        basePath,
+        locationStyle,
     });
     await new Promise<void>((resolve, reject) => {
         server.http.once("error", reject);
@@ -71,8 +105,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     const port = typeof address === "object" && address ? address.port : (opts.port ?? 0);
     const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
     let stopping: Promise<void> | undefined;
+    const url = `http://${urlHost}:${port}`;
     return {
-        url: `http://${urlHost}:${port}`,
+        url,
+        baseUrl: url + basePath,
         port,
         stop: () =>
             (stopping ??= new Promise<void>((resolve) => {

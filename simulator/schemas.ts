@@ -86,6 +86,14 @@ export const FaultConfigSchema = z.object({
     failRoles: z.array(z.string()).optional(),
     foreignJobMs: z.number().min(0).optional(),
     routes: z.array(z.string()).optional(),
+    /** Logins whose entries are left out of job results although the job applied (or failed) their change. */
+    dropFromResult: z.array(z.string()).optional(),
+    /** Logins jobs silently do not process: not applied, not in the result. */
+    skipUsers: z.array(z.string()).optional(),
+    /** Every job processes nothing and completes with this text as `exception`. */
+    jobException: z.string().min(1).optional(),
+    /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
+    renameIds: z.boolean().optional(),
 });
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 

@@ -1,7 +1,7 @@
 /**
  * The HTTP side: routing, authentication per API version, fault injection, and the handlers
- * of the vendor routes (`/cloudapi/restapi[/v2|/v3]/...`) and of the simulator's own
- * control routes (`/__sim/...`, no auth, never faulted).
+ * of the vendor routes (`[basePath]/cloudapi/restapi[/v2|/v3]/...`) and of the simulator's
+ * own control routes (`/__sim/...` at the root, no auth, never faulted).
  */
 import * as http from "node:http";
 import { z } from "zod";
@@ -21,6 +21,7 @@ import {
 import { RequestStats, StatsSnapshot } from "./stats";
 import { emptyResult, InputError, Store } from "./store";
 
+/** The API root after the tenant's base path (`ServerConfig.basePath`, often ""). */
 export const BASE_PATH = "/cloudapi/restapi";
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const INVALID_INPUT = "Invalid input, Please check.";
@@ -35,6 +36,10 @@ export interface ServerConfig {
     store: Store;
     /** When false, one line per request (method, path, status, time) goes to stderr. */
     quiet: boolean;
+    /** Tenant prefix before `/cloudapi/restapi` ("" or e.g. "/tenant1", no trailing slash). */
+    basePath: string;
+    /** `Location` headers: absolute URLs (from the `Host` header) or root-relative paths. */
+    locationStyle: "absolute" | "relative";
 }
 
 /** "" for v1, "/v2" or "/v3": the version prefix after the base path. */
@@ -80,8 +85,11 @@ export class SimulatorServer {
     readonly stats = new RequestStats();
     private readonly routes: Route[];
     private readonly resultText = new WeakMap<Job, string>();
+    /** `basePath` + `/cloudapi/restapi`: where the vendor routes live. */
+    private readonly apiRoot: string;
 
     constructor(private readonly cfg: ServerConfig) {
+        this.apiRoot = cfg.basePath + BASE_PATH;
         this.runner = new JobRunner(() => cfg.store.allocateJobId());
         this.routes = [
             route("GET", "/user", "api", (c) => this.listUsers(c)),
@@ -175,8 +183,8 @@ export class SimulatorServer {
         pathname: string,
     ): { route?: Route; template?: string; version: Version; params: Record<string, string>; allow: string[] } {
         const none = { version: "" as Version, params: {}, allow: [] as string[] };
-        if (!pathname.startsWith(BASE_PATH + "/")) return none;
-        let rest = pathname.slice(BASE_PATH.length);
+        if (!pathname.startsWith(this.apiRoot + "/")) return none;
+        let rest = pathname.slice(this.apiRoot.length);
         let version: Version = "";
         const v = /^\/(v2|v3)(?=\/)/.exec(rest);
         if (v) {
@@ -211,7 +219,7 @@ export class SimulatorServer {
                 check.reason === "expired"
                     ? "The access token has expired."
                     : /^Basic\s/i.test(header ?? "")
-                      ? "The v3 API needs an OAuth access token (Authorization: Bearer ...); get one from /cloudapi/restapi/oauth2/token."
+                      ? `The v3 API needs an OAuth access token (Authorization: Bearer ...); get one from ${this.apiRoot}/oauth2/token.`
                       : "Missing or invalid access token.";
             throw new HttpError(401, text, check.reason, {
                 "WWW-Authenticate": `Bearer realm="Primavera Administration", error="invalid_token"`,
@@ -245,7 +253,7 @@ export class SimulatorServer {
     private async submitJob(c: Ctx): Promise<void> {
         const request = parseWith(UserDataStoreRequestSchema, await readJson(c.req));
         const users = (request.added?.length ?? 0) + (request.modified?.length ?? 0) + (request.deleted?.length ?? 0);
-        const failUsers = this.faults.failUserSet;
+        const jobFaults = this.faults.jobFaults();
         const createdBy = c.principal.username.toUpperCase();
         const r = this.runner.trySubmit({
             owner: "client",
@@ -255,9 +263,9 @@ export class SimulatorServer {
             work: () =>
                 this.cfg.store.applyJob(request, {
                     createdBy,
-                    failUsers,
+                    ...jobFaults,
                     failRoles: this.faults.failRoleSet,
-                    onInjectedFailure: () => this.faults.counters.failedUsers++,
+                    onFault: (counter) => this.faults.counters[counter]++,
                 }),
         });
         if ("busyWith" in r) {
@@ -269,7 +277,7 @@ export class SimulatorServer {
                 this.cfg.busyStatus === 429 ? { "Retry-After": "1" } : {},
             );
         }
-        sendText(c.res, 202, r.job.id, "text/plain", { Location: statusUrl(c, r.job.id) });
+        sendText(c.res, 202, r.job.id, "text/plain", { Location: this.statusUrl(c, r.job.id) });
     }
 
     private jobStatus(c: Ctx): void {
@@ -286,7 +294,7 @@ export class SimulatorServer {
                 message: `Job ${job.id} is in progress.`,
                 updatedIdMap: {},
             };
-            return sendJson(c.res, 202, partial, { Location: statusUrl(c, job.id) });
+            return sendJson(c.res, 202, partial, { Location: this.statusUrl(c, job.id) });
         }
         let text = this.resultText.get(job);
         if (text === undefined) this.resultText.set(job, (text = JSON.stringify(job.result)));
@@ -372,6 +380,14 @@ export class SimulatorServer {
         throw new HttpError(404, `No simulator control route ${method} ${p}.`);
     }
 
+    /** A job's status URL with the request's own version prefix: absolute, or root-relative. */
+    private statusUrl(c: Ctx, jobId: string): string {
+        const path = `${this.apiRoot}${c.version}/user/status/${encodeURIComponent(jobId)}`;
+        if (this.cfg.locationStyle === "relative") return path;
+        const host = c.req.headers.host ?? `${c.req.socket.localAddress ?? "127.0.0.1"}:${c.req.socket.localPort}`;
+        return `http://${host}${path}`;
+    }
+
     snapshot(): StatsSnapshot {
         const r = this.runner;
         return {
@@ -398,12 +414,6 @@ function route(method: string, template: string, auth: Route["auth"], handler: H
         return "([^/]+)";
     });
     return { method, template, pattern: new RegExp(`^${source}$`), paramNames, auth, handler };
-}
-
-/** Absolute status URL with the request's own version prefix. */
-function statusUrl(c: Ctx, jobId: string): string {
-    const host = c.req.headers.host ?? `${c.req.socket.localAddress ?? "127.0.0.1"}:${c.req.socket.localPort}`;
-    return `http://${host}${BASE_PATH}${c.version}/user/status/${encodeURIComponent(jobId)}`;
 }
 
 function parseWith<T extends z.ZodType>(schema: T, data: unknown): z.infer<T> {

@@ -1,6 +1,7 @@
 /**
- * The tenant's state: organizations, the role catalog and the users (a Map keyed by loginId),
- * the id counters, and persistence to the data file (write a temporary file, then rename).
+ * The tenant's state: organizations, the role catalog and the users (a Map keyed by loginId,
+ * or by the lower-cased loginId on a case-insensitive tenant), the id counters, and
+ * persistence to the data file (write a temporary file, then rename).
  *
  * Everything that changes users lives here, so the job runner, the user routes and the
  * drift routes share one set of rules.
@@ -31,6 +32,14 @@ const FIRST_USER_ID = 3336;
 const FIRST_JOB_ID = 51571;
 const DATA_FORMAT = "primavera-simulator/1" as const;
 
+export interface StoreOptions {
+    /** Logins that differ only in case are one user (keyed by the lower-cased login). */
+    caseInsensitiveLogins?: boolean;
+}
+
+/** The fault counters a job can move (see `FaultCounters`). */
+export type JobFaultCounter = "failedUsers" | "skippedUsers" | "droppedFromResult" | "jobExceptions" | "renamedIds";
+
 export interface JobContext {
     /** Upper-cased account name of the submitter; becomes `createdBy`. */
     createdBy: string;
@@ -38,8 +47,16 @@ export interface JobContext {
     failUsers: ReadonlySet<string>;
     /** Role names whose application access fails (the user is still stored, without them). */
     failRoles?: ReadonlySet<string>;
-    /** Called once per user failed by `failUsers`. */
-    onInjectedFailure?: () => void;
+    /** Login ids the job silently does not process: not applied, not in the result. */
+    skipUsers?: ReadonlySet<string>;
+    /** Login ids whose entries (and `updatedIdMap` pairs) are left out of the result; their change is applied. */
+    dropFromResult?: ReadonlySet<string>;
+    /** When set, the job processes nothing and its result carries this text as `exception`. */
+    jobException?: string;
+    /** Every user the job updates gets a fresh id; `updatedIdMap` maps the sent (or old) id to it. */
+    renameIds?: boolean;
+    /** Called once per injected fault, naming its counter. */
+    onFault?: (counter: JobFaultCounter) => void;
 }
 
 /** A problem with a caller's input that the caller can fix; the server answers 400 with it. */
@@ -62,11 +79,14 @@ export class Store {
     private readonly roleRefs = new Map<string, RoleRefWire>();
     private nextUserId = FIRST_USER_ID;
     private nextJobId = FIRST_JOB_ID;
+    private readonly caseInsensitive: boolean;
 
     constructor(
         private readonly seed: SeedData,
         private readonly dataFile?: string,
+        opts: StoreOptions = {},
     ) {
+        this.caseInsensitive = opts.caseInsensitiveLogins ?? false;
         for (const o of seed.organizations) {
             this.orgs.set(o.name, {
                 associations: o.associations ?? [],
@@ -92,7 +112,11 @@ export class Store {
         }
         const fromFile = dataFile ? readDataFile(dataFile) : undefined;
         if (fromFile) {
-            for (const u of fromFile.users) this.users.set(u.loginId, u);
+            for (const u of fromFile.users) {
+                const clash = this.users.get(this.key(u.loginId));
+                if (clash) throw new Error(`data file ${dataFile}: logins ${clash.loginId} and ${u.loginId} differ only in case`);
+                this.users.set(this.key(u.loginId), u);
+            }
             this.nextUserId = fromFile.nextUserId;
             this.nextJobId = fromFile.nextJobId;
         } else {
@@ -111,7 +135,7 @@ export class Store {
     }
 
     getUser(loginId: string): UserWire | undefined {
-        const u = this.users.get(loginId);
+        const u = this.users.get(this.key(loginId));
         return u && this.render(u);
     }
 
@@ -128,44 +152,84 @@ export class Store {
 
     /* ------------------------------------------------------------------ the job */
 
-    /** Applies one job's request (added, then modified, then deleted) and returns its result. */
+    /**
+     * Applies one job's request (added, then modified, then deleted) and returns its result.
+     * Fault switches in `ctx`: `jobException` (nothing is processed), `skipUsers` (not
+     * processed, not reported; wins over `failUsers`), `failUsers`, `dropFromResult` (applied,
+     * or failed, but not reported), `renameIds`. Login lists match by this store's key rule.
+     */
     applyJob(req: UserDataStoreRequest, ctx: JobContext): UserDataStoreResult {
         const result = emptyResult();
-        for (const rec of req.added ?? []) result.added.push(this.upsertRecord(rec, ctx, result.updatedIdMap));
-        for (const rec of req.modified ?? []) result.modified.push(this.upsertRecord(rec, ctx, result.updatedIdMap));
-        for (const loginId of req.deleted ?? []) {
-            if (ctx.failUsers.has(loginId)) {
-                ctx.onInjectedFailure?.();
-                result.deleteFailed.push({ loginId, statusInfo: injectedFailureText(loginId), statusInfoOK: false });
-            } else if (!this.users.delete(loginId)) {
-                result.deleteFailed.push({ loginId, statusInfo: `User ${loginId} does not exist.`, statusInfoOK: false });
-            } else {
-                result.deleted.push(loginId);
+        if (ctx.jobException !== undefined) {
+            ctx.onFault?.("jobExceptions");
+            return { ...result, exception: ctx.jobException };
+        }
+        const skip = this.keySet(ctx.skipUsers);
+        const drop = this.keySet(ctx.dropFromResult);
+        const fail = this.keySet(ctx.failUsers);
+        const hit = (set: ReadonlySet<string>, loginId: string, counter: JobFaultCounter): boolean => {
+            if (!set.has(this.key(loginId))) return false;
+            ctx.onFault?.(counter);
+            return true;
+        };
+        for (const [records, entries] of [
+            [req.added, result.added],
+            [req.modified, result.modified],
+        ] as const) {
+            for (const rec of records ?? []) {
+                if (hit(skip, rec.loginId, "skippedUsers")) continue;
+                const { entry, idChange } = this.upsertRecord(rec, ctx, hit(fail, rec.loginId, "failedUsers"));
+                if (hit(drop, rec.loginId, "droppedFromResult")) continue;
+                entries.push(entry);
+                if (idChange) result.updatedIdMap[idChange[0]] = idChange[1];
             }
+        }
+        for (const loginId of req.deleted ?? []) {
+            if (hit(skip, loginId, "skippedUsers")) continue;
+            const outcome = this.deleteRecord(loginId, hit(fail, loginId, "failedUsers"));
+            if (hit(drop, loginId, "droppedFromResult")) continue;
+            if (typeof outcome === "string") result.deleted.push(outcome);
+            else result.deleteFailed.push(outcome);
         }
         this.persist();
         return result;
     }
 
-    /** Upsert by loginId, vendor rules: the record's roles replace the user's role set. */
-    private upsertRecord(rec: UserRecord, ctx: JobContext, idMap: Record<string, string>): UserResultEntry {
-        if (ctx.failUsers.has(rec.loginId)) {
-            ctx.onInjectedFailure?.();
-            return failedEntry(rec, injectedFailureText(rec.loginId));
-        }
+    /** One login of `deleted`: the stored login id when it was deleted, else its `deleteFailed` entry. */
+    private deleteRecord(loginId: string, injectedFailure: boolean): string | UserResultEntry {
+        if (injectedFailure) return { loginId, statusInfo: injectedFailureText(loginId), statusInfoOK: false };
+        const existing = this.users.get(this.key(loginId));
+        if (!existing) return { loginId, statusInfo: `User ${loginId} does not exist.`, statusInfoOK: false };
+        this.users.delete(this.key(loginId));
+        return existing.loginId;
+    }
+
+    /**
+     * Upsert by loginId, vendor rules: the record's roles replace the user's role set.
+     * `idChange` is the `updatedIdMap` pair [sent or old id, current id] the record causes.
+     */
+    private upsertRecord(
+        rec: UserRecord,
+        ctx: JobContext,
+        injectedFailure: boolean,
+    ): { entry: UserResultEntry; idChange?: [string, string] } {
+        if (injectedFailure) return { entry: failedEntry(rec, injectedFailureText(rec.loginId)) };
         const org = this.orgs.get(rec.organization.name);
-        if (!org) return failedEntry(rec, `Organization "${rec.organization.name}" does not exist.`);
+        if (!org) return { entry: failedEntry(rec, `Organization "${rec.organization.name}" does not exist.`) };
         const roleNames: string[] = [];
         let unknownRoles = 0;
         for (const r of rec.roles ?? []) {
             if (!this.roles.has(r.name) || ctx.failRoles?.has(r.name)) unknownRoles++;
             else if (!roleNames.includes(r.name)) roleNames.push(r.name);
         }
-        const existing = this.users.get(rec.loginId);
+        const existing = this.users.get(this.key(rec.loginId));
+        const renamed = existing !== undefined && ctx.renameIds === true;
+        if (renamed) ctx.onFault?.("renamedIds");
         const now = timestamp();
         const user: StoredUser = {
-            id: existing ? existing.id : String(this.nextUserId++),
-            loginId: rec.loginId,
+            id: existing && !renamed ? existing.id : String(this.nextUserId++),
+            // A case-insensitive tenant keeps the login as first created.
+            loginId: existing ? existing.loginId : rec.loginId,
             firstName: rec.firstName,
             lastName: rec.lastName,
             emailAddress: rec.emailAddress,
@@ -190,12 +254,12 @@ export class Store {
         if (rec.endDate) user.endDate = rec.endDate;
         const passwordHash = rec.password ? hashPassword(rec.password) : existing?.passwordHash;
         if (passwordHash) user.passwordHash = passwordHash;
-        this.users.set(user.loginId, user);
+        this.users.set(this.key(user.loginId), user);
 
-        if (rec.id != null && rec.id !== user.id) idMap[rec.id] = user.id;
+        const from = rec.id ?? (renamed ? existing.id : undefined);
         const entry: UserResultEntry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true };
         if (unknownRoles > 0) entry.statusInfo = `User ${existing ? "updated" : "created"}, but Application Access failed`;
-        return entry;
+        return { entry, idChange: from != null && from !== user.id ? [from, user.id] : undefined };
     }
 
     /* ------------------------------------------------- status / lock (not jobs) */
@@ -205,13 +269,13 @@ export class Store {
         const out: Record<string, string> = {};
         let changed = false;
         for (const { loginId, disabled } of items) {
-            const u = this.users.get(loginId);
+            const u = this.users.get(this.key(loginId));
             if (!u) {
                 out[loginId] = `User ${loginId} does not exist.`;
                 continue;
             }
             if (u.disabled !== disabled) {
-                this.users.set(loginId, { ...u, disabled, updatedDate: timestamp() });
+                this.users.set(this.key(loginId), { ...u, disabled, updatedDate: timestamp() });
                 changed = true;
             }
             out[loginId] = "";
@@ -225,13 +289,13 @@ export class Store {
         const out: Record<string, string> = {};
         let changed = false;
         for (const loginId of loginIds) {
-            const u = this.users.get(loginId);
+            const u = this.users.get(this.key(loginId));
             if (!u) {
                 out[loginId] = `User ${loginId} does not exist.`;
                 continue;
             }
             if (u.locked || u.loginAttemptsCtr !== "0") {
-                this.users.set(loginId, { ...u, locked: false, loginAttemptsCtr: "0", updatedDate: timestamp() });
+                this.users.set(this.key(loginId), { ...u, locked: false, loginAttemptsCtr: "0", updatedDate: timestamp() });
                 changed = true;
             }
             out[loginId] = "";
@@ -253,12 +317,13 @@ export class Store {
     }
 
     private mergeUser(loginId: string, patch: UserPatch, createdBy: string): { user: UserWire; created: boolean } {
-        const existing = this.users.get(loginId);
+        const existing = this.users.get(this.key(loginId));
         const org = patch.organization === undefined ? undefined : this.orgByRef(patch.organization);
         const roles = patch.roles === undefined ? undefined : this.roleNames(patch.roles);
         if (patch.id !== undefined) {
             for (const u of this.users.values()) {
-                if (u.id === patch.id && u.loginId !== loginId) throw new InputError(`id ${patch.id} belongs to user ${u.loginId}`);
+                if (u.id === patch.id && this.key(u.loginId) !== this.key(loginId))
+                    throw new InputError(`id ${patch.id} belongs to user ${u.loginId}`);
             }
         }
         const now = timestamp();
@@ -298,12 +363,12 @@ export class Store {
         if (org) user.organization = org;
         if (roles) user.roles = roles;
         if (password) user.passwordHash = hashPassword(password);
-        this.users.set(loginId, user);
+        this.users.set(this.key(loginId), user);
         return { user: this.render(user), created: !existing };
     }
 
     removeUser(loginId: string): boolean {
-        const gone = this.users.delete(loginId);
+        const gone = this.users.delete(this.key(loginId));
         if (gone) this.persist();
         return gone;
     }
@@ -333,6 +398,16 @@ export class Store {
     }
 
     /* --------------------------------------------------------------- helpers */
+
+    /** The users map key of a login: itself, or lower-cased on a case-insensitive tenant. */
+    private key(loginId: string): string {
+        return this.caseInsensitive ? loginId.toLowerCase() : loginId;
+    }
+
+    private keySet(loginIds: ReadonlySet<string> | undefined): ReadonlySet<string> {
+        if (!loginIds) return new Set();
+        return this.caseInsensitive ? new Set([...loginIds].map((l) => this.key(l))) : loginIds;
+    }
 
     private loadSeedUsers(): void {
         for (const u of this.seed.users) {

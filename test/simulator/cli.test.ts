@@ -42,15 +42,66 @@ describe("simulator: command line", () => {
         assert.equal(code, 0);
     });
 
-    it("refuses a bad flag with exit code 2", async () => {
-        child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "simulator/cli.ts", "--busy-status", "418"], {
-            cwd: ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
+    it("--base-path, --location-style and --case-insensitive-logins", async () => {
+        child = spawn(
+            process.execPath,
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                "simulator/cli.ts",
+                "--port",
+                "0",
+                "--job-ms",
+                "10",
+                "--base-path",
+                "/tenant1/",
+                "--location-style",
+                "relative",
+                "--case-insensitive-logins",
+            ],
+            { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        const [url, baseUrl] = await new Promise<[string, string]>((resolve, reject) => {
+            let out = "";
+            const timer = setTimeout(() => reject(new Error(`no listening lines in 20 s: ${out}`)), 20_000);
+            child!.stdout!.on("data", (d) => {
+                out += d;
+                const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\ntenant base URL (\S+) /.exec(out);
+                if (m) {
+                    clearTimeout(timer);
+                    resolve([m[1], m[2]]);
+                }
+            });
+            child!.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
         });
-        let err = "";
-        child.stderr!.on("data", (d) => (err += d));
-        const code = await new Promise<number | null>((resolve) => child!.on("exit", (c) => resolve(c)));
-        assert.equal(code, 2);
-        assert.match(err, /--busy-status/);
+        assert.equal(baseUrl, `${url}/tenant1`);
+        const auth = { username: "admin", password: "admin" };
+        const opts = { auth, validateStatus: () => true };
+        assert.equal((await axios.get(`${url}/cloudapi/restapi/roles`, opts)).status, 404);
+        const post = await axios.post(`${baseUrl}/cloudapi/restapi/user`, { deleted: ["nobody"] }, opts);
+        assert.equal(post.status, 202);
+        assert.equal(post.headers.location, `/tenant1/cloudapi/restapi/user/status/${post.data}`);
+        const coadmin = await axios.get(`${baseUrl}/cloudapi/restapi/user/coadmin`, opts);
+        assert.equal(coadmin.status, 200);
+        assert.equal(coadmin.data.loginId, "COADMIN");
+        assert.equal((await axios.get(`${url}/__sim/stats`)).status, 200);
     });
+
+    for (const [args, re] of [
+        [["--busy-status", "418"], /--busy-status/],
+        [["--base-path", "tenant1"], /basePath/],
+        [["--location-style", "sideways"], /--location-style/],
+    ] as const) {
+        it(`refuses a bad flag with exit code 2: ${args.join(" ")}`, async () => {
+            child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "simulator/cli.ts", ...args], {
+                cwd: ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            let err = "";
+            child.stderr!.on("data", (d) => (err += d));
+            const code = await new Promise<number | null>((resolve) => child!.on("exit", (c) => resolve(c)));
+            assert.equal(code, 2);
+            assert.match(err, re);
+        });
+    }
 });

@@ -162,6 +162,140 @@ describe("simulator: fault injection", () => {
         assert.equal(s.overlappingJobs, 0);
     });
 
+    const drift = (loginId: string, extra: object = {}) =>
+        client(sim, null).put(`/__sim/users/${loginId}`, {
+            firstName: "Drift",
+            lastName: loginId,
+            emailAddress: `${loginId.toLowerCase()}@example.com`,
+            organization: "sfo",
+            ...extra,
+        });
+
+    it("dropFromResult: those entries are left out of the result (and updatedIdMap) although their changes are applied", async () => {
+        await setFaults({ dropFromResult: ["DROP1", "DROP2", "DROP3", "GHOST"] });
+        const api = client(sim);
+        assert.equal((await drift("DROP2")).status, 201);
+        assert.equal((await drift("DROP3")).status, 201);
+        const r = await runJob(api, {
+            added: [user("DROP1", { id: "client-d1" }), user("KEEP1", { id: "client-k1" })],
+            modified: [user("DROP2", { firstName: "Changed" })],
+            deleted: ["DROP3", "GHOST"],
+        });
+        assert.deepEqual(
+            r.added.map((e: any) => e.loginId),
+            ["KEEP1"],
+        );
+        assert.deepEqual([r.modified, r.deleted, r.deleteFailed], [[], [], []]);
+        assert.deepEqual(r.updatedIdMap, { "client-k1": r.added[0].id });
+        assert.equal(r.exception, "");
+        assert.equal((await api.get(`${API}/user/DROP1`)).status, 200, "created");
+        assert.equal(json(await api.get(`${API}/user/DROP2`)).firstName, "Changed", "modified");
+        assert.equal((await api.get(`${API}/user/DROP3`)).status, 404, "deleted");
+        assert.equal((await stats()).faultsInjected.droppedFromResult, 4);
+    });
+
+    it("dropFromResult with failUsers: the user fails (unchanged) and its failed entry is dropped too", async () => {
+        await setFaults({ dropFromResult: ["BOTH1"], failUsers: ["BOTH1"] });
+        const api = client(sim);
+        const r = await runJob(api, { added: [user("BOTH1")], deleted: ["BOTH1"] });
+        assert.deepEqual([r.added, r.deleted, r.deleteFailed], [[], [], []]);
+        assert.equal((await api.get(`${API}/user/BOTH1`)).status, 404);
+        const f = (await stats()).faultsInjected;
+        assert.equal(f.failedUsers, 2);
+        assert.equal(f.droppedFromResult, 2);
+    });
+
+    it("skipUsers: not processed at all (not applied, not in the result); wins over failUsers", async () => {
+        await setFaults({ skipUsers: ["SKIP1", "SKIP2"], failUsers: ["SKIP1"] });
+        const api = client(sim);
+        assert.equal((await drift("SKIP2")).status, 201);
+        const r = await runJob(api, {
+            added: [user("SKIP1"), user("DONE1")],
+            modified: [user("SKIP2", { firstName: "Changed" })],
+            deleted: ["SKIP2"],
+        });
+        assert.deepEqual(
+            r.added.map((e: any) => e.loginId),
+            ["DONE1"],
+        );
+        assert.deepEqual([r.modified, r.deleted, r.deleteFailed, r.updatedIdMap], [[], [], [], {}]);
+        assert.equal((await api.get(`${API}/user/SKIP1`)).status, 404);
+        assert.equal(json(await api.get(`${API}/user/SKIP2`)).firstName, "Drift", "neither modified nor deleted");
+        const f = (await stats()).faultsInjected;
+        assert.equal(f.skippedUsers, 3);
+        assert.equal(f.failedUsers, 0);
+    });
+
+    it("job fault switches are taken when the job is submitted (a stuck job released by DELETE still skips)", async () => {
+        await setFaults({ stuckJobs: 1, skipUsers: ["LATE1"] });
+        const api = client(sim);
+        const post = await api.post(`${API}/user`, { added: [user("LATE1"), user("LATE2")] });
+        assert.equal(post.status, 202);
+        assert.equal((await client(sim, null).delete("/__sim/faults")).status, 200);
+        const r = json(await pollJob(api, post.headers.location));
+        assert.deepEqual(
+            r.added.map((e: any) => e.loginId),
+            ["LATE2"],
+        );
+        assert.equal((await api.get(`${API}/user/LATE1`)).status, 404);
+    });
+
+    it("jobException: every job processes nothing and completes 200 with empty lists and that exception", async () => {
+        const text = "Underlying Identity Management System is unavailable.";
+        await setFaults({ jobException: text, failUsers: ["EXC1"], renameIds: true });
+        const api = client(sim);
+        for (const body of [{ added: [user("EXC1"), user("EXC2")], deleted: ["DPATEL"] }, { modified: [user("COADMIN")] }]) {
+            const r = await runJob(api, body);
+            assert.deepEqual(r, {
+                added: [],
+                modified: [],
+                deleted: [],
+                deleteFailed: [],
+                exception: text,
+                localizedException: false,
+                message: "",
+                updatedIdMap: {},
+            });
+        }
+        assert.equal((await api.get(`${API}/user/EXC2`)).status, 404);
+        assert.equal((await api.get(`${API}/user/DPATEL`)).status, 200);
+        const f = (await stats()).faultsInjected;
+        assert.deepEqual([f.jobExceptions, f.failedUsers, f.renamedIds], [2, 0, 0]);
+        await client(sim, null).delete("/__sim/faults");
+        assert.equal((await runJob(api, { added: [user("EXC2")] })).added[0].statusInfoOK, true);
+    });
+
+    it("renameIds: each updated user gets a fresh id; updatedIdMap maps the sent (or old) id to it", async () => {
+        const api = client(sim);
+        const before = await runJob(api, { added: [user("REN1"), user("REN2"), user("REN3")] });
+        const [id1, id2, id3] = before.added.map((e: any) => e.id as string);
+        await setFaults({ renameIds: true, failUsers: ["REN3"], failRoles: ["PrimaveraCloudAdmin"] });
+        const r = await runJob(api, {
+            added: [user("REN2", { roles: [{ name: "PrimaveraCloudAdmin" }] }), user("NEW1"), user("NEW2", { id: "client-n2" })],
+            modified: [user("REN1", { id: id1 }), user("REN3", { id: id3 })],
+        });
+        const byLogin = Object.fromEntries([...r.added, ...r.modified].map((e: any) => [e.loginId, e]));
+        const new1 = byLogin.REN1.id;
+        const new2 = byLogin.REN2.id;
+        assert.ok(new1 !== id1 && new2 !== id2 && new1 !== new2, `${id1}->${new1}, ${id2}->${new2}`);
+        assert.equal(byLogin.REN2.statusInfo, "User updated, but Application Access failed", "failRoles: still renamed");
+        assert.equal(byLogin.REN3.statusInfoOK, false, "failUsers: not changed, not renamed");
+        assert.deepEqual(r.updatedIdMap, { [id1]: new1, [id2]: new2, "client-n2": byLogin.NEW2.id });
+        assert.equal(json(await api.get(`${API}/user/REN1`)).id, new1);
+        assert.equal(json(await api.get(`${API}/user/REN2`)).id, new2);
+        assert.equal(json(await api.get(`${API}/user/REN3`)).id, id3);
+        assert.equal((await stats()).faultsInjected.renamedIds, 2);
+    });
+
+    it("renameIds with dropFromResult: the user is renamed but neither its entry nor its id pair is reported", async () => {
+        const api = client(sim);
+        const id = (await runJob(api, { added: [user("QUIET1")] })).added[0].id;
+        await setFaults({ renameIds: true, dropFromResult: ["QUIET1"] });
+        const r = await runJob(api, { modified: [user("QUIET1")] });
+        assert.deepEqual([r.modified, r.updatedIdMap], [[], {}]);
+        assert.notEqual(json(await api.get(`${API}/user/QUIET1`)).id, id);
+    });
+
     it("GET shows the config, DELETE clears it, bad config is a 400", async () => {
         await setFaults({ error5xxRate: 0.25, failUsers: ["A"] });
         const g = json(await client(sim, null).get("/__sim/faults"));
@@ -172,5 +306,18 @@ describe("simulator: fault injection", () => {
         const bad = await client(sim, null).post("/__sim/faults", { dropRate: 2 });
         assert.equal(bad.status, 400);
         assert.match(json(bad).message, /dropRate/);
+        for (const [cfg, field] of [
+            [{ jobException: "" }, /jobException/],
+            [{ renameIds: "yes" }, /renameIds/],
+            [{ skipUsers: "A" }, /skipUsers/],
+            [{ dropFromResult: [1] }, /dropFromResult\[0\]/],
+        ] as const) {
+            const r = await client(sim, null).post("/__sim/faults", cfg);
+            assert.equal(r.status, 400, JSON.stringify(cfg));
+            assert.match(json(r).message, field);
+        }
+        const all = { dropFromResult: ["D"], skipUsers: ["S"], jobException: "boom", renameIds: true };
+        await setFaults(all);
+        assert.deepEqual(json(await client(sim, null).get("/__sim/faults")), { ...all, stuckJobsLeft: 0 });
     });
 });

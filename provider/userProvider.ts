@@ -261,7 +261,7 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         const current = recordFromLive(live);
         const record = declaredOnto({ ...current, ...(id ? { id } : {}) }, inputs, false);
         this.guardOwnAccount(live, record);
-        if (!sendPassword && JSON.stringify(record) === JSON.stringify({ ...current, ...(id ? { id } : {}) })) return { done: true };
+        if (!sendPassword && changedFields(managedView(live), inputs, LIVE).length === 0) return { done: true };
         return { send: "modify", record: withPassword(record, sendPassword ? inputs.password : undefined) };
     }
 

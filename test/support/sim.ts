@@ -31,8 +31,8 @@ export class Sim {
         return { status: res.status, data: res.data as T };
     }
     /** The user as the simulator holds it, or undefined. */
-    async user(loginId: string): Promise<any | undefined> {
-        const r = await this.call<any>("GET", `/cloudapi/restapi/user/${encodeURIComponent(loginId)}`);
+    async user(loginId: string, basePath = ""): Promise<any | undefined> {
+        const r = await this.call<any>("GET", `${basePath}/cloudapi/restapi/user/${encodeURIComponent(loginId)}`);
         return r.status === 200 ? r.data : undefined;
     }
     async users(): Promise<any[]> {

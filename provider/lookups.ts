@@ -4,12 +4,16 @@
 //     const nyc = await primavera.getUsers({ organization: "nyc", disabled: false });
 //     const roles = (await primavera.getRoles()).map((r) => r.name);
 //
+// Each has an Output form for programs whose arguments are themselves outputs (the Pulumi
+// convention for invokes): getUserOutput, getUsersOutput, getRolesOutput take pulumi.Input
+// arguments and return a pulumi.Output.
+//
 // Settings are resolved like the provider's: an explicit `config` argument first, then the stack
 // config (`primavera:*`, through `new pulumi.Config("primavera")` when running inside a Pulumi
 // program), then the environment variables (PRIMAVERA_BASE_URL, ...). Lookups only read: they
 // never take the tenant's job slot.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigLookup, resolveConfig } from "./config";
+import { ConfigLookup, ConfigWording, resolveConfig } from "./config";
 import { toOutputs, UserOutputs } from "./normalize";
 import { forgetRoleCatalog, roleCatalog } from "./roles";
 import { ProviderConfig, ProviderConfigInput } from "./schemas";
@@ -36,8 +40,36 @@ export interface UserFilter {
     /** "Active" or "Disabled" (the tenant's status; compared ignoring case). */
     status?: string;
     disabled?: boolean;
-    /** Logins starting with this text, ignoring case (logins are case-insensitive). */
+    /** Logins starting with this text, ignoring case (a search aid; getUser matches a login exactly). */
     loginIdPrefix?: string;
+}
+
+/** The keys a UserFilter may have; any other key is refused (a misspelt filter must not match every user). */
+export const USER_FILTER_KEYS = ["organization", "role", "status", "disabled", "loginIdPrefix"] as const;
+const FILTER_TYPES: Record<(typeof USER_FILTER_KEYS)[number], "string" | "boolean"> = {
+    organization: "string",
+    role: "string",
+    status: "string",
+    disabled: "boolean",
+    loginIdPrefix: "string",
+};
+
+/** Throws a TypeError naming an unknown key (and the allowed ones) or a value of the wrong type. */
+function assertFilter(filter: unknown): asserts filter is UserFilter {
+    if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
+        throw new TypeError(
+            `getUsers: the filter must be an object with any of ${USER_FILTER_KEYS.join(", ")} (got ${JSON.stringify(filter)})`,
+        );
+    }
+    for (const [key, value] of Object.entries(filter)) {
+        if (!(USER_FILTER_KEYS as readonly string[]).includes(key)) {
+            throw new TypeError(`getUsers: unknown filter key '${key}'; allowed: ${USER_FILTER_KEYS.join(", ")}`);
+        }
+        const type = FILTER_TYPES[key as keyof typeof FILTER_TYPES];
+        if (value !== undefined && typeof value !== type) {
+            throw new TypeError(`getUsers: filter '${key}' must be a ${type} (got ${JSON.stringify(value)})`);
+        }
+    }
 }
 
 /** Settings for a lookup: any of the provider's settings; what is absent comes from stack config, then the environment. */
@@ -60,24 +92,34 @@ function stackConfig(): ConfigLookup {
     };
 }
 
-/** The settings a lookup uses (exported for the CLI). */
-export function lookupSettings(explicit: LookupConfig = {}): ProviderConfig {
-    return resolveConfig(explicit, stackConfig());
+/**
+ * The settings a lookup uses (exported for the CLI). `wording` changes how problems name a setting
+ * and how to set a missing one (the CLI has flags, not stack config).
+ */
+export function lookupSettings(explicit: LookupConfig = {}, wording: ConfigWording = {}): ProviderConfig {
+    return resolveConfig(explicit, stackConfig(), process.env, wording);
 }
 
 function deadlineOf(config: ProviderConfig): number {
     return Date.now() + config.timeoutSeconds * 1000;
 }
 
-/** The user with this login, or undefined when the tenant has none. */
+/** The user with exactly this login (case-sensitive), or undefined when the tenant has none. */
 export async function getUser(loginId: string, config?: LookupConfig): Promise<UserInfo | undefined> {
+    if (typeof loginId !== "string" || loginId === "")
+        throw new TypeError(`getUser: loginId must be a non-empty string (got ${JSON.stringify(loginId)})`);
     const settings = lookupSettings(config);
     const user = await tenantFor(settings).reader.read(loginId, deadlineOf(settings));
-    return user ? info(user) : undefined;
+    // Exact match: a tenant that answers a login case-insensitively must not turn "jdoe" into JDOE.
+    return user && user.loginId === loginId ? info(user) : undefined;
 }
 
-/** Every user of the tenant matching `filter` (all of them without one), sorted by login. One `GET /user`. */
+/**
+ * Every user of the tenant matching `filter` (all of them without one), sorted by login. One `GET /user`.
+ * An unknown filter key (e.g. `org`) is an error naming the key and the allowed ones.
+ */
 export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): Promise<UserInfo[]> {
+    assertFilter(filter);
     const settings = lookupSettings(config);
     const users = await tenantFor(settings).reader.list(deadlineOf(settings));
     const prefix = filter.loginIdPrefix?.toLowerCase();
@@ -108,6 +150,30 @@ export async function getRoles(config?: LookupConfig & { fresh?: boolean }): Pro
         throw e;
     }
     return roles.map((r) => ({ ...r }) as RoleInfo).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Each field of `T` may be a pulumi.Input (an output of another resource, a promise or a plain value). */
+export type InputsOf<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** getUser for programs: the arguments may be outputs; the result is an Output (secret if any argument is). */
+export function getUserOutput(
+    loginId: pulumi.Input<string>,
+    config?: pulumi.Input<InputsOf<LookupConfig>>,
+): pulumi.Output<UserInfo | undefined> {
+    return pulumi.output({ loginId, config }).apply((a) => getUser(a.loginId, a.config as LookupConfig | undefined));
+}
+
+/** getUsers for programs: the filter and settings may be outputs; the result is an Output. */
+export function getUsersOutput(
+    filter?: pulumi.Input<InputsOf<UserFilter>>,
+    config?: pulumi.Input<InputsOf<LookupConfig>>,
+): pulumi.Output<UserInfo[]> {
+    return pulumi.output({ filter, config }).apply((a) => getUsers((a.filter ?? {}) as UserFilter, a.config as LookupConfig | undefined));
+}
+
+/** getRoles for programs: the settings may be outputs; the result is an Output. */
+export function getRolesOutput(config?: pulumi.Input<InputsOf<LookupConfig & { fresh?: boolean }>>): pulumi.Output<RoleInfo[]> {
+    return pulumi.output({ config }).apply((a) => getRoles(a.config as (LookupConfig & { fresh?: boolean }) | undefined));
 }
 
 function info(user: Parameters<typeof toOutputs>[0]): UserInfo {

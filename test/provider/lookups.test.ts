@@ -1,6 +1,16 @@
 // Lookups (getUser / getUsers / getRoles) and the preview-time role check, against the simulator.
 import assert from "node:assert/strict";
-import { getRoles, getUser, getUsers, resetTenants, UserProvider } from "pulumi-primavera-admin";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    getRoles,
+    getRolesOutput,
+    getUser,
+    getUserOutput,
+    getUsers,
+    getUsersOutput,
+    resetTenants,
+    UserProvider,
+} from "pulumi-primavera-admin";
 import { closeMatches } from "pulumi-primavera-admin/provider/roles";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
@@ -101,6 +111,64 @@ describe("lookups and the role check", function () {
             assert.deepEqual(logins(await getUsers({ loginIdPrefix: "nyc" }, config)), ["NYC1", "NYC2"]);
         });
 
+        it("getUser matches the login exactly: 'dpatel' is not DPATEL", async () => {
+            const config = { baseUrl: sim.url, ...ADMIN };
+            assert.equal((await getUser("DPATEL", config))?.loginId, "DPATEL");
+            assert.equal(await getUser("dpatel", config), undefined);
+            assert.equal(await getUser("Dpatel", config), undefined);
+            await assert.rejects(getUser("" as string, config), /loginId must be a non-empty string/);
+        });
+
+        it("getUsers refuses an unknown filter key, naming it and the allowed ones, instead of returning every user", async () => {
+            const config = { baseUrl: sim.url, ...ADMIN };
+            await assert.rejects(getUsers({ org: "nyc" } as any, config), (e: Error) => {
+                assert.ok(e instanceof TypeError);
+                assert.equal(e.message, "getUsers: unknown filter key 'org'; allowed: organization, role, status, disabled, loginIdPrefix");
+                return true;
+            });
+            await assert.rejects(getUsers({ organization: "nyc", roles: "x" } as any, config), /unknown filter key 'roles'/);
+            await assert.rejects(getUsers({ disabled: "true" } as any, config), /filter 'disabled' must be a boolean \(got "true"\)/);
+            await assert.rejects(getUsers({ organization: 7 } as any, config), /filter 'organization' must be a string/);
+            await assert.rejects(getUsers("nyc" as any, config), /the filter must be an object/);
+            // Keys present but undefined are absent, as in a program that builds the filter conditionally.
+            assert.equal((await getUsers({ organization: undefined, loginIdPrefix: "dp" }, config)).length, 1);
+            // The filter is checked before anything else: no settings needed to be told about it.
+            await assert.rejects(getUsers({ org: "nyc" } as any), /unknown filter key 'org'/);
+        });
+
+        it("getUserOutput / getUsersOutput / getRolesOutput take Inputs and return Outputs", async () => {
+            const config = { baseUrl: pulumi.output(sim.url), username: Promise.resolve(ADMIN.username), password: ADMIN.password };
+            const user = getUserOutput(pulumi.output("DPATEL"), config);
+            assert.ok(pulumi.Output.isInstance(user));
+            assert.equal((await valueOf(user))?.userId, "1002");
+            assert.equal(await valueOf(getUserOutput("NOBODY", config)), undefined);
+
+            const nyc = getUsersOutput({ organization: pulumi.output("nyc"), disabled: Promise.resolve(false) }, config);
+            assert.deepEqual(
+                (await valueOf(nyc)).map((u) => u.loginId),
+                ["DPATEL"],
+            );
+            assert.deepEqual(
+                (await valueOf(getUsersOutput(undefined, config))).map((u) => u.loginId),
+                ["COADMIN", "DPATEL"],
+            );
+            const roles = await valueOf(getRolesOutput(config));
+            assert.equal(roles.length, 9);
+
+            // An output of another resource can feed a lookup: the login comes from an Output.
+            const chained = getUsersOutput({ organization: user.apply((u) => u!.organization!.name) }, config);
+            assert.deepEqual(
+                (await valueOf(chained)).map((u) => u.loginId),
+                ["DPATEL"],
+            );
+
+            // Errors reach the Output's consumers; a secret argument makes the result secret.
+            await assert.rejects(valueOf(getUsersOutput({ org: "nyc" } as any, config)), /unknown filter key 'org'/);
+            const secretPw = getUserOutput("DPATEL", { ...config, password: pulumi.secret(ADMIN.password) });
+            assert.equal(await (secretPw as any).isSecret, true);
+            assert.equal(await (user as any).isSecret, false);
+        });
+
         it("getRoles returns the catalog sorted by name", async () => {
             const roles = await getRoles({ baseUrl: sim.url, ...ADMIN });
             assert.equal(roles.length, 9);
@@ -185,6 +253,11 @@ describe("lookups and the role check", function () {
             assert.equal((await sim.stats()).requestsTotal, before);
         });
     });
+
+    /** The value of an Output outside a Pulumi program. */
+    function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
+        return (o as any).promise() as Promise<T>;
+    }
 
     it("closeMatches ranks case-insensitive matches, substrings and small edits", () => {
         const cat = ["PrimaveraP6Production", "PrimaveraP6Test", "PrimaveraUnifierTest", "BIProductionAuthors"];

@@ -55,10 +55,32 @@ export class User extends pulumi.dynamic.Resource {
     declare readonly lastJobId: pulumi.Output<string | undefined>;
     declare readonly passwordHash: pulumi.Output<string | undefined>;
 
+    /**
+     * Looks up an existing user by its id (the server's user id, `userId`) and returns it as a
+     * `User` whose outputs hold the user as the tenant has it. The user is only read, never
+     * created, changed or deleted by this program, as with every Pulumi resource's `get`:
+     *
+     *     const dpatel = primavera.User.get("dpatel", "1002");
+     *     export const email = dpatel.emailAddress;
+     *
+     * @param name the resource's name in this program
+     * @param id the user's id on the tenant (`userId`; what `pulumi stack output` shows for a User's `id`)
+     * @param opts resource options (`provider`, `parent`, `dependsOn`, ...); `id` is set from the argument
+     */
+    public static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): User {
+        return new User(name, {} as UserArgs, { ...opts, id });
+    }
+
     constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
         // Every output gets a resolver, also the inputs a program leaves out (`roles` absent still
-        // reads back the user's live roles). Undefined values are not sent as inputs.
+        // reads back the user's live roles) and, for `User.get`, the required ones. Undefined values
+        // are not sent as inputs.
         const outputs = {
+            loginId: undefined,
+            firstName: undefined,
+            lastName: undefined,
+            emailAddress: undefined,
+            organization: undefined,
             middleName: undefined,
             userType: undefined,
             roles: undefined,

@@ -3,8 +3,11 @@
 // the demo, the end-to-end tests and the benchmarks.
 //
 // The CLI comes from scripts/ensure-pulumi (PATH, a cached build, or a build from the Go module
-// proxy). The dynamic-provider plugin (pulumi-resource-pulumi-nodejs) ships inside
-// @pulumi/pulumi and is put on PATH. Inline programs need no Node language host.
+// proxy). Inline programs need no Node language host. The dynamic-provider plugin
+// (pulumi-resource-pulumi-nodejs) ships inside @pulumi/pulumi; it is installed into the plugin
+// cache of the run's PULUMI_HOME, where the engine looks for plugins, instead of being put on
+// PATH (a plugin found on PATH makes the engine print "warning: using pulumi-resource-pulumi-nodejs
+// from $PATH" on every command).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -40,7 +43,9 @@ export interface EngineOptions {
     /**
      * The project directory the engine and the plugin run in. Default: `<home>/work`, whose
      * node_modules links to this repo's. Give a real project (its own node_modules holding
-     * @pulumi/pulumi and an installed pulumi-primavera-admin) to run as a user would.
+     * @pulumi/pulumi and an installed pulumi-primavera-admin) to run as a user would. A
+     * `Pulumi.yaml` already there is used as it is (never rewritten), and `projectName`, if
+     * given, must match its name; the stack's config file (`Pulumi.<stack>.yaml`) goes next to it.
      */
     workDir?: string;
 }
@@ -62,11 +67,16 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
     const link = path.join(workDir, "node_modules");
     if (!opts.workDir && !fs.existsSync(link)) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), link, "dir");
 
-    const pluginDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [workDir, REPO_ROOT] }));
+    installDynamicProviderPlugin(pulumiHome, path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [workDir, REPO_ROOT] })));
     const nodeBinDir = path.dirname(process.execPath);
     const env: Record<string, string> = {
-        PATH: [bin, pluginDir, nodeBinDir, process.env.PATH ?? ""].join(path.delimiter),
+        // Node first: the plugin script runs `node`, and it must be this Node (22).
+        PATH: [bin, nodeBinDir, process.env.PATH ?? ""].join(path.delimiter),
         PULUMI_HOME: pulumiHome,
+        // The engine would take a pulumi-resource-pulumi-nodejs found on PATH over the plugin
+        // cache, with a warning. Plugins come from next to the CLI (the official CLI bundles
+        // this one) or from the plugin cache, never from PATH.
+        PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
         PULUMI_BACKEND_URL: `file://${stateDir}`,
         PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "primavera-local-passphrase",
         PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -75,7 +85,11 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
         PULUMI_NODEJS_SKIP_COMMAND_CONFIRMATION: "true",
         ...opts.env,
     };
-    const projectName = opts.projectName ?? "primavera-users";
+    const declared = projectNameOf(workDir);
+    if (declared !== undefined && opts.projectName !== undefined && declared !== opts.projectName) {
+        throw new Error(`${path.join(workDir, "Pulumi.yaml")} names the project '${declared}', not '${opts.projectName}'`);
+    }
+    const projectName = declared ?? opts.projectName ?? "primavera-users";
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin), skipVersionCheck: true });
     const stack = await LocalWorkspace.createOrSelectStack(
         { stackName: opts.stackName, projectName, program: opts.program },
@@ -83,11 +97,58 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
             workDir,
             envVars: env,
             pulumiCommand,
-            projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${stateDir}` } },
+            // A project file already in the work dir is the project (e.g. the repo's own Pulumi.yaml).
+            ...(declared === undefined
+                ? { projectSettings: { name: projectName, runtime: "nodejs", backend: { url: `file://${stateDir}` } } }
+                : {}),
         },
     );
     if (opts.config) await stack.setAllConfig(opts.config);
     return { stack, env };
+}
+
+/**
+ * Installs the dynamic-provider plugin that ships inside `@pulumi/pulumi` (`pulumiPackageDir`)
+ * into the plugin cache of `pulumiHome` (`plugins/resource-pulumi-nodejs-v<version>/`), the way
+ * `pulumi plugin install` lays plugins out, so the engine finds it without PATH and without a
+ * warning. The plugin is a small script that starts `@pulumi/pulumi/cmd/dynamic-provider` as
+ * resolved from the project directory.
+ */
+export function installDynamicProviderPlugin(pulumiHome: string, pulumiPackageDir: string): string {
+    const version = (JSON.parse(fs.readFileSync(path.join(pulumiPackageDir, "package.json"), "utf8")) as { version: string }).version;
+    const pluginsDir = path.join(pulumiHome, "plugins");
+    const name = `resource-pulumi-nodejs-v${version}`;
+    const dir = path.join(pluginsDir, name);
+    const exe = path.join(dir, "pulumi-resource-pulumi-nodejs");
+    const target = path.join(pulumiPackageDir, "pulumi-resource-pulumi-nodejs");
+    fs.mkdirSync(dir, { recursive: true });
+    let current: string | undefined;
+    try {
+        current = fs.readlinkSync(exe);
+    } catch {
+        current = undefined;
+    }
+    if (current !== target) {
+        fs.rmSync(exe, { force: true });
+        fs.symlinkSync(target, exe);
+    }
+    // Another version installed here earlier (the project's @pulumi/pulumi changed): the engine
+    // would pick the newest, so keep only this one.
+    for (const other of fs.readdirSync(pluginsDir, { withFileTypes: true })) {
+        if (other.isDirectory() && other.name !== name && other.name.startsWith("resource-pulumi-nodejs-v")) {
+            fs.rmSync(path.join(pluginsDir, other.name), { recursive: true, force: true });
+        }
+    }
+    return exe;
+}
+
+/** The `name:` of the Pulumi.yaml in `dir`, or undefined when there is none. */
+export function projectNameOf(dir: string): string | undefined {
+    const file = path.join(dir, "Pulumi.yaml");
+    if (!fs.existsSync(file)) return undefined;
+    const name = /^name:\s*["']?([^"'\s#]+)["']?\s*(#.*)?$/m.exec(fs.readFileSync(file, "utf8"))?.[1];
+    if (!name) throw new Error(`${file} has no top-level name`);
+    return name;
 }
 
 /** A fresh temporary home for one engine run. */

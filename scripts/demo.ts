@@ -1,11 +1,20 @@
-// The main job: start the simulator (state kept in .demo/), `pulumi up` examples/basic against it
-// through the real engine, and show the users it holds and the stack outputs. Run it twice: the
-// second run reports no changes.
+// The main job: start the simulator (state kept in .demo/), `pulumi up` the repository's own
+// Pulumi project (Pulumi.yaml at the root, whose program is examples/basic) against it through the
+// real engine, and show the users it holds and the stack outputs. Run it twice: the second run
+// reports no changes.
+//
+// The engine runs in the repository root as the project's directory (LocalWorkspace, workDir =
+// the root, the project name from Pulumi.yaml). The program runs inline (the Automation API)
+// because the Node language host is not needed that way; it is the same program as
+// examples/basic/index.ts, which a `pulumi up` with a full Pulumi CLI runs.
 import path from "node:path";
 import axios from "axios";
 import { startSimulator } from "../simulator";
 import { basicProgram } from "../examples/basic/program";
 import { engineStack, REPO_ROOT } from "./engine";
+
+/** The name in the root Pulumi.yaml. */
+const PROJECT = "primavera-demo";
 
 async function main(): Promise<void> {
     const demoDir = path.join(REPO_ROOT, ".demo");
@@ -20,8 +29,9 @@ async function main(): Promise<void> {
     try {
         const { stack } = await engineStack({
             home: path.join(demoDir, "engine"),
+            workDir: REPO_ROOT,
             stackName: "demo",
-            projectName: "primavera-basic",
+            projectName: PROJECT,
             program: async () => basicProgram(),
             config: {
                 "primavera:baseUrl": { value: sim.url },
@@ -29,7 +39,7 @@ async function main(): Promise<void> {
                 "primavera:password": { value: "admin", secret: true },
             },
         });
-        console.log("\n$ pulumi up (examples/basic)\n");
+        console.log(`\n$ pulumi up --stack demo (project ${PROJECT}: Pulumi.yaml at the repository root, program examples/basic)\n`);
         const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
         const changes = Object.entries(up.summary.resourceChanges ?? {}).filter(([op]) => op !== "same");
         console.log(

@@ -33,7 +33,7 @@ export const ROLES_MAX = 500;
 export const USER_FIELDS = [
     { key: "loginId", kind: "login", required: true, max: 255, doc: "The login (primary key, exact case). Changing it replaces the user." },
     { key: "firstName", kind: "text", required: true, max: 100, doc: "Given name." },
-    { key: "middleName", kind: "text", max: 100, doc: "Middle name; `\"\"` clears it." },
+    { key: "middleName", kind: "text", max: 100, doc: 'Middle name; `""` clears it.' },
     { key: "lastName", kind: "text", required: true, max: 100, doc: "Family name." },
     { key: "emailAddress", kind: "email", required: true, max: 254, doc: "Email address." },
     {
@@ -58,7 +58,11 @@ export const USER_FIELDS = [
     },
     { key: "employeeNumber", kind: "text", max: 100, doc: 'Employee number; `""` clears it.' },
     { key: "manager", kind: "text", max: 255, doc: 'Manager (login or name, as the tenant uses it); `""` clears it.' },
-    { key: "startDate", kind: "date", doc: '"2026-01-31" or "2026-01-31T08:00:00[Z|+02:00]"; stored as the tenant\'s "YYYY-MM-DDTHH:MM:SS".' },
+    {
+        key: "startDate",
+        kind: "date",
+        doc: '"2026-01-31" or "2026-01-31T08:00:00[Z|+02:00]"; stored as the tenant\'s "YYYY-MM-DDTHH:MM:SS".',
+    },
     { key: "endDate", kind: "date", doc: "As startDate; not before startDate (compared as instants)." },
     { key: "password", kind: "secret", max: 255, doc: "Write-only, always a secret; a change is detected through a salted hash." },
 ] as const satisfies readonly FieldSpec[];

@@ -193,7 +193,9 @@ export class UserReader {
                 return;
             }
             if (generation === this.generation) this.snapshot = { at: Date.now(), users };
-            await Promise.all([...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.fromList(users, loginId, deadline))));
+            await Promise.all(
+                [...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.fromList(users, loginId, deadline))),
+            );
             return;
         }
         await Promise.all([...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.readOne(loginId, deadline))));

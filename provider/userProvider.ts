@@ -98,7 +98,9 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
                 }
                 if (ours(live, inputs, ctx, account)) {
                     // Already exactly as declared: nothing to send, unless a password must be set.
-                    return inputs.password ? { send: "modify", record: withPassword(recordFromLive(live), inputs.password) } : { done: true };
+                    return inputs.password
+                        ? { send: "modify", record: withPassword(recordFromLive(live), inputs.password) }
+                        : { done: true };
                 }
                 if (!inputs.adopt) throw exists(login, live);
                 return this.prepareModify(live, inputs, live.id, true);
@@ -269,7 +271,13 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
      * A modify job's outcome, confirmed: the user's entry without a problem, or (no entry) a
      * read-back that shows every declared field as declared. Returns the user as it now is.
      */
-    private async confirmModify(settled: Settled, inputs: UserInputs, deadline: number, expectedId?: string, raw?: Props): Promise<ServerUser> {
+    private async confirmModify(
+        settled: Settled,
+        inputs: UserInputs,
+        deadline: number,
+        expectedId?: string,
+        raw?: Props,
+    ): Promise<ServerUser> {
         const outcome = settled.outcome!;
         const login = inputs.loginId;
         if (outcome.caseVariant) throw new LoginCaseError(login, outcome.caseVariant, `the result of job ${outcome.jobId}`);

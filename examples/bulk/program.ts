@@ -35,7 +35,14 @@ export function defaultCsvPath(): string {
 
 /** The User arguments of each row; throws naming the row and column of the first problem. */
 export function readUsersCsv(file: string): primavera.UserArgs[] {
-    const rows: Row[] = parse(fs.readFileSync(file), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    const rows: Row[] = parse(fs.readFileSync(file), {
+        columns: true,
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+        // The export disarms cells a spreadsheet would run as formulas with a leading ' (OWASP): undo it.
+        cast: (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell),
+    });
     const header = rows.length ? Object.keys(rows[0]) : [];
     const unknown = header.filter((c) => !(REQUIRED as readonly string[]).includes(c) && !(OPTIONAL as readonly string[]).includes(c));
     if (unknown.length)

@@ -41,7 +41,9 @@ export function outcomeFor(kind: SentKind, loginId: string, jobId: string, resul
         } else {
             outcome.deleted = (result.deleted ?? []).some((l) => sameLogin(l, loginId));
         }
-        const variant = [...(result.deleted ?? []), ...(result.deleteFailed ?? []).map((u) => u.loginId)].find((l) => caseVariant(l, loginId));
+        const variant = [...(result.deleted ?? []), ...(result.deleteFailed ?? []).map((u) => u.loginId)].find((l) =>
+            caseVariant(l, loginId),
+        );
         if (!outcome.deleted && variant) outcome.caseVariant = variant;
         return outcome;
     }

@@ -65,7 +65,10 @@ export async function submitJob(
             onUnknownOutcome();
             last = res.status === 0 ? `network error (${text})` : `HTTP ${res.status} ${excerpt(text, 200)}`;
             if (++lost >= MAX_LOST)
-                throw new ApiError(`submitting a job of ${users} user(s): POST ${path} failed ${lost} times; last answer: ${last}`, res.status);
+                throw new ApiError(
+                    `submitting a job of ${users} user(s): POST ${path} failed ${lost} times; last answer: ${last}`,
+                    res.status,
+                );
             delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(lost, LOST_WAIT));
         } else if (isBusy(res, text)) {
             busySince ??= Date.now();
@@ -77,10 +80,15 @@ export async function submitJob(
             delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(Math.min(attempt, 20), BUSY_WAIT));
         } else if (res.status === 400 || res.status === 413) {
             const message =
-                res.status === 413 ? `the request is too large for the tenant${text ? ` (${excerpt(text, 200)})` : ""}` : text || "Invalid input, Please check.";
+                res.status === 413
+                    ? `the request is too large for the tenant${text ? ` (${excerpt(text, 200)})` : ""}`
+                    : text || "Invalid input, Please check.";
             return { kind: "rejected", status: res.status, message };
         } else {
-            throw new ApiError(`submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`, res.status);
+            throw new ApiError(
+                `submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`,
+                res.status,
+            );
         }
         if (!(await sleepUntilDeadline(delay, deadline)) || Date.now() >= deadline) break;
     }

@@ -61,6 +61,15 @@ describe("export: an existing tenant under code", function () {
             roles: ["PrimaveraP6Test"],
             disabled: true,
         });
+        // Cells a spreadsheet would run as formulas (CSV injection).
+        await sim.drift("FORMULA1", {
+            firstName: "Eve",
+            lastName: "@Home",
+            emailAddress: "eve@example.com",
+            organization: "sfo",
+            manager: '=HYPERLINK("http://evil.example","x")',
+            employeeNumber: "+123",
+        });
         for (let i = 0; i < 40; i++) {
             await sim.drift(`MANY${i}`, {
                 firstName: `F${i}`,
@@ -106,6 +115,21 @@ describe("export: an existing tenant under code", function () {
         assert.equal(m.middleName, "Luz");
         assert.equal(m.endDate, "2026-12-31T00:00:00");
         assert.equal(rows.find((r) => r.loginId === "X.Y-Z@CORP")!.disabled, true);
+        // No cell starts with a formula character; the bulk reader gets the values back exactly.
+        const cells = fs
+            .readFileSync(file, "utf8")
+            .split("\n")
+            .flatMap((line) => line.split(","))
+            .map((c) => c.replace(/^"/, ""));
+        assert.deepEqual(
+            cells.filter((c) => /^[=+\-@]/.test(c)),
+            [],
+            "cells starting with = + - @ are disarmed",
+        );
+        const f = rows.find((r) => r.loginId === "FORMULA1")!;
+        assert.equal(f.manager, '=HYPERLINK("http://evil.example","x")');
+        assert.equal(f.employeeNumber, "+123");
+        assert.equal(f.lastName, "@Home");
     });
 
     it("exports a TS program that re-applies with no changes", async () => {
@@ -119,7 +143,8 @@ describe("export: an existing tenant under code", function () {
         const text = fs.readFileSync(file, "utf8");
         assert.equal((text.match(/new primavera\.User\(/g) ?? []).length, before.length);
         assert.equal((text.match(/^ +adopt: true,$/gm) ?? []).length, before.length);
-        assert.match(text, /new primavera\.User\("x.y-z-corp", \{/);
+        assert.equal((text.match(/^ +\{ protect: true \},$/gm) ?? []).length, before.length, "every adopted user is protected");
+        assert.match(text, /new primavera\.User\(\n +"x.y-z-corp",\n +\{/);
 
         const { program } = require(file);
         const { stack } = await engineStack({
@@ -149,5 +174,9 @@ describe("export: an existing tenant under code", function () {
             [],
             JSON.stringify(preview.changeSummary),
         );
+
+        // Onboarding cannot wipe the tenant: destroy refuses the protected users, and deletes none.
+        await assert.rejects(stack.destroy(), /protected/);
+        assert.equal((await sim.users()).length, before.length, "pulumi destroy deleted no onboarded user");
     });
 });

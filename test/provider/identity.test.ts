@@ -91,7 +91,9 @@ describe("identity safety: touch only what you own, keep what you do not manage,
                 });
                 // A coalesced read (4 at once) of the same: the list holds only 'jdoe'; the single read settles it.
                 const { reader } = tenantFor(p.settings());
-                const reads = await Promise.allSettled(["JDOE", "COADMIN", "DPATEL", "NOBODY"].map((l) => reader.read(l, Date.now() + 10_000)));
+                const reads = await Promise.allSettled(
+                    ["JDOE", "COADMIN", "DPATEL", "NOBODY"].map((l) => reader.read(l, Date.now() + 10_000)),
+                );
                 assert.equal(reads[0].status, "rejected");
                 assert.deepEqual(await ci.user("jdoe"), theirs, "jdoe untouched");
                 assert.equal((await ci.stats()).jobsSubmitted, 0, "no job was sent for JDOE");
@@ -103,7 +105,10 @@ describe("identity safety: touch only what you own, keep what you do not manage,
 
     describe("one owner per login", () => {
         it("two resources declaring one login in a program: the second fails naming the login; one user, one owner", async () => {
-            const [a, b] = await Promise.allSettled([create(provider, base("TWICE1")), create(provider, base("TWICE1", { lastName: "Other" }))]);
+            const [a, b] = await Promise.allSettled([
+                create(provider, base("TWICE1")),
+                create(provider, base("TWICE1", { lastName: "Other" })),
+            ]);
             const ok = [a, b].filter((r) => r.status === "fulfilled");
             const failed = [a, b].filter((r): r is PromiseRejectedResult => r.status === "rejected");
             assert.equal(ok.length, 1, "exactly one resource owns TWICE1");
@@ -195,13 +200,19 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             const res = await provider.update(id, outs, await checked(provider, base("CONF1", { lastName: "Applied" })));
             assert.equal(res.outs!.lastName, "Applied");
             await sim.faults({ skipUsers: ["CONF1"] });
-            await assert.rejects(provider.update(id, res.outs!, await checked(provider, base("CONF1", { lastName: "Lost" }))), (e: Error) => {
-                assert.match(e.message, /updating user 'CONF1' .* is not confirmed: job \d+ finished without an entry/);
-                assert.match(e.message, /lastName not as declared/);
-                return true;
-            });
+            await assert.rejects(
+                provider.update(id, res.outs!, await checked(provider, base("CONF1", { lastName: "Lost" }))),
+                (e: Error) => {
+                    assert.match(e.message, /updating user 'CONF1' .* is not confirmed: job \d+ finished without an entry/);
+                    assert.match(e.message, /lastName not as declared/);
+                    return true;
+                },
+            );
             await sim.faults({ jobException: "IDM_UNAVAILABLE" });
-            await assert.rejects(provider.update(id, res.outs!, await checked(provider, base("CONF1", { lastName: "Lost" }))), /IDM_UNAVAILABLE/);
+            await assert.rejects(
+                provider.update(id, res.outs!, await checked(provider, base("CONF1", { lastName: "Lost" }))),
+                /IDM_UNAVAILABLE/,
+            );
             assert.equal((await sim.user("CONF1")).lastName, "Applied");
         });
 
@@ -249,11 +260,20 @@ describe("identity safety: touch only what you own, keep what you do not manage,
         it("refuses to delete, deprovision, disable or strip roles from the account it signs in with", async () => {
             await foreign(sim, "admin", { organization: "sfo", roles: ["PrimaveraCloudAdmin"] });
             const { id, outs } = await create(provider, base("admin", { adopt: true }));
-            await assert.rejects(provider.delete(id, outs), /refusing to delete user 'admin': it is the account this provider signs in with/);
+            await assert.rejects(
+                provider.delete(id, outs),
+                /refusing to delete user 'admin': it is the account this provider signs in with/,
+            );
             const dep = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20, deletionMode: "deprovision" });
             await assert.rejects(dep.delete(id, outs), /refusing to deprovision/);
-            await assert.rejects(provider.update(id, outs, await checked(provider, base("admin", { disabled: true }))), /refusing to disable/);
-            await assert.rejects(provider.update(id, outs, await checked(provider, base("admin", { roles: [] }))), /refusing to remove roles \[PrimaveraCloudAdmin\]/);
+            await assert.rejects(
+                provider.update(id, outs, await checked(provider, base("admin", { disabled: true }))),
+                /refusing to disable/,
+            );
+            await assert.rejects(
+                provider.update(id, outs, await checked(provider, base("admin", { roles: [] }))),
+                /refusing to remove roles \[PrimaveraCloudAdmin\]/,
+            );
             const live = await sim.user("admin");
             assert.equal(live.disabled, false);
             assert.deepEqual(
@@ -307,7 +327,11 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             });
             await new Promise<void>((r) => huge.listen(0, "127.0.0.1", () => r()));
             try {
-                const p = new UserProvider({ baseUrl: `http://127.0.0.1:${(huge.address() as AddressInfo).port}`, ...ADMIN, timeoutSeconds: 20 });
+                const p = new UserProvider({
+                    baseUrl: `http://127.0.0.1:${(huge.address() as AddressInfo).port}`,
+                    ...ADMIN,
+                    timeoutSeconds: 20,
+                });
                 await assert.rejects(p.read("x", { loginId: "ANY" }), /larger than 64 MiB/);
             } finally {
                 huge.closeAllConnections();
@@ -341,7 +365,10 @@ describe("identity safety: touch only what you own, keep what you do not manage,
                     const { id } = await create(p, base("PATH1"));
                     assert.equal((await t.user("PATH1", "/tenant1")).id, id);
                     const stats = await t.stats();
-                    assert.ok(!JSON.stringify(stats.requests).includes("(unmatched)"), `every request found its route: ${JSON.stringify(stats.requests)}`);
+                    assert.ok(
+                        !JSON.stringify(stats.requests).includes("(unmatched)"),
+                        `every request found its route: ${JSON.stringify(stats.requests)}`,
+                    );
                 } finally {
                     await t.stop();
                 }

@@ -60,7 +60,8 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
         settled.forEach((s, i) => {
             if (i === 5) return;
             assert.equal(s.status, "fulfilled", `SPLIT${i} lands: ${s.status === "rejected" ? s.reason.message : ""}`);
-            if (s.status === "fulfilled") assert.equal(s.value.outcome?.entry?.statusInfoOK, true, `SPLIT${i} has its own successful entry`);
+            if (s.status === "fulfilled")
+                assert.equal(s.value.outcome?.entry?.statusInfoOK, true, `SPLIT${i} has its own successful entry`);
         });
         const bad = settled[5];
         assert.equal(bad.status, "rejected");
@@ -165,7 +166,11 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
                 emailAddress: "ka@example.com",
                 organization: { name: "sfo" },
             };
-            const settled = await runner.run({ loginId: "KEEPALIVE", deadline: Date.now() + 30_000, prepare: () => ({ send: "add", record }) });
+            const settled = await runner.run({
+                loginId: "KEEPALIVE",
+                deadline: Date.now() + 30_000,
+                prepare: () => ({ send: "add", record }),
+            });
             assert.equal(settled.outcome?.entry?.statusInfoOK, true);
             assert.ok(client.stats.requests >= 3, `the read at submission, the submit and at least one poll: ${client.stats.requests}`);
             assert.equal(connections, 1, `${client.stats.requests} requests over ${connections} connection(s)`);

@@ -100,14 +100,22 @@ describe("check: invalid inputs are refused at preview", () => {
 
     it("compares dates as instants: an end after the start in another offset passes", async () => {
         // 10:00+02:00 is 08:00Z, after 07:30Z, although the raw strings compare the other way.
-        const { failures } = await provider.check({}, { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T07:30:00Z" });
-        assert.deepEqual(failures, [{ property: "endDate", reason: "endDate (2026-06-01T07:30:00) is before startDate (2026-06-01T08:00:00)" }]);
+        const { failures } = await provider.check(
+            {},
+            { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T07:30:00Z" },
+        );
+        assert.deepEqual(failures, [
+            { property: "endDate", reason: "endDate (2026-06-01T07:30:00) is before startDate (2026-06-01T08:00:00)" },
+        ]);
         const ok = await provider.check({}, { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T08:30:00Z" });
         assert.deepEqual(ok.failures, []);
     });
 
     it("returns what it validated: an organization ' sfo ' is sent as 'sfo'", async () => {
-        const { inputs, failures } = await provider.check({}, { ...valid, firstName: " Jim ", organization: { name: " sfo ", type: " Company " } });
+        const { inputs, failures } = await provider.check(
+            {},
+            { ...valid, firstName: " Jim ", organization: { name: " sfo ", type: " Company " } },
+        );
         assert.deepEqual(failures, []);
         assert.deepEqual(inputs!.organization, { name: "sfo", type: "Company" });
         assert.equal(inputs!.firstName, "Jim");

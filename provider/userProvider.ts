@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, PROVIDER_KEY } from "./check";
 import { checkRoleNames } from "./roleCheck";
-import { ConfigLookup, resolveConfig } from "./config";
+import { configFailures, ConfigLookup, resolveConfig } from "./config";
 import { diffUser } from "./diff";
 import { PrimaveraError, ResourceInitError } from "./errors";
 import { changedFields, declaredOnto, managedView, recordFromLive, UserInputs } from "./fields";
@@ -49,9 +49,13 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-        // Shape first (no network), then role names against the tenant's catalog (one GET /roles per process).
+        // Shape and settings first (no network), then role names against the tenant's catalog (one
+        // GET /roles per process). Bad or missing settings fail every resource's preview, naming the key.
+        const shape = checkInputs(news);
+        const settings = configFailures(this.explicit, this.stackConfig);
+        if (settings.length > 0) return { inputs: shape.inputs, failures: [...(shape.failures ?? []), ...settings] };
         return checkRoleNames(
-            checkInputs(news),
+            shape,
             () => this.settings(),
             () => this.tenant(),
         );

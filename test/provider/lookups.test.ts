@@ -214,7 +214,7 @@ describe("lookups and the role check", function () {
             assert.equal(after - before, 1);
         });
 
-        it("passes with one warning when the tenant cannot be reached or the provider is not configured", async () => {
+        it("passes with one warning when the tenant cannot be reached; fails naming the keys when the provider is not configured", async () => {
             const writes: string[] = [];
             const orig = process.stderr.write.bind(process.stderr);
             (process.stderr as any).write = (chunk: any, ..._rest: any[]) => {
@@ -228,11 +228,13 @@ describe("lookups and the role check", function () {
                     const r = await down.check({}, { ...valid, roles: ["NoSuchRole"] });
                     assert.deepEqual(r.failures, []);
                 }
+                // Settings missing altogether fail the preview itself (naming each key), not just the role check.
                 const unconfigured = new UserProvider();
-                for (let i = 0; i < 3; i++) {
-                    const r = await unconfigured.check({}, { ...valid, roles: ["NoSuchRole"] });
-                    assert.deepEqual(r.failures, []);
-                }
+                const r = await unconfigured.check({}, { ...valid, roles: ["NoSuchRole"] });
+                assert.deepEqual(
+                    (r.failures ?? []).map((f) => f.property).filter((p) => p.startsWith("primavera:")),
+                    ["primavera:baseUrl", "primavera:username", "primavera:password"],
+                );
             } finally {
                 (process.stderr as any).write = orig;
             }

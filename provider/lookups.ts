@@ -20,7 +20,7 @@ import { ProviderConfig, ProviderConfigInput } from "./schemas";
 import { tenantFor } from "./tenant";
 
 /** A user as the tenant holds it, in the same shape as a User resource's outputs. */
-export type UserInfo = Omit<UserOutputs, "lastJobId" | "passwordHash" | "adopt">;
+export type UserInfo = Omit<UserOutputs, "lastJobId" | "passwordHash" | "adopt" | "declared">;
 
 /** A role of the tenant's catalog. */
 export interface RoleInfo {

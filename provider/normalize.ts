@@ -1,7 +1,7 @@
 // The resource's outputs from a live user, and the salted hash that detects a password change.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { dateText } from "./dates";
-import { managedView, UserInputs } from "./fields";
+import { managedView, RECORD_FIELDS, UserInputs } from "./fields";
 import { ServerUser } from "./schemas";
 
 /** The resource's outputs: plain JSON, no undefined values. */
@@ -33,9 +33,11 @@ export interface UserOutputs {
     /** Salted HMAC of the last password applied; detects a change without keeping the password. */
     passwordHash?: string;
     adopt?: boolean;
+    /** The fields the program declares (manages): what read() reports as the live inputs. */
+    declared?: string[];
 }
 
-type Extra = Pick<UserOutputs, "lastJobId" | "passwordHash" | "adopt">;
+type Extra = Pick<UserOutputs, "lastJobId" | "passwordHash" | "adopt" | "declared">;
 
 /**
  * Outputs from the live user. `declaredOrgType`: the organization type the program declared. The
@@ -71,6 +73,33 @@ export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: stri
         ...extra,
     };
     return plainJson(outs);
+}
+
+/** The record fields a program declares (its managed fields), in table order. */
+export function declaredKeys(inputs: Partial<UserInputs>): string[] {
+    const keys = RECORD_FIELDS.map((f) => f.key as string).filter((k) => (inputs as Record<string, unknown>)[k] !== undefined);
+    if (inputs.organization?.type !== undefined) keys.push("organization.type");
+    return keys;
+}
+
+/**
+ * The managed inputs as the tenant holds them (read() returns them, so refresh and preview show
+ * drift by field): only the fields the outputs say are declared, so an absent `roles` stays absent.
+ */
+export function liveInputs(outs: UserOutputs, declared: string[]): Record<string, unknown> {
+    const inputs: Record<string, unknown> = {};
+    const all = outs as unknown as Record<string, unknown>;
+    for (const k of declared) {
+        if (k === "organization.type") continue;
+        const v = all[k];
+        if (v !== undefined) inputs[k] = v;
+        else if (k === "middleName" || k === "employeeNumber" || k === "manager") inputs[k] = "";
+    }
+    const org = inputs.organization as { name: string; type?: string } | undefined;
+    if (org && !declared.includes("organization.type")) inputs.organization = { name: org.name };
+    inputs.loginId = outs.loginId;
+    if (outs.adopt) inputs.adopt = true;
+    return plainJson(inputs);
 }
 
 /** The declared organization type of some inputs, if any. */

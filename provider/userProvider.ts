@@ -18,7 +18,7 @@ import { LoginCaseError } from "./identity";
 import { addedWasUpdate, entryProblem, resolvedId } from "./jobs/outcome";
 import { Prepared, PrepareContext, Settled } from "./jobs/runner";
 import { progress } from "./jobs/progress";
-import { hashPassword, orgTypeOf, passwordMatches, plainJson, toOutputs, UserOutputs } from "./normalize";
+import { declaredKeys, hashPassword, liveInputs, orgTypeOf, passwordMatches, plainJson, toOutputs, UserOutputs } from "./normalize";
 import { ProviderConfig, ProviderConfigInput, ServerUser, UserRecord } from "./schemas";
 import { Tenant, tenantFor } from "./tenant";
 
@@ -177,8 +177,14 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
             );
             return { id: "", props: {} };
         }
-        const outs = toOutputs(live, { lastJobId: old.lastJobId, passwordHash: old.passwordHash, adopt: old.adopt }, orgTypeOf(old));
-        return { id: live.id || id, props: outs as unknown as Props };
+        const outs = toOutputs(
+            live,
+            { lastJobId: old.lastJobId, passwordHash: old.passwordHash, adopt: old.adopt, declared: old.declared },
+            orgTypeOf(old),
+        );
+        // The managed inputs as the tenant holds them: refresh and preview then show drift by field.
+        const inputs = old.declared ? liveInputs(outs, old.declared) : undefined;
+        return { id: live.id || id, props: outs as unknown as Props, ...(inputs ? { inputs } : {}) };
     }
 
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -354,7 +360,11 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         let full: ServerUser = user;
         if (!user.organization) full = (await this.readNow(inputs.loginId, deadline)) ?? user;
         const passwordHash = inputs.password === undefined ? undefined : (keepHash ?? hashPassword(inputs.password));
-        return toOutputs({ ...full, id: user.id }, { lastJobId: jobId, passwordHash, adopt: inputs.adopt ?? false }, orgTypeOf(inputs));
+        return toOutputs(
+            { ...full, id: user.id },
+            { lastJobId: jobId, passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) },
+            orgTypeOf(inputs),
+        );
     }
 
     private deadline(): number {

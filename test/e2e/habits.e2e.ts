@@ -1,0 +1,146 @@
+// Pulumi habits through the real engine (Automation API, file backend, simulator on 127.0.0.1):
+// bad settings fail preview naming the key; drift shows by field on refresh and preview;
+// User.get reads a user by id; organization.type changes are shown and stored.
+import assert from "node:assert/strict";
+import { User } from "pulumi-primavera-admin";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { engineStack, tempHome } from "../../scripts/engine";
+import { ADMIN, Sim, withSimulator } from "../support/sim";
+
+describe("Pulumi habits under the real engine", function () {
+    let sim: Sim;
+    before(async () => {
+        sim = await withSimulator({ jobMs: 20 });
+    });
+    after(async () => {
+        await sim?.stop();
+    });
+
+    const good = () => ({
+        "primavera:baseUrl": { value: sim.url },
+        "primavera:username": { value: ADMIN.username },
+        "primavera:password": { value: ADMIN.password, secret: true },
+    });
+
+    async function stackFor(
+        name: string,
+        program: () => Promise<Record<string, unknown> | void>,
+        env: Record<string, string> = {},
+    ): Promise<Stack> {
+        const { stack } = await engineStack({ home: tempHome(`primavera-habits-${name}`), stackName: name, program, config: good(), env });
+        return stack;
+    }
+
+    it("bad settings fail `pulumi preview` at check (every resource fails; the engine stops at the first), naming the key, the value (never a secret) and what is allowed", async () => {
+        const stack = await stackFor(
+            "settings",
+            async () => {
+                for (const n of ["a", "b"]) {
+                    new User(n, {
+                        loginId: `SET${n}`,
+                        firstName: "S",
+                        lastName: n,
+                        emailAddress: `${n}@example.com`,
+                        organization: { name: "sfo" },
+                    });
+                }
+            },
+            // No environment fallback may hide a missing setting.
+            { PRIMAVERA_BASE_URL: "", PRIMAVERA_USERNAME: "", PRIMAVERA_PASSWORD: "" },
+        );
+        const cases: [string, Record<string, { value: string; secret?: boolean }>, string[], RegExp[]][] = [
+            ["authMode saml", { "primavera:authMode": { value: "saml" } }, [], [/primavera:authMode/, /"saml"/, /basic.*oauth/]],
+            ["a negative timeout", { "primavera:timeoutSeconds": { value: "-5" } }, [], [/primavera:timeoutSeconds/, /-5/]],
+            ["a malformed URL", { "primavera:baseUrl": { value: "not a url" } }, [], [/primavera:baseUrl/, /not a url/]],
+            ["insecure=maybe", { "primavera:insecure": { value: "maybe" } }, [], [/primavera:insecure/, /maybe/]],
+            ["a missing password", {}, ["primavera:password"], [/primavera:password/, /pulumi config set --secret primavera:password/]],
+        ];
+        for (const [what, bad, remove, expected] of cases) {
+            await stack.setAllConfig({ ...good(), ...bad });
+            for (const k of remove) await stack.removeConfig(k);
+            const out: string[] = [];
+            await assert.rejects(
+                stack.preview({ onOutput: (s) => out.push(s) }),
+                (e: Error) => {
+                    const text = `${e.message}\n${out.join("")}`;
+                    for (const re of expected) assert.match(text, re, `${what}: ${re}`);
+                    assert.ok(!text.includes(ADMIN.password + "\n") && !/password.*"admin"/.test(text), `${what}: no secret echoed`);
+                    // At check, before anything is sent (the engine stops the preview at the first error).
+                    assert.match(text, /errored/);
+                    return true;
+                },
+                what,
+            );
+        }
+        assert.equal((await sim.stats()).jobsSubmitted, 0, "nothing was sent");
+    });
+
+    it("drift shows by field: refresh marks [diff: ~emailAddress], preview --diff marks it; unmanaged roles stay unmanaged", async () => {
+        const stack = await stackFor("drift", async () => {
+            new User("jsmith", {
+                loginId: "DRIFTF",
+                firstName: "Jim",
+                lastName: "Smith",
+                emailAddress: "jim@example.com",
+                organization: { name: "sfo" },
+            });
+        });
+        await stack.up();
+        await sim.drift("DRIFTF", { emailAddress: "changed.in.ui@example.com", roles: ["PrimaveraP6Test"] });
+        const events: EngineEvent[] = [];
+        const rfOut: string[] = [];
+        const refresh = await stack.refresh({ onEvent: (e) => events.push(e), onOutput: (s) => rfOut.push(s) });
+        assert.equal(refresh.summary.resourceChanges?.update, 1);
+        assert.match(rfOut.join(""), /\[diff: ~emailAddress\]/, "refresh names the drifted managed field");
+        assert.doesNotMatch(rfOut.join(""), /\[diff:[^\]]*roles/, "and not the unmanaged roles");
+        const pvOut: string[] = [];
+        const pv = await stack.preview({ diff: true, onOutput: (s) => pvOut.push(s) });
+        assert.equal(pv.changeSummary.update, 1);
+        const text = pvOut.join("");
+        assert.match(text, /~ emailAddress\s*: "changed\.in\.ui@example\.com" => "jim@example\.com"/);
+        assert.doesNotMatch(text, /roles/, "roles are not managed and not shown");
+        await stack.up();
+        assert.equal((await sim.user("DRIFTF")).emailAddress, "jim@example.com");
+        assert.deepEqual(
+            (await sim.user("DRIFTF")).roles.map((r: any) => r.name),
+            ["PrimaveraP6Test"],
+            "the unmanaged roles survive",
+        );
+    });
+
+    it("User.get(name, id) reads an existing user into a program by id", async () => {
+        const dpatel = await sim.user("DPATEL");
+        const stack = await stackFor("get", async () => {
+            const got = User.get("dpatel", dpatel.id);
+            return { login: got.loginId, email: got.emailAddress, roles: got.roles };
+        });
+        const up = await stack.up();
+        assert.equal(up.outputs.login.value, "DPATEL");
+        assert.equal(up.outputs.email.value, dpatel.emailAddress);
+        assert.deepEqual(up.outputs.roles.value, dpatel.roles.map((r: any) => r.name).sort());
+        assert.deepEqual(await sim.user("DPATEL"), dpatel, "reading changed nothing");
+    });
+
+    it("organization.type (the tenant reports none for 'sfo'): a change shows in preview and is stored by up", async () => {
+        let type = "Company";
+        const stack = await stackFor("orgtype", async () => {
+            new User("t", {
+                loginId: "ORGT1",
+                firstName: "O",
+                lastName: "T",
+                emailAddress: "t@example.com",
+                organization: { name: "sfo", type },
+            });
+        });
+        await stack.up();
+        assert.deepEqual((await stack.preview()).changeSummary.update ?? 0, 0, "no change when nothing changed");
+        type = "Partner";
+        const pv = await stack.preview();
+        assert.equal(pv.changeSummary.update, 1, "the type change shows");
+        await stack.up();
+        const state = await stack.exportStack();
+        const r = (state.deployment.resources as any[]).find((x) => x.outputs?.loginId === "ORGT1");
+        assert.deepEqual(r.outputs.organization, { name: "sfo", type: "Partner" }, "stored");
+        assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "and then no change");
+    });
+});

@@ -1,34 +1,48 @@
-// The package as users get it: `npm pack`, installed into a fresh Pulumi project (its own
-// node_modules), a program that does `require("pulumi-primavera-admin")`, and `pulumi up` through
-// the real engine with that project as the work dir, so the serialized provider's
+// The package as users get it: `npm pack`, installed into fresh Pulumi projects (their own
+// node_modules) on the oldest @pulumi/pulumi the package supports (3.250.0) and on the latest 3.x,
+// a program that does `require("pulumi-primavera-admin")`, and `pulumi up` through the real engine
+// with each project as the work dir, so the serialized provider's
 // `require("pulumi-primavera-admin/provider/userProvider")` resolves from the project's node_modules.
+// Each project must hold exactly one copy of @pulumi/pulumi: the package's `^3.250.0` dependency
+// dedupes with the project's own.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { engineStack, ensurePulumiCli, REPO_ROOT, tempHome } from "../../scripts/engine";
+import { engineStack, ensurePulumiCli, processesUsing, REPO_ROOT, stopProcessesUsing, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const run = promisify(execFile);
 
-describe("the packed package in a fresh Pulumi project", function () {
+/** The oldest @pulumi/pulumi the package declares (`^3.250.0`). */
+const OLDEST = "3.250.0";
+
+interface Project {
+    label: string;
+    pulumiVersion: string;
+    home: string;
+    dir: string;
+    login: string;
+}
+
+describe("the packed package in fresh Pulumi projects", function () {
     let sim: Sim;
-    let home: string;
-    let projectDir: string;
+    let packHome: string;
     let tarball: string;
     let packedFiles: string[] = [];
+    const projects: Project[] = [];
 
     before(async () => {
         sim = await withSimulator();
-        home = tempHome("primavera-pack");
+        packHome = tempHome("primavera-pack");
         await run(process.execPath, [path.join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
             cwd: REPO_ROOT,
         }).catch((e) => {
             // A type error elsewhere still emits dist/; only a missing output is fatal.
             if (!fs.existsSync(path.join(REPO_ROOT, "dist", "provider", "index.js"))) throw e;
         });
-        const packDir = path.join(home, "pack");
+        const packDir = path.join(packHome, "pack");
         fs.mkdirSync(packDir);
         const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", packDir], {
             cwd: REPO_ROOT,
@@ -38,29 +52,70 @@ describe("the packed package in a fresh Pulumi project", function () {
         tarball = path.join(packDir, info.filename);
         packedFiles = info.files.map((f: { path: string }) => f.path);
 
-        projectDir = path.join(home, "project");
-        fs.mkdirSync(projectDir);
+        // The newest 3.x the registry has (not a 4.x, which the package's range excludes).
+        const { stdout: versions } = await run("npm", ["view", `@pulumi/pulumi@>=${OLDEST} <4`, "version", "--json"], {
+            maxBuffer: 16 * 1024 * 1024,
+        });
+        const parsed = JSON.parse(versions) as string | string[];
+        const latest = Array.isArray(parsed) ? parsed[parsed.length - 1] : parsed;
+        assert.match(latest, /^3\.\d+\.\d+$/);
+
+        for (const [i, [label, pulumiVersion]] of [
+            ["oldest", OLDEST],
+            ["latest", latest],
+        ].entries()) {
+            const home = tempHome(`primavera-pack-${label}`);
+            const dir = path.join(home, "project");
+            const project = { label, pulumiVersion, home, dir, login: `PACKED${i + 1}` };
+            writeProject(project);
+            projects.push(project);
+        }
+        // Both installs at once: they share npm's cache, not a directory.
+        await Promise.all(
+            projects.map((p) =>
+                run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: p.dir, maxBuffer: 64 * 1024 * 1024 }),
+            ),
+        );
+    });
+
+    after(async () => {
+        await sim?.stop();
+        // Every engine run of this suite has stopped its CLI and plugin (the CLI stops its plugins
+        // as it exits: a moment's grace), and nothing it started is left behind.
+        const homes = projects.map((p) => p.home);
+        const end = Date.now() + 5_000;
+        while (Date.now() < end && homes.some((h) => processesUsing(h).length > 0)) await new Promise((r) => setTimeout(r, 100));
+        const left = (await Promise.all(homes.map((h) => stopProcessesUsing(h)))).flat();
+        assert.deepEqual(
+            left.map((p) => p.command),
+            [],
+            "processes started by this suite were still running at its end",
+        );
+    });
+
+    function writeProject(p: Project): void {
+        fs.mkdirSync(p.dir, { recursive: true });
         fs.writeFileSync(
-            path.join(projectDir, "package.json"),
+            path.join(p.dir, "package.json"),
             JSON.stringify(
                 {
-                    name: "fresh-primavera-project",
+                    name: `fresh-primavera-project-${p.label}`,
                     private: true,
                     main: "index.js",
-                    dependencies: { "@pulumi/pulumi": "3.270.0", "pulumi-primavera-admin": `file:${tarball}` },
+                    dependencies: { "@pulumi/pulumi": p.pulumiVersion, "pulumi-primavera-admin": `file:${tarball}` },
                 },
                 null,
                 2,
             ),
         );
-        fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), "name: fresh-primavera\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(p.dir, "Pulumi.yaml"), "name: fresh-primavera\nruntime: nodejs\n");
         fs.writeFileSync(
-            path.join(projectDir, "index.js"),
+            path.join(p.dir, "index.js"),
             [
                 `const { User } = require("pulumi-primavera-admin");`,
                 `module.exports = function program() {`,
                 `    const u = new User("packed", {`,
-                `        loginId: "PACKED1", firstName: "Pat", lastName: "Cked", emailAddress: "pat.cked@example.com",`,
+                `        loginId: ${JSON.stringify(p.login)}, firstName: "Pat", lastName: "Cked", emailAddress: "pat.cked@example.com",`,
                 `        userType: "EMP", organization: { name: "sfo" }, roles: ["PrimaveraP6Test"],`,
                 `    });`,
                 `    return { id: u.id };`,
@@ -68,16 +123,14 @@ describe("the packed package in a fresh Pulumi project", function () {
                 ``,
             ].join("\n"),
         );
-        await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: projectDir, maxBuffer: 64 * 1024 * 1024 });
-    });
-    after(async () => {
-        await sim?.stop();
-    });
+    }
 
-    it("ships dist/provider, dist/simulator and the README, and no tests, scripts or sources", () => {
+    it("ships dist/provider, dist/simulator, the README, LICENSE and CHANGELOG, and no tests, scripts or sources", () => {
         for (const f of [
             "package.json",
             "README.md",
+            "LICENSE",
+            "CHANGELOG.md",
             "dist/provider/index.js",
             "dist/provider/index.d.ts",
             "dist/provider/userProvider.js",
@@ -88,22 +141,31 @@ describe("the packed package in a fresh Pulumi project", function () {
             assert.ok(packedFiles.includes(f), `${f} is packed`);
         }
         const unwanted = packedFiles.filter((f) =>
-            /^(test|scripts|examples|provider|simulator)\/|^dist\/(test|scripts|examples)\/|\.tgz$/.test(f),
+            /^(test|scripts|examples|provider|simulator)\/|^dist\/(test|scripts|examples)\/|\.tgz$|^Pulumi\./.test(f),
         );
         assert.deepEqual(unwanted, []);
+        const manifest = JSON.parse(
+            fs.readFileSync(path.join(projects[0].dir, "node_modules", "pulumi-primavera-admin", "package.json"), "utf8"),
+        );
+        assert.equal(manifest.dependencies["@pulumi/pulumi"], `^${OLDEST}`, "a caret range from the oldest supported version");
+        assert.equal(manifest.peerDependencies, undefined);
         assert.match(
-            fs.readFileSync(path.join(projectDir, "node_modules", "pulumi-primavera-admin", "dist", "provider", "cli", "index.js"), "utf8"),
+            fs.readFileSync(
+                path.join(projects[0].dir, "node_modules", "pulumi-primavera-admin", "dist", "provider", "cli", "index.js"),
+                "utf8",
+            ),
             /^#!\/usr\/bin\/env node/,
         );
     });
 
     it("installs its bins: the export CLI runs from the project", async () => {
-        const bin = path.join(projectDir, "node_modules", ".bin", "pulumi-primavera-admin");
+        const dir = projects[projects.length - 1].dir;
+        const bin = path.join(dir, "node_modules", ".bin", "pulumi-primavera-admin");
         const { stdout, stderr } = await run(
             bin,
             ["export", "--format", "csv", "--base-url", sim.url, "--username", ADMIN.username, "--password-env", "SIM_PW"],
             {
-                cwd: projectDir,
+                cwd: dir,
                 env: { ...process.env, SIM_PW: ADMIN.password },
             },
         );
@@ -113,48 +175,101 @@ describe("the packed package in a fresh Pulumi project", function () {
         assert.ok(!stderr.includes(`:${ADMIN.password}`));
     });
 
-    it("runs `up` and a clean preview through the engine with the project's own node_modules", async () => {
-        const program = require(require.resolve(projectDir));
-        // The harness creates the stack (CLI, backend, config) and gives the environment; the run
-        // itself goes through the project's own @pulumi/pulumi, as in a user's project: the program's
-        // resources and the Automation API must share one copy of the runtime.
-        const { env } = await engineStack({
-            home,
-            workDir: projectDir,
-            stackName: "packed",
-            projectName: "fresh-primavera",
-            program: async () => undefined,
-            config: {
-                "primavera:baseUrl": { value: sim.url },
-                "primavera:username": { value: ADMIN.username },
-                "primavera:password": { value: ADMIN.password, secret: true },
-            },
+    for (const label of ["oldest", "latest"]) {
+        describe(`on @pulumi/pulumi ${label === "oldest" ? OLDEST : "latest 3.x"}`, function () {
+            const project = () => projects.find((p) => p.label === label)!;
+
+            it("holds exactly one copy of @pulumi/pulumi: the project's own, which the package shares", async () => {
+                const p = project();
+                const { stdout } = await run("npm", ["ls", "@pulumi/pulumi", "--all", "--parseable"], {
+                    cwd: p.dir,
+                    maxBuffer: 16 * 1024 * 1024,
+                });
+                const copies = [...new Set(stdout.split("\n").filter((l) => l.trim() !== ""))];
+                assert.deepEqual(copies, [path.join(p.dir, "node_modules", "@pulumi", "pulumi")], `npm ls: ${stdout}`);
+                // The same by walking node_modules, nested copies included.
+                assert.deepEqual(findCopies(path.join(p.dir, "node_modules")), [path.join(p.dir, "node_modules", "@pulumi", "pulumi")]);
+                const version = JSON.parse(fs.readFileSync(path.join(copies[0], "package.json"), "utf8")).version;
+                assert.equal(version, p.pulumiVersion);
+                // The package resolves @pulumi/pulumi to that copy.
+                const fromPackage = require.resolve("@pulumi/pulumi/package.json", {
+                    paths: [path.join(p.dir, "node_modules", "pulumi-primavera-admin")],
+                });
+                assert.equal(fs.realpathSync(path.dirname(fromPackage)), fs.realpathSync(copies[0]));
+            });
+
+            it("runs `up` and a clean preview through the engine with the project's own node_modules", async () => {
+                const p = project();
+                const program = require(require.resolve(p.dir));
+                // The harness creates the stack (CLI, backend, config) and gives the environment; the
+                // run itself goes through the project's own @pulumi/pulumi, as in a user's project: the
+                // program's resources and the Automation API must share one copy of the runtime.
+                const { env } = await engineStack({
+                    home: p.home,
+                    workDir: p.dir,
+                    stackName: "packed",
+                    projectName: "fresh-primavera",
+                    program: async () => undefined,
+                    config: {
+                        "primavera:baseUrl": { value: sim.url },
+                        "primavera:username": { value: ADMIN.username },
+                        "primavera:password": { value: ADMIN.password, secret: true },
+                    },
+                });
+                const auto = require(require.resolve("@pulumi/pulumi/automation", { paths: [p.dir] }));
+                const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(ensurePulumiCli()), skipVersionCheck: true });
+                const stack = await auto.LocalWorkspace.selectStack(
+                    { stackName: "packed", projectName: "fresh-primavera", program: async () => program() },
+                    { workDir: p.dir, envVars: env, pulumiCommand },
+                );
+                const out: string[] = [];
+                const up = await stack.up({ onOutput: (s: string) => out.push(s) });
+                assert.equal(up.summary.result, "succeeded", out.join(""));
+                assert.equal(up.summary.resourceChanges?.create, 2, "the stack and the user");
+                assert.doesNotMatch(out.join(""), /warning: using pulumi-resource-pulumi-nodejs from \$PATH/);
+                const live = await sim.user(p.login);
+                assert.ok(live, "the simulator holds the user");
+                assert.equal(up.outputs.id.value, live.id);
+                const state = JSON.stringify((await stack.exportStack()).deployment);
+                assert.ok(
+                    state.includes("pulumi-primavera-admin/provider/userProvider"),
+                    "the shim loads the implementation by package name",
+                );
+                assert.ok(!state.includes(p.dir), "no absolute path of the project in the state");
+                const preview = await stack.preview();
+                assert.deepEqual(
+                    Object.keys(preview.changeSummary).filter((k) => k !== "same"),
+                    [],
+                );
+                // The project's Pulumi.yaml is the user's: the harness did not rewrite it.
+                assert.equal(fs.readFileSync(path.join(p.dir, "Pulumi.yaml"), "utf8"), "name: fresh-primavera\nruntime: nodejs\n");
+            });
         });
-        const auto = require(require.resolve("@pulumi/pulumi/automation", { paths: [projectDir] }));
-        const pulumiCommand = await auto.PulumiCommand.get({ root: path.dirname(ensurePulumiCli()), skipVersionCheck: true });
-        const stack = await auto.LocalWorkspace.selectStack(
-            { stackName: "packed", projectName: "fresh-primavera", program: async () => program() },
-            {
-                workDir: projectDir,
-                envVars: env,
-                pulumiCommand,
-                projectSettings: { name: "fresh-primavera", runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
-            },
-        );
-        const out: string[] = [];
-        const up = await stack.up({ onOutput: (s: string) => out.push(s) });
-        assert.equal(up.summary.result, "succeeded", out.join(""));
-        assert.equal(up.summary.resourceChanges?.create, 2, "the stack and the user");
-        const live = await sim.user("PACKED1");
-        assert.ok(live, "the simulator holds the user");
-        assert.equal(up.outputs.id.value, live.id);
-        const state = JSON.stringify((await stack.exportStack()).deployment);
-        assert.ok(state.includes("pulumi-primavera-admin/provider/userProvider"), "the shim loads the implementation by package name");
-        assert.ok(!state.includes(projectDir), "no absolute path of the project in the state");
-        const preview = await stack.preview();
-        assert.deepEqual(
-            Object.keys(preview.changeSummary).filter((k) => k !== "same"),
-            [],
-        );
-    });
+    }
 });
+
+/** Every directory under `nodeModules` (nested node_modules included) that is a copy of @pulumi/pulumi. */
+function findCopies(nodeModules: string): string[] {
+    const found: string[] = [];
+    const visit = (dir: string) => {
+        let entries: fs.Dirent[];
+        try {
+            entries = fs.readdirSync(dir, { withFileTypes: true });
+        } catch {
+            return;
+        }
+        for (const e of entries) {
+            if (!e.isDirectory()) continue; // links (e.g. .bin) are not copies
+            const full = path.join(dir, e.name);
+            if (e.name.startsWith("@")) {
+                visit(full);
+                continue;
+            }
+            if (full.endsWith(path.join("@pulumi", "pulumi")) && fs.existsSync(path.join(full, "package.json"))) found.push(full);
+            const nested = path.join(full, "node_modules");
+            if (fs.existsSync(nested)) visit(nested);
+        }
+    };
+    visit(nodeModules);
+    return found.sort();
+}

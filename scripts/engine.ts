@@ -151,6 +151,70 @@ export function projectNameOf(dir: string): string | undefined {
     return name;
 }
 
+/** A process found by processesUsing. */
+export interface FoundProcess {
+    pid: number;
+    command: string;
+}
+
+/**
+ * The processes (other than this one) whose environment mentions `dir`: every process a run under
+ * a home from tempHome() starts has it there (the CLI and each plugin get PULUMI_HOME and
+ * PULUMI_BACKEND_URL under the home), also the plugins the CLI starts in process groups of their
+ * own, which survive a kill of the run's group. Reads /proc (Linux); elsewhere it finds nothing.
+ */
+export function processesUsing(dir: string): FoundProcess[] {
+    let pids: string[];
+    try {
+        pids = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+    } catch {
+        return [];
+    }
+    const found: FoundProcess[] = [];
+    for (const p of pids) {
+        const pid = Number(p);
+        if (pid === process.pid) continue;
+        let environ: string;
+        try {
+            environ = fs.readFileSync(`/proc/${p}/environ`, "latin1");
+        } catch {
+            continue; // gone, or not ours
+        }
+        if (!environ.split("\0").some((e) => e.includes(`${dir}/`) || e.endsWith(dir))) continue;
+        let command = "";
+        try {
+            command = fs.readFileSync(`/proc/${p}/cmdline`, "latin1").split("\0").filter(Boolean).join(" ");
+        } catch {
+            /* gone meanwhile */
+        }
+        found.push({ pid, command });
+    }
+    return found;
+}
+
+/**
+ * Kills (SIGKILL) every process processesUsing(dir) finds and waits until none is left (bounded).
+ * Returns the processes it found at first; throws if some are still running at the deadline.
+ */
+export async function stopProcessesUsing(dir: string, timeoutMs = 10_000): Promise<FoundProcess[]> {
+    const first = processesUsing(dir);
+    const end = Date.now() + timeoutMs;
+    for (let left = first; left.length > 0; left = processesUsing(dir)) {
+        if (Date.now() > end) {
+            throw new Error(`still running after ${timeoutMs} ms: ${left.map((p) => `${p.pid} ${p.command}`).join("; ")}`);
+        }
+        for (const p of left) {
+            try {
+                process.kill(p.pid, "SIGKILL");
+            } catch {
+                /* already gone */
+            }
+        }
+        await new Promise((r) => setTimeout(r, 50));
+    }
+    return first;
+}
+
 /** A fresh temporary home for one engine run. */
 export function tempHome(prefix: string): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));

@@ -9,7 +9,7 @@ import path from "node:path";
 import axios from "axios";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { User } from "pulumi-primavera-admin";
-import { engineStack, exportStackEncrypted, REPO_ROOT, tempHome } from "../../scripts/engine";
+import { engineStack, exportStackEncrypted, processesUsing, REPO_ROOT, stopProcessesUsing, tempHome } from "../../scripts/engine";
 import { Sim, withSimulator } from "../support/sim";
 import { FaultUser, USER_PASSWORD, faultProgram, faultUsers } from "./support/faultProgram";
 
@@ -22,6 +22,13 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
     const seen: string[] = [];
     const measured: string[] = [];
     const onOutput = (s: string) => seen.push(s);
+    /** Every engine home of this suite: each process a test starts runs with its home in the environment. */
+    const homes: string[] = [];
+    const suiteHome = (prefix: string) => {
+        const home = tempHome(prefix);
+        homes.push(home);
+        return home;
+    };
 
     before(async () => {
         sim = await withSimulator({ password: ADMIN_PASSWORD, jobMs: 50, jobMsPerUser: 1 });
@@ -29,6 +36,16 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
     after(async () => {
         await sim?.stop();
         if (measured.length) console.log(measured.map((m) => `    measured: ${m}`).join("\n"));
+        // No process started by this suite (CLI, plugin, the killed child) outlives it. The CLI
+        // stops its plugins when it exits; give them a moment, then stop and report what is left.
+        const end = Date.now() + 5_000;
+        while (Date.now() < end && homes.some((h) => processesUsing(h).length > 0)) await new Promise((r) => setTimeout(r, 100));
+        const left = (await Promise.all(homes.map((h) => stopProcessesUsing(h)))).flat();
+        assert.deepEqual(
+            left.map((p) => p.command),
+            [],
+            "processes started by this suite were still running at its end",
+        );
     });
 
     function config(extra: Record<string, string> = {}) {
@@ -79,7 +96,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
         before(async () => {
             await sim.reset();
             ({ stack } = await engineStack({
-                home: tempHome("primavera-faults"),
+                home: suiteHome("primavera-faults"),
                 stackName: "faults",
                 program: faultProgram(() => users),
                 config: config({ authMode: "oauth" }),
@@ -89,7 +106,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
         it("baseline: a 100-user up with no fault (another stack, same simulator)", async () => {
             const base = faultUsers("BAS", 100);
             const { stack: baseline } = await engineStack({
-                home: tempHome("primavera-faults-base"),
+                home: suiteHome("primavera-faults-base"),
                 stackName: "baseline",
                 program: faultProgram(() => base),
                 config: config({ authMode: "oauth" }),
@@ -218,7 +235,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
     describe("bad input", function () {
         it("a preview with bad input fails naming the property", async () => {
             const { stack } = await engineStack({
-                home: tempHome("primavera-faults-bad"),
+                home: suiteHome("primavera-faults-bad"),
                 stackName: "bad",
                 program: async () => {
                     new User("bad", {
@@ -239,7 +256,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
 
         it("an unknown role fails at preview naming the property (the tenant's role catalog is read at check)", async () => {
             const { stack } = await engineStack({
-                home: tempHome("primavera-faults-role"),
+                home: suiteHome("primavera-faults-role"),
                 stackName: "role",
                 program: async () => {
                     new User("role", {
@@ -261,7 +278,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
 
         it("what only the job can judge (an unknown organization) fails at apply quoting the server; the valid user lands", async () => {
             const { stack } = await engineStack({
-                home: tempHome("primavera-faults-server"),
+                home: suiteHome("primavera-faults-server"),
                 stackName: "server",
                 program: async () => {
                     const base = { firstName: "Srv", lastName: "Judged", userType: "EMP" };
@@ -291,7 +308,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
 
         it("SIGKILL of the engine mid-job, then `pulumi cancel`, `pulumi refresh --clear-pending-creates` and `pulumi up`: every user once, no overlap", async () => {
             const users = faultUsers("KIL", 30);
-            const home = tempHome("primavera-faults-kill");
+            const home = suiteHome("primavera-faults-kill");
             const child = spawn(
                 process.execPath,
                 ["-r", "ts-node/register/transpile-only", path.join(__dirname, "support", "upChild.ts")],
@@ -330,6 +347,11 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
                 }
             }
             await exited;
+            // The CLI starts each plugin in a process group of its own, so the group kill above
+            // leaves the dynamic-provider plugin running, orphaned. Stop it as a killed machine
+            // would, and wait until it is gone.
+            const orphans = await stopProcessesUsing(home);
+            assert.deepEqual(processesUsing(home), [], "nothing of the killed run is left");
             const atKill = await slow.stats();
             assert.equal((await slow.users()).filter((u) => u.loginId.startsWith("KIL")).length, 0, "killed before the job applied");
 
@@ -363,7 +385,8 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             const s = await slow.stats();
             assert.equal(s.overlappingJobs, 0);
             measured.push(
-                `killed up: ${pending} pending operation(s) left, ${atKill.jobsSubmitted} job running at the kill; ` +
+                `killed up: ${orphans.length} orphaned plugin process(es) stopped after the kill; ` +
+                    `${pending} pending operation(s) left, ${atKill.jobsSubmitted} job running at the kill; ` +
                     `cancel + refresh --clear-pending-creates + up ${(ms / 1000).toFixed(1)}s, ${s.jobsSubmitted - atKill.jobsSubmitted} more job(s), ` +
                     `${s.busyRefusals} busy refusals, ${users.length} users each once, overlappingJobs ${s.overlappingJobs}`,
             );

@@ -239,11 +239,27 @@ describe("configuration: resolution and messages", () => {
         const fs = require("node:fs") as typeof import("node:fs");
         const path = require("node:path") as typeof import("node:path");
         const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        // What each row must say about the limits.
+        const limits: Record<string, string[]> = {
+            baseUrl: ["https://", "loopback", "primavera:insecure"],
+            username: ["non-empty"],
+            password: ["non-empty", "secret"],
+            authMode: ["`basic` or `oauth`"],
+            deletionMode: ["`delete` or `deprovision`"],
+            timeoutSeconds: ["from 1 to 86400", "fractions"],
+            maxUsersPerJob: ["whole number from 1 to 10000"],
+            lingerMs: ["from 0 to 5000"],
+            insecure: ["`1`/`0`", "`yes`/`no`", "error"],
+            tokenExpirySeconds: ["whole number of seconds from 1 to 86400"],
+        };
+        assert.deepEqual(Object.keys(limits).sort(), CONFIG_KEYS.map((k) => k.key).sort());
         for (const k of CONFIG_KEYS) {
             assert.ok(k.allowed.length > 0, k.key);
             const row = readme.split("\n").find((l) => l.startsWith(`| \`${k.stack}\``));
             assert.ok(row, `README has a row for ${k.stack}`);
             assert.ok(row.includes(`\`${k.env}\``), `${k.stack}: its environment variable`);
+            if (k.default !== undefined) assert.ok(row.includes(`| \`${k.default}\` |`), `${k.stack}: its default`);
+            for (const words of limits[k.key]) assert.ok(row.includes(words), `${k.stack}: the README says ${words}`);
         }
     });
 });

@@ -4,7 +4,18 @@ import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-    { ignores: ["dist/", "docs/api/", "node_modules/", ".demo/", ".tmp/", "examples/*/node_modules/", "examples/bulk/generate-users.js"] },
+    {
+        ignores: [
+            "dist/",
+            "docs/api/",
+            "node_modules/",
+            ".demo/",
+            ".tmp/",
+            "examples/*/node_modules/",
+            "examples/bulk/generate-users.js",
+            "test/fixtures/",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     prettier,

@@ -1,7 +1,10 @@
 // pulumi-primavera-admin: Oracle Primavera Administration users as Pulumi resources.
 export { User, UserArgs } from "./user";
 export { UserProvider } from "./userProvider";
-export { providerShim } from "./shim";
+export { UserSet, UserSetArgs, UserSetMemberArgs } from "./userSet";
+export { UserSetProvider } from "./userSetProvider";
+export type { Member as UserSetMember, UserSetOutputs } from "./userSetProvider";
+export { STATE_ENTRY, USER_PROVIDER_TEXT, USER_SET_PROVIDER_TEXT } from "./providerText";
 export { CONFIG_KEYS, ConfigError, configFailures } from "./config";
 export type { ConfigFailure, ConfigKey, ConfigWording } from "./config";
 export { ApiError, DeadlineError, PrimaveraError, ResourceInitError } from "./errors";

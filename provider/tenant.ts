@@ -5,6 +5,7 @@
 // provider differs get separate provider instances: keeping the registry on globalThis makes the
 // rule hold across all of them.
 import { PrimaveraClient } from "./client";
+import { PrimaveraError } from "./errors";
 import { JobRunner } from "./jobs/runner";
 import { UserReader } from "./reads";
 import { ProviderConfig, ServerRole } from "./schemas";
@@ -15,8 +16,8 @@ export interface Tenant {
     reader: UserReader;
     /** The role catalog, once fetched (roles.ts). */
     roles?: Promise<ServerRole[]>;
-    /** Logins created by a resource of this process (one owner per login). */
-    created: Set<string>;
+    /** Logins created by a resource of this process, and by which (one owner per login). */
+    created: Map<string, string>;
 }
 
 const REGISTRY = Symbol.for("pulumi-primavera-admin.tenants");
@@ -40,7 +41,7 @@ export function tenantFor(config: ProviderConfig): Tenant {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
         const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs });
-        tenant = { client, runner, reader, created: new Set() };
+        tenant = { client, runner, reader, created: new Map() };
         tenants.set(key, tenant);
     } else {
         // The latest settings win for what is not the tenant's identity.
@@ -48,6 +49,21 @@ export function tenantFor(config: ProviderConfig): Tenant {
         tenant.runner.settings = { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs };
     }
     return tenant;
+}
+
+/**
+ * One owner per login within a process: the first resource (a User, or a UserSet for its members)
+ * to create a login claims it; another one fails naming the login. `owner` names the claimant.
+ */
+export function claimLogin(tenant: Tenant, login: string, owner: string): void {
+    const holder = tenant.created.get(login);
+    if (holder !== undefined && holder !== owner) {
+        throw new PrimaveraError(
+            `user '${login}' is declared by two resources of this program (User or UserSet members): each login may be managed by ` +
+                `one resource only. Remove one of the declarations (or give it another loginId).`,
+        );
+    }
+    tenant.created.set(login, owner);
 }
 
 /** Forgets every tenant (tests and benchmarks use it between runs). */

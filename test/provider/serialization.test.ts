@@ -1,5 +1,9 @@
 // What Pulumi stores in `__provider`: built under mocks, small, free of credentials, and loadable
-// the way the plugin loads it (require-from-string) to run a create against the simulator.
+// the way the plugin loads it (require-from-string) to run a create against the simulator. The
+// entry point it requires (`pulumi-primavera-admin/state/v1`) is public for ever, and so is the
+// text states written by 0.1.0 hold (test/fixtures/provider-0.1.0.js): both are tested here.
+import fs from "node:fs";
+import path from "node:path";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
@@ -47,15 +51,32 @@ describe("serialized provider (__provider)", function () {
         await sim.stop();
     });
 
-    it("is under 2 KB and holds no credential, URL or absolute path", () => {
+    it("is at most 300 bytes, the fixed text requiring the public entry point, with no credential, URL or path", () => {
         assert.ok(providerText.length > 0);
-        assert.ok(providerText.length < 2048, `__provider is ${providerText.length} bytes`);
+        assert.ok(providerText.length <= 300, `__provider is ${providerText.length} bytes`);
+        assert.equal(providerText, 'exports.handler = () => require("pulumi-primavera-admin/state/v1").user();');
         assert.doesNotMatch(providerText, /(?<!-)\badmin\b|Basic |Bearer |127\.0\.0\.1|\/work\/|node_modules/);
-        assert.match(providerText, /require\("pulumi-primavera-admin\/provider\/userProvider"\)/);
     });
 
-    it("loads like the plugin loads it and creates a user through it", async () => {
-        const provider = requireFromString(providerText).handler();
+    it("one provider instance serves every resource that carries the text (the host caches by text)", () => {
+        const a = requireFromString(providerText).handler();
+        const b = requireFromString(providerText).handler();
+        assert.equal(a, b);
+    });
+
+    for (const [what, text] of [
+        ["today's text", () => providerText],
+        [
+            "the text states written by 0.1.0 hold",
+            () => fs.readFileSync(path.join(__dirname, "..", "fixtures", "provider-0.1.0.js"), "utf8"),
+        ],
+    ] as const) {
+        it(`${what}: loads like the plugin loads it and runs create, read, diff, update and delete`, async () => {
+            await runThrough(requireFromString(text()).handler());
+        });
+    }
+
+    async function runThrough(provider: any) {
         await provider.configure({ config: { get: (k: string) => (({ "primavera:timeoutSeconds": "20" }) as Record<string, string>)[k] } });
         const inputs = {
             loginId: "SERIAL1",
@@ -76,5 +97,5 @@ describe("serialized provider (__provider)", function () {
         assert.equal(updated.outs.lastName, "Smythe");
         await provider.delete(created.id, updated.outs);
         assert.equal(await sim.user("SERIAL1"), undefined);
-    });
+    }
 });

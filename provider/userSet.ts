@@ -1,0 +1,54 @@
+// The UserSet resource: a whole list of users as one resource, for bulk loads (thousands of users
+// in a handful of the vendor's jobs). Each member takes the fields of a User (same `roles`,
+// `adopt` and `disabled` semantics; no `password`).
+import * as pulumi from "@pulumi/pulumi";
+import { USER_SET_PROVIDER_TEXT } from "./providerText";
+import type { UserArgs } from "./user";
+import type { Member } from "./userSetProvider";
+
+/** One member of a UserSet: the fields of a User, without `password`. */
+export type UserSetMemberArgs = Omit<UserArgs, "password">;
+
+export interface UserSetArgs {
+    /** The users, each with the fields of a User. A login may appear once. */
+    users: pulumi.Input<pulumi.Input<UserSetMemberArgs>[]>;
+}
+
+/** The type token of a UserSet. */
+export const USER_SET_TYPE = "pulumi-nodejs:dynamic/primavera-admin:UserSet";
+
+/**
+ * Users managed as one resource. Create sends them in jobs of up to `primavera:maxUsersPerJob`;
+ * an update sends only the members that differ, added, changed and removed together; refresh is
+ * one `GET /user`. Members are keyed by login in the state, so `pulumi preview --diff` shows
+ * `~ JSMITH: {...}`. Choose `User` instead when you want an error, `--target` or `protect` per
+ * user (see the README, "User or UserSet").
+ */
+export class UserSet extends pulumi.CustomResource {
+    /** By login: the managed fields as the tenant holds them, and the tenant's status ("Active", "Disabled"). */
+    declare readonly users: pulumi.Output<Record<string, Member>>;
+    /** By login: the server's user id. */
+    declare readonly userIds: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: UserSetArgs, opts?: pulumi.CustomResourceOptions) {
+        const users = pulumi.output(args.users).apply((list) => keyByLogin(list as unknown as Record<string, unknown>[]));
+        super(USER_SET_TYPE, name, { users, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT }, opts);
+    }
+}
+
+/**
+ * The members keyed by login, as the state and `preview --diff` show them. A login listed twice
+ * keeps both entries (the second under `LOGIN (2)`), so check() can refuse it by name instead of
+ * one silently replacing the other.
+ */
+export function keyByLogin(list: Record<string, unknown>[]): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    const seen = new Map<string, number>();
+    for (const u of list ?? []) {
+        const login = String(u?.loginId ?? "");
+        const n = (seen.get(login) ?? 0) + 1;
+        seen.set(login, n);
+        out[n === 1 ? login : `${login} (${n})`] = u;
+    }
+    return out;
+}

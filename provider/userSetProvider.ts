@@ -1,0 +1,305 @@
+// The UserSet resource's provider: a whole list of users as one resource, for bulk loads. Every
+// member is created, updated or deleted by the same operations as a User (userOps.ts), all handed
+// to the tenant's job runner at once, so the runner packs them into as few jobs as the vendor's
+// limit allows (one job may carry added, modified and deleted users together). Inputs and outputs
+// are keyed by login, so `pulumi preview --diff` shows which members change.
+import { randomUUID } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
+import { configFailures, ConfigLookup, resolveConfig } from "./config";
+import { PrimaveraError, ResourceInitError } from "./errors";
+import { changedFields, managedView, RECORD_FIELDS, UserInputs } from "./fields";
+import { progress } from "./jobs/progress";
+import { declaredKeys, plainJson } from "./normalize";
+import { checkRoleNames } from "./roleCheck";
+import { ProviderConfig, ProviderConfigInput, ServerUser } from "./schemas";
+import { claimLogin, Tenant, tenantFor } from "./tenant";
+import { createUser, deleteUser, Done, OpContext, PartlyFailed, updateUser } from "./userOps";
+
+type Props = Record<string, unknown>;
+
+/**
+ * One member as the state keeps it: the fields its declaration manages (only those: a field left
+ * out is not managed, and its absence here says so), as the tenant holds them, and its status.
+ */
+export type Member = Partial<Omit<UserInputs, "password" | "loginId">> & { status?: string };
+
+export interface UserSetOutputs {
+    /** By login: the managed fields as the tenant holds them, and the tenant's status. */
+    users: Record<string, Member>;
+    /** By login: the server's user id. */
+    userIds: Record<string, string>;
+}
+
+/** Most member errors quoted in one message; the rest are counted. */
+const QUOTED_ERRORS = 20;
+
+export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
+    private stackConfig: ConfigLookup = () => undefined;
+    private resolved: ProviderConfig | undefined;
+
+    constructor(private readonly explicit: Partial<ProviderConfigInput> = {}) {}
+
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.stackConfig = (key) => req.config.get(key);
+        this.resolved = undefined;
+    }
+
+    settings(): ProviderConfig {
+        return (this.resolved ??= resolveConfig(this.explicit, this.stackConfig));
+    }
+
+    tenant(): Tenant {
+        return tenantFor(this.settings());
+    }
+
+    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+        const failures: pulumi.dynamic.CheckFailure[] = [];
+        const raw = news.users;
+        for (const key of Object.keys(news)) {
+            if (key !== "users" && key !== PROVIDER_KEY && news[key] !== undefined && news[key] !== null)
+                failures.push({ property: key, reason: `unknown property '${key}'; a UserSet takes: users` });
+        }
+        if (containsUnknown(raw)) return { inputs: news, failures };
+        if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+            failures.push({ property: "users", reason: "users is required: a list of users, each with the fields of a User" });
+            return { inputs: news, failures };
+        }
+        const users: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+            const declared = (value ?? {}) as Record<string, unknown>;
+            const login = typeof declared.loginId === "string" ? declared.loginId : key;
+            if (key !== login) {
+                failures.push({ property: `users.${login}`, reason: `login '${login}' is listed twice in this UserSet: each login once` });
+                continue;
+            }
+            if (declared.password !== undefined) {
+                failures.push({
+                    property: `users.${login}.password`,
+                    reason:
+                        "password is not supported in a UserSet (it would make the whole list a secret, hiding every change in " +
+                        "previews): set initial passwords with the vendor's reset, or declare that user as a User",
+                });
+                continue;
+            }
+            let checked = checkInputs(declared, "a UserSet member");
+            if (!checked.failures?.length)
+                checked = await checkRoleNames(
+                    checked,
+                    () => this.settings(),
+                    () => this.tenant(),
+                );
+            for (const f of checked.failures ?? []) failures.push({ property: `users.${login}.${f.property}`, reason: f.reason });
+            users[login] = checked.inputs;
+        }
+        failures.push(...configFailures(this.explicit, this.stackConfig));
+        return { inputs: { users }, failures };
+    }
+
+    async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+        const plan = planOf(olds as Partial<UserSetOutputs>, news.users, containsUnknown);
+        const providerChanged =
+            news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY];
+        const changes = plan.unknown || plan.add.length + plan.change.length + plan.remove.length > 0 || providerChanged;
+        return { changes, replaces: [], deleteBeforeReplace: false };
+    }
+
+    async create(raw: Props): Promise<pulumi.dynamic.CreateResult> {
+        const declared = raw.users as Record<string, UserInputs>;
+        const id = `userset-${randomUUID()}`;
+        const outs = await this.apply({ users: {}, userIds: {} }, declared, raw, id);
+        return { id, outs: outs as unknown as Props };
+    }
+
+    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+        const outs = await this.apply(olds as unknown as UserSetOutputs, news.users as Record<string, UserInputs>, news, id);
+        return { outs: outs as unknown as Props };
+    }
+
+    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+        const old = props as unknown as Partial<UserSetOutputs>;
+        const members = old.users ?? {};
+        const logins = Object.keys(members);
+        const ctx = this.context();
+        // One GET /user for the whole set (single reads for a set of fewer than four).
+        const reads = await ctx.tenant.reader.readFresh(logins, ctx.deadline);
+        const outs: UserSetOutputs = { users: {}, userIds: {} };
+        const inputs: Record<string, unknown> = {};
+        let dropped = 0;
+        for (const login of logins) {
+            const live = reads.get(login);
+            if (live instanceof Error) throw live;
+            const expectedId = old.userIds?.[login];
+            if (!live || (expectedId && live.id !== expectedId)) {
+                dropped++; // gone, or the login is someone else's user now: the next `up` creates ours again
+                continue;
+            }
+            const keys = memberKeys(members[login]);
+            outs.users[login] = memberOf(live, keys, members[login]);
+            outs.userIds[login] = live.id ?? expectedId ?? "";
+            inputs[login] = { loginId: login, ...withoutStatus(outs.users[login]) };
+        }
+        if (dropped > 0)
+            progress(`UserSet ${id}: ${dropped} member(s) gone from the tenant (or replaced outside Pulumi); the next up creates them`);
+        return { id, props: plainJson(outs) as unknown as Props, inputs: plainJson({ users: inputs }) };
+    }
+
+    async delete(_id: string, props: Props): Promise<void> {
+        const old = props as unknown as Partial<UserSetOutputs>;
+        const ctx = this.context();
+        const deprovision = this.settings().deletionMode === "deprovision";
+        const logins = Object.keys(old.users ?? {});
+        progress(`UserSet: ${deprovision ? "deprovisioning" : "deleting"} ${logins.length} user(s)`);
+        const results = await Promise.allSettled(logins.map((l) => deleteUser(ctx, l, old.userIds?.[l], deprovision)));
+        const failed = results.flatMap((r, i) => (r.status === "rejected" ? [`${logins[i]}: ${(r.reason as Error).message}`] : []));
+        if (failed.length > 0) {
+            throw new PrimaveraError(
+                `${failed.length} of ${logins.length} member(s) could not be ${deprovision ? "deprovisioned" : "deleted"}; the set stays in the ` +
+                    `state (run the command again: members already gone count as done):\n${quote(failed)}`,
+            );
+        }
+    }
+
+    /**
+     * Brings the tenant from `olds` (the last outputs) to the declaration `declared`: every added,
+     * changed and removed member at once, through the one job runner. Members that failed are left
+     * as they were in the outputs (or out of them, for a failed add), so the next `up` retries only
+     * them; any failure makes the whole an init error that carries those outputs.
+     */
+    private async apply(olds: UserSetOutputs, declared: Record<string, UserInputs>, raw: Props, id: string): Promise<UserSetOutputs> {
+        const ctx = this.context();
+        const plan = planOf(olds, declared);
+        const deprovision = this.settings().deletionMode === "deprovision";
+        const outs: UserSetOutputs = { users: { ...(olds.users ?? {}) }, userIds: { ...(olds.userIds ?? {}) } };
+        const total = plan.add.length + plan.change.length + plan.remove.length;
+        if (total > 0)
+            progress(
+                `UserSet: ${plan.add.length} to create, ${plan.change.length} to update, ${plan.remove.length} to ${deprovision ? "deprovision" : "delete"}`,
+            );
+        const failures: string[] = [];
+        const record = (login: string, done: Done) => {
+            outs.users[login] = memberOf(done.user, declaredKeys(declared[login]), declared[login]);
+            outs.userIds[login] = done.user.id ?? outs.userIds[login];
+        };
+        const settle = async (login: string, op: () => Promise<Done | void>, onDone: (d: Done | void) => void) => {
+            try {
+                onDone(await op());
+            } catch (e) {
+                if (e instanceof PartlyFailed) record(login, e);
+                failures.push(`${login}: ${(e as Error).message}`);
+            }
+        };
+        await Promise.all([
+            ...plan.add.map((login) =>
+                settle(
+                    login,
+                    async () => {
+                        claimLogin(ctx.tenant, login, `set:${id}`);
+                        try {
+                            return await createUser(ctx, declared[login]);
+                        } catch (e) {
+                            if (!(e instanceof PartlyFailed)) ctx.tenant.created.delete(login);
+                            throw e;
+                        }
+                    },
+                    (d) => record(login, d as Done),
+                ),
+            ),
+            ...plan.change.map((login) =>
+                settle(
+                    login,
+                    () => updateUser(ctx, declared[login], olds.userIds?.[login], false, "recreate"),
+                    (d) => record(login, d as Done),
+                ),
+            ),
+            ...plan.remove.map((login) =>
+                settle(
+                    login,
+                    () => deleteUser(ctx, login, olds.userIds?.[login], deprovision),
+                    () => {
+                        delete outs.users[login];
+                        delete outs.userIds[login];
+                    },
+                ),
+            ),
+        ]);
+        const result = plainJson(outs);
+        if (failures.length > 0) {
+            throw new ResourceInitError(
+                `${failures.length} of ${total} member change(s) failed; the others are done and recorded, and the next ` +
+                    `\`pulumi up\` retries only these:\n${quote(failures)}`,
+                id,
+                { ...result, [PROVIDER_KEY]: raw[PROVIDER_KEY] } as Props,
+            );
+        }
+        return result;
+    }
+
+    private context(): OpContext {
+        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline() };
+    }
+
+    private deadline(): number {
+        return Date.now() + this.settings().timeoutSeconds * 1000;
+    }
+}
+
+interface Plan {
+    add: string[];
+    change: string[];
+    remove: string[];
+    /** Something is not known yet (preview). */
+    unknown: boolean;
+}
+
+/** Which members are added, changed and removed between the last outputs and a declaration. */
+function planOf(olds: Partial<UserSetOutputs>, news: unknown, unknown: (v: unknown) => boolean = () => false): Plan {
+    const plan: Plan = { add: [], change: [], remove: [], unknown: false };
+    const members = olds.users ?? {};
+    if (!news || typeof news !== "object" || unknown(news)) return { ...plan, unknown: true };
+    const declared = news as Record<string, Partial<UserInputs>>;
+    for (const [login, d] of Object.entries(declared)) {
+        if (!(login in members)) plan.add.push(login);
+        else if (changedFields(members[login], d, { unknown }).length > 0) plan.change.push(login);
+    }
+    for (const login of Object.keys(members)) if (!(login in declared)) plan.remove.push(login);
+    return plan;
+}
+
+/** The state's view of a member: the declared fields as the tenant holds them, and its status. */
+function memberOf(live: ServerUser, keys: string[], declared: Partial<UserInputs> | Member): Member {
+    const view = managedView(live) as Record<string, unknown>;
+    const m: Record<string, unknown> = {};
+    for (const k of keys) {
+        if (k === "organization.type" || k === "loginId") continue;
+        m[k] = view[k] ?? (k === "middleName" || k === "employeeNumber" || k === "manager" ? "" : undefined);
+    }
+    if (m.organization) {
+        const org = m.organization as { name: string; type?: string };
+        const declaredType = (declared.organization as { type?: string } | undefined)?.type;
+        m.organization = keys.includes("organization.type") ? { name: org.name, type: org.type ?? declaredType } : { name: org.name };
+    }
+    if (declared.adopt) m.adopt = true;
+    m.status = live.status;
+    return m as Member;
+}
+
+/** The declared keys a member's stored view holds. */
+function memberKeys(m: Member): string[] {
+    const keys: string[] = RECORD_FIELDS.map((f) => f.key as string).filter(
+        (k) => k !== "loginId" && (m as Record<string, unknown>)[k] !== undefined,
+    );
+    if (m.organization?.type !== undefined) keys.push("organization.type");
+    return keys;
+}
+
+function withoutStatus(m: Member): Record<string, unknown> {
+    const { status: _s, ...rest } = m;
+    return rest;
+}
+
+function quote(lines: string[]): string {
+    const shown = lines.slice(0, QUOTED_ERRORS).map((l) => `  - ${l}`);
+    if (lines.length > QUOTED_ERRORS) shown.push(`  ... and ${lines.length - QUOTED_ERRORS} more`);
+    return shown.join("\n");
+}

@@ -1,0 +1,184 @@
+// UserSet driven as the engine would (check, then create / diff / update / read / delete), against
+// the real simulator on 127.0.0.1: job counts, the per-member difference, partial failure, and the
+// identity-safety rules that hold for every member.
+import assert from "node:assert/strict";
+import { resetTenants, tenantFor, UserProvider, UserSetProvider, USER_SET_PROVIDER_TEXT } from "pulumi-primavera-admin";
+import { keyByLogin } from "pulumi-primavera-admin/provider/userSet";
+import { ADMIN, Sim, withSimulator } from "../support/sim";
+
+const member = (i: number, extra: Record<string, unknown> = {}) => ({
+    loginId: `SET${String(i).padStart(4, "0")}`,
+    firstName: "Set",
+    lastName: `Member${i}`,
+    emailAddress: `set${i}@example.com`,
+    organization: { name: i % 2 ? "sfo" : "nyc" },
+    roles: ["PrimaveraP6Test"],
+    ...extra,
+});
+
+const members = (n: number, from = 0) => Array.from({ length: n }, (_, i) => member(from + i));
+
+describe("UserSet against the simulator", function () {
+    let sim: Sim;
+    let provider: UserSetProvider;
+
+    before(async () => {
+        sim = await withSimulator({ jobMs: 30, jobMsPerUser: 0 });
+    });
+    after(async () => {
+        await sim.stop();
+    });
+    beforeEach(async () => {
+        resetTenants();
+        await sim.clearFaults();
+        await sim.reset();
+        provider = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 60, maxUsersPerJob: 100 });
+    });
+
+    async function checked(list: Record<string, unknown>[]) {
+        const c = await provider.check({}, { users: keyByLogin(list), __provider: USER_SET_PROVIDER_TEXT });
+        assert.deepEqual(c.failures, []);
+        return { ...(c.inputs as Record<string, unknown>), __provider: USER_SET_PROVIDER_TEXT };
+    }
+
+    const jobs = async () => (await sim.stats()).jobsSubmitted as number;
+
+    it("creates 250 members in ceil(250/100) jobs, with userIds and statuses by login", async () => {
+        const { id, outs } = await provider.create(await checked(members(250)));
+        assert.match(id, /^userset-/);
+        assert.equal(await jobs(), 3);
+        const live = new Map((await sim.users()).map((u) => [u.loginId, u]));
+        for (let i = 0; i < 250; i++) {
+            const login = member(i).loginId;
+            assert.equal(outs.userIds[login], live.get(login).id);
+            assert.equal(outs.users[login].status, "Active");
+            assert.equal(outs.users[login].lastName, `Member${i}`);
+        }
+        assert.equal((await sim.stats()).overlappingJobs, 0);
+    });
+
+    it("an update sends only the difference, added, changed and removed members in one job", async () => {
+        const created = await provider.create(await checked(members(50)));
+        const before = await jobs();
+        const next = members(50).filter((_, i) => i >= 10); // remove 0..9
+        next[0] = member(10, { lastName: "Changed" }); // change one
+        next.push(member(900)); // add one
+        const news = await checked(next);
+        const diff = await provider.diff(created.id, created.outs, news);
+        assert.equal(diff.changes, true);
+        assert.deepEqual(diff.replaces, []);
+        const { outs } = await provider.update(created.id, created.outs, news);
+        assert.equal((await jobs()) - before, 1, "one job carried all three lists");
+        assert.equal(Object.keys(outs.users).length, 41);
+        assert.equal(outs.users.SET0010.lastName, "Changed");
+        assert.ok(outs.userIds.SET0900);
+        const logins = new Set((await sim.users()).map((u) => u.loginId));
+        for (let i = 0; i < 10; i++) assert.ok(!logins.has(member(i).loginId), `${member(i).loginId} removed`);
+        assert.equal((await provider.diff(created.id, outs, news)).changes, false, "then no change");
+    });
+
+    it("refresh is one GET /user; drift shows by login; a member deleted behind our back is dropped and re-added by the next up", async () => {
+        const created = await provider.create(await checked(members(30)));
+        await sim.drift("SET0003", { lastName: "Drifted", roles: ["PrimaveraCloudAdmin"] });
+        await sim.remove("SET0004");
+        const before = (await sim.stats()).requestsTotal;
+        const read = await provider.read(created.id, created.outs);
+        assert.equal((await sim.stats()).requestsTotal - before, 1, "one request");
+        const props = read.props as any;
+        assert.equal(props.users.SET0003.lastName, "Drifted");
+        assert.equal(props.users.SET0004, undefined, "dropped");
+        assert.equal((read.inputs as any).users.SET0003.lastName, "Drifted", "inputs keyed by login, live values");
+        const news = await checked(members(30));
+        const { outs } = await provider.update(created.id, props, news);
+        assert.equal((await sim.user("SET0003")).lastName, "Member3");
+        assert.ok(await sim.user("SET0004"), "re-added");
+        assert.ok(outs.userIds.SET0004);
+    });
+
+    it("unmanaged roles of a member (roles absent) survive an update; disabled is not reopened", async () => {
+        const list = [member(1, { roles: undefined }), member(2)];
+        const created = await provider.create(await checked(list));
+        await sim.drift("SET0001", { roles: ["PrimaveraCloudAdmin"], disabled: true });
+        const { outs } = await provider.update(
+            created.id,
+            created.outs,
+            await checked([member(1, { roles: undefined, lastName: "New" }), member(2)]),
+        );
+        const live = await sim.user("SET0001");
+        assert.equal(live.lastName, "New");
+        assert.deepEqual(
+            live.roles.map((r: any) => r.name),
+            ["PrimaveraCloudAdmin"],
+        );
+        assert.equal(live.disabled, true);
+        assert.equal(outs.users.SET0001.roles, undefined, "roles stay unmanaged in the state");
+    });
+
+    it("partial failure: the members that landed are recorded (init error with outputs), the next up retries only the rest", async () => {
+        await sim.faults({ failUsers: ["SET0002", "SET0005"] });
+        const news = await checked(members(8));
+        let recorded: any;
+        await assert.rejects(provider.create(news), (e: any) => {
+            assert.equal(e.name, "ResourceInitError");
+            assert.match(e.message, /2 of 8 member change\(s\) failed/);
+            assert.match(e.message, /SET0002/);
+            assert.equal(e.properties.__provider, USER_SET_PROVIDER_TEXT);
+            recorded = e;
+            return true;
+        });
+        assert.equal(Object.keys(recorded.properties.userIds).length, 6);
+        await sim.clearFaults();
+        const before = await jobs();
+        const { runner } = tenantFor(provider.settings());
+        const usersBefore = runner.stats.users;
+        const { outs } = await provider.update(recorded.id, recorded.properties, news);
+        assert.equal((await jobs()) - before, 1);
+        assert.equal(runner.stats.users - usersBefore, 2, "only the two that failed were sent");
+        assert.equal(Object.keys(outs.userIds).length, 8);
+    });
+
+    it("refuses a login twice in a set, a password, and a member that is someone else's user without adopt", async () => {
+        const dup = await provider.check({}, { users: keyByLogin([member(1), member(1, { lastName: "Again" })]) });
+        assert.deepEqual(
+            dup.failures?.map((f) => f.property),
+            ["users.SET0001"],
+        );
+        assert.match(dup.failures![0].reason, /listed twice/);
+        const pw = await provider.check({}, { users: keyByLogin([member(1, { password: "Secret-123" })]) });
+        assert.match(pw.failures![0].reason, /password is not supported in a UserSet/);
+        assert.doesNotMatch(JSON.stringify(pw), /Secret-123/);
+        const bad = await provider.check({}, { users: keyByLogin([member(1, { emailAddress: "nope" })]) });
+        assert.deepEqual(
+            bad.failures?.map((f) => f.property),
+            ["users.SET0001.emailAddress"],
+        );
+
+        await sim.drift("SET0003", { firstName: "Their", lastName: "User", emailAddress: "their@example.com", organization: "nyc" });
+        const theirs = await sim.user("SET0003");
+        await assert.rejects(provider.create(await checked(members(5))), /SET0003.*already exists/s);
+        assert.deepEqual(await sim.user("SET0003"), theirs, "untouched");
+    });
+
+    it("a login in a set and in a User of the same program: the second create fails naming it", async () => {
+        const user = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30 });
+        const c = await user.check({}, member(1));
+        await user.create(c.inputs);
+        await assert.rejects(provider.create(await checked([member(1), member(2)])), /'SET0001' is declared by two resources/);
+    });
+
+    it("destroy deletes every member in as few jobs as the limit allows; deprovision disables and strips roles", async () => {
+        const created = await provider.create(await checked(members(120)));
+        const before = await jobs();
+        await provider.delete(created.id, created.outs);
+        assert.equal((await jobs()) - before, 2);
+        assert.equal((await sim.users()).filter((u) => u.loginId.startsWith("SET")).length, 0);
+
+        const dep = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 60, deletionMode: "deprovision" });
+        const c2 = await provider.create(await checked(members(5)));
+        await dep.delete(c2.id, c2.outs);
+        for (const u of (await sim.users()).filter((x) => x.loginId.startsWith("SET"))) {
+            assert.equal(u.disabled, true);
+            assert.deepEqual(u.roles, []);
+        }
+    });
+});

@@ -1,5 +1,7 @@
-import { bulkProgram } from "./program";
+// BULK_AS=users declares one User per row instead of one UserSet (for comparison).
+import { bulkProgram, bulkUsersProgram } from "./program";
 
-const outputs = bulkProgram();
+const outputs = process.env.BULK_AS === "users" ? bulkUsersProgram() : bulkProgram();
 export const userCount = outputs.userCount;
+export const userIds = outputs.userIds;
 export const firstUserId = outputs.firstUserId;

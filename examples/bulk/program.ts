@@ -1,6 +1,8 @@
-// The bulk example: every user of a CSV file (users.csv: 500 rows) as a User resource. The CSV has
-// the columns `pulumi-primavera-admin export --format csv` writes, so an exported tenant can be
-// brought in the same way:
+// The bulk example: every user of a CSV file (users.csv: 500 rows) in one UserSet, which creates
+// them in one job of the vendor's (bulkUsersProgram declares one User per row instead, for
+// comparison: see the README, "User or UserSet"). The CSV has the columns
+// `pulumi-primavera-admin export --format csv` writes, so an exported tenant can be brought in the
+// same way:
 //   loginId, firstName, middleName, lastName, emailAddress, organization, organizationType,
 //   userType, roles (separated by ";"), disabled (true|false), employeeNumber, manager,
 //   startDate, endDate
@@ -84,7 +86,18 @@ export function readUsersCsv(file: string): primavera.UserArgs[] {
     });
 }
 
+/** Every row in one UserSet: one resource, as few jobs as the vendor's limit allows. */
 export function bulkProgram(csvFile: string = process.env.USERS_CSV || defaultCsvPath()): Record<string, unknown> {
+    const rows = readUsersCsv(csvFile);
+    const set = new primavera.UserSet("users", { users: rows });
+    return {
+        userCount: rows.length,
+        userIds: set.userIds,
+    };
+}
+
+/** Every row as its own User resource: an error, `--target` and `protect` per user, at the engine's pace. */
+export function bulkUsersProgram(csvFile: string = process.env.USERS_CSV || defaultCsvPath()): Record<string, unknown> {
     const users = readUsersCsv(csvFile).map((args) => new primavera.User((args.loginId as string).toLowerCase(), args));
     return {
         userCount: users.length,

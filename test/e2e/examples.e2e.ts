@@ -1,19 +1,23 @@
 // Every example previews against the simulator through the real engine; bulk (500 users from
-// users.csv) and adopt (seeded users taken over) are applied, then preview clean.
+// users.csv in one UserSet) and adopt (seeded users taken over) are applied, then preview clean.
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { adoptProgram } from "../../examples/adopt/program";
 import { basicProgram } from "../../examples/basic/program";
-import { bulkProgram, readUsersCsv } from "../../examples/bulk/program";
+import { bulkProgram, bulkUsersProgram, readUsersCsv } from "../../examples/bulk/program";
 import { engineStack, REPO_ROOT, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const EXAMPLES: Record<string, () => Record<string, unknown>> = {
     basic: basicProgram,
     bulk: () => bulkProgram(),
+    "bulk-users": () => bulkUsersProgram(),
     adopt: adoptProgram,
 };
+
+/** Resources each example's preview creates, the stack excluded. */
+const EXPECTED: Record<string, number> = { basic: 4, bulk: 1, "bulk-users": 500, adopt: 3 };
 
 describe("the examples under the real Pulumi engine", function () {
     let sim: Sim;
@@ -44,8 +48,8 @@ describe("the examples under the real Pulumi engine", function () {
     for (const name of Object.keys(EXAMPLES)) {
         it(`previews examples/${name}`, async () => {
             const preview = await stacks[name].preview();
-            const expected = name === "basic" ? 4 : name === "bulk" ? 500 : 3;
-            assert.equal(preview.changeSummary.create, expected + 1, `${expected} users and the stack`);
+            const expected = EXPECTED[name];
+            assert.equal(preview.changeSummary.create, expected + 1, `${expected} resources and the stack`);
         });
     }
 
@@ -63,8 +67,10 @@ describe("the examples under the real Pulumi engine", function () {
         );
     });
 
-    it("ups examples/bulk: the simulator holds all 500 users, and a second preview is clean", async () => {
+    it("ups examples/bulk: one UserSet, one job, the simulator holds all 500 users, and a second preview is clean", async () => {
+        const jobsBefore = (await sim.stats()).jobsSubmitted;
         const up = await stacks.bulk.up();
+        assert.equal((await sim.stats()).jobsSubmitted - jobsBefore, 1, "500 users in one job");
         assert.equal(up.summary.result, "succeeded");
         assert.equal(up.outputs.userCount.value, 500);
         const csv = readUsersCsv(path.join(REPO_ROOT, "examples", "bulk", "users.csv"));
@@ -79,6 +85,7 @@ describe("the examples under the real Pulumi engine", function () {
         }
         const stats = await sim.stats();
         assert.equal(stats.overlappingJobs, 0);
+        assert.equal(Object.keys(up.outputs.userIds.value as object).length, 500);
         const preview = await stacks.bulk.preview();
         assert.deepEqual(
             Object.keys(preview.changeSummary).filter((k) => k !== "same"),

@@ -294,6 +294,11 @@ export function serverMessage(body: unknown): string {
         }
     }
     const parsed = errorBody.safeParse(body);
-    if (parsed.success) return [parsed.data.exception, parsed.data.message].filter(Boolean).join(": ");
-    return "";
+    if (!parsed.success) return "";
+    const exception = parsed.data.exception?.trim() ?? "";
+    const message = parsed.data.message?.trim() ?? "";
+    // Servers often repeat one text in both fields: say it once.
+    if (!message || exception.includes(message)) return exception;
+    if (!exception || message.includes(exception)) return message;
+    return `${exception}: ${message}`;
 }

@@ -31,7 +31,7 @@ export interface RoleInfo {
     [key: string]: unknown;
 }
 
-/** Every condition given must hold (AND). Names compare exactly, except the login prefix. */
+/** Every condition given must hold (AND). Names and logins compare exactly (the login identity rule); the status ignores case. */
 export interface UserFilter {
     /** Organization name, e.g. "sfo". */
     organization?: string;
@@ -40,7 +40,7 @@ export interface UserFilter {
     /** "Active" or "Disabled" (the tenant's status; compared ignoring case). */
     status?: string;
     disabled?: boolean;
-    /** Logins starting with this text, ignoring case (a search aid; getUser matches a login exactly). */
+    /** Logins starting with exactly this text (case included: `JDOE` and `jdoe` are two users). */
     loginIdPrefix?: string;
 }
 
@@ -122,7 +122,7 @@ export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): 
     assertFilter(filter);
     const settings = lookupSettings(config);
     const users = await tenantFor(settings).reader.list(deadlineOf(settings));
-    const prefix = filter.loginIdPrefix?.toLowerCase();
+    const prefix = filter.loginIdPrefix;
     return users
         .map(info)
         .filter(
@@ -131,7 +131,7 @@ export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): 
                 (filter.role === undefined || u.roles.includes(filter.role)) &&
                 (filter.status === undefined || (u.status ?? "").toLowerCase() === filter.status.toLowerCase()) &&
                 (filter.disabled === undefined || u.disabled === filter.disabled) &&
-                (prefix === undefined || u.loginId.toLowerCase().startsWith(prefix)),
+                (prefix === undefined || u.loginId.startsWith(prefix)),
         )
         .sort((a, b) => a.loginId.localeCompare(b.loginId));
 }

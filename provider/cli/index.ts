@@ -28,7 +28,7 @@ options:
   --password-env NAME    the environment variable holding its password (default PRIMAVERA_PASSWORD)
   --auth-mode basic|oauth  (else PRIMAVERA_AUTH_MODE, default basic)
   --organization ORG     only users of this organization
-  --login-prefix TEXT    only logins starting with TEXT (ignoring case)
+  --login-prefix TEXT    only logins starting with TEXT (exactly, case included)
   -h, --help             this text
 `;
 
@@ -118,7 +118,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         ...(values["auth-mode"] !== undefined ? { authMode: values["auth-mode"] as "basic" | "oauth" } : {}),
         ...(password ? { password } : {}),
     };
-    const settings = withEnv(env, () => lookupSettings(explicit));
+    // The export reads no stack config: a missing setting is named by its flag and its variable.
+    const flags: Record<string, string> = {
+        baseUrl: "--base-url URL",
+        username: "--username NAME",
+        password: `--password-env NAME (default PRIMAVERA_PASSWORD)`,
+        authMode: "--auth-mode basic|oauth",
+    };
+    const settings = withEnv(env, () =>
+        lookupSettings(explicit, {
+            name: (k) => (flags[k.key] ? `${flags[k.key].split(" ")[0]} (${k.env})` : k.env),
+            howToSet: (k) =>
+                k.key === "password"
+                    ? `put the password in PRIMAVERA_PASSWORD, or in another variable named by --password-env NAME (never a flag's value)`
+                    : flags[k.key]
+                      ? `give ${flags[k.key]} or set the environment variable ${k.env}`
+                      : `set the environment variable ${k.env}`,
+        }),
+    );
     const filter: UserFilter = {
         ...(values.organization !== undefined ? { organization: values.organization } : {}),
         ...(values["login-prefix"] !== undefined ? { loginIdPrefix: values["login-prefix"] } : {}),

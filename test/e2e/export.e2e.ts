@@ -96,6 +96,17 @@ describe("export: an existing tenant under code", function () {
         );
     });
 
+    it("with no settings, names its own flags and variables (it never reads stack config)", async () => {
+        await assert.rejects(run(process.execPath, [CLI, "export"], { env }), (e: any) => {
+            assert.notEqual(e.code, 0);
+            assert.match(e.stderr, /--base-url/);
+            assert.match(e.stderr, /PRIMAVERA_BASE_URL/);
+            assert.match(e.stderr, /--password-env/);
+            assert.doesNotMatch(e.stderr, /pulumi config set/);
+            return true;
+        });
+    });
+
     it("exports CSV in the bulk example's columns", async () => {
         const file = path.join(outDir, "users.csv");
         const { stderr } = await run(

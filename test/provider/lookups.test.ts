@@ -108,7 +108,12 @@ describe("lookups and the role check", function () {
             assert.deepEqual(logins(await getUsers({ disabled: true }, config)), ["NYC2"]);
             assert.deepEqual(logins(await getUsers({ status: "active", organization: "nyc" }, config)), ["DPATEL", "NYC1"]);
             assert.deepEqual(logins(await getUsers({ status: "Disabled" }, config)), ["NYC2"]);
-            assert.deepEqual(logins(await getUsers({ loginIdPrefix: "nyc" }, config)), ["NYC1", "NYC2"]);
+            assert.deepEqual(logins(await getUsers({ loginIdPrefix: "NYC" }, config)), ["NYC1", "NYC2"]);
+            assert.deepEqual(
+                logins(await getUsers({ loginIdPrefix: "nyc" }, config)),
+                [],
+                "the prefix matches the login exactly, case included",
+            );
         });
 
         it("getUser matches the login exactly: 'dpatel' is not DPATEL", async () => {
@@ -131,7 +136,7 @@ describe("lookups and the role check", function () {
             await assert.rejects(getUsers({ organization: 7 } as any, config), /filter 'organization' must be a string/);
             await assert.rejects(getUsers("nyc" as any, config), /the filter must be an object/);
             // Keys present but undefined are absent, as in a program that builds the filter conditionally.
-            assert.equal((await getUsers({ organization: undefined, loginIdPrefix: "dp" }, config)).length, 1);
+            assert.equal((await getUsers({ organization: undefined, loginIdPrefix: "DP" }, config)).length, 1);
             // The filter is checked before anything else: no settings needed to be told about it.
             await assert.rejects(getUsers({ org: "nyc" } as any), /unknown filter key 'org'/);
         });

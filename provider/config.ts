@@ -77,7 +77,7 @@ function urlProblem(value: unknown): string | undefined {
     return undefined;
 }
 
-/** Every setting, documented once; the README's configuration table is written from this list. */
+/** Every setting, documented once: the README's configuration table is generated from this list (configTable()). */
 export const CONFIG_KEYS: ConfigKey[] = [
     {
         key: "baseUrl",
@@ -85,7 +85,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_BASE_URL",
         required: true,
         description:
-            "Root URL of the tenant, e.g. https://<region>.p6.oraclecloud.com/<tenant> or http://127.0.0.1:18080 for the simulator; /cloudapi/restapi is appended",
+            "Root URL of the tenant, e.g. `https://<region>.p6.oraclecloud.com/<tenant>`, or `http://127.0.0.1:18080` for the simulator. `/cloudapi/restapi` is appended. Must be `https://` unless the host is a loopback address or `primavera:insecure` is set.",
         allowed: "must be an absolute https:// URL (http:// only for a loopback host, or with primavera:insecure)",
         invalid: (v) => urlProblem(v) !== undefined,
     },
@@ -94,7 +94,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:username",
         env: "PRIMAVERA_USERNAME",
         required: true,
-        description: "Account with the Cloud Administrator privilege",
+        description: "An account with the Cloud Administrator privilege.",
         allowed: "must be a non-empty text",
         invalid: (v) => typeof v !== "string" || v.length === 0,
     },
@@ -104,7 +104,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_PASSWORD",
         required: true,
         secret: true,
-        description: "Its password (set it with `pulumi config set --secret`)",
+        description: "Its password; set it with `pulumi config set --secret`.",
         allowed: "must be a non-empty text",
         invalid: (v) => typeof v !== "string" || v.length === 0,
     },
@@ -113,7 +113,8 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:authMode",
         env: "PRIMAVERA_AUTH_MODE",
         default: "basic",
-        description: "`basic` (HTTP Basic on the v1 paths) or `oauth` (Bearer token from /oauth2/token on the v3 paths, renewed on 401)",
+        description:
+            "`basic`: HTTP Basic on the v1 paths. `oauth`: a Bearer token from `/oauth2/token` on the v3 paths (OCI-hosted tenants), renewed once on 401.",
         allowed: 'allowed: "basic" or "oauth"',
         invalid: oneOf("basic", "oauth"),
     },
@@ -122,7 +123,8 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:deletionMode",
         env: "PRIMAVERA_DELETION_MODE",
         default: "delete",
-        description: "`delete` (a job with `deleted`) or `deprovision` (disable and remove all roles: the vendor's documented offboarding)",
+        description:
+            "`delete`: a job with `deleted`, then a read to verify the user is gone. `deprovision`: disable the user and remove all its roles (the vendor's documented offboarding; use it if your tenant refuses deletes).",
         allowed: 'allowed: "delete" or "deprovision"',
         invalid: oneOf("delete", "deprovision"),
     },
@@ -131,7 +133,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:timeoutSeconds",
         env: "PRIMAVERA_TIMEOUT_SECONDS",
         default: "600",
-        description: "Deadline of one operation, including waiting for a busy tenant, retries and the job itself",
+        description: "Deadline of one operation, including waiting for a busy tenant, retries and the job itself.",
         allowed: `must be a number of seconds, at least 1 and at most ${MAX_TIMEOUT_SECONDS} (a day); fractions are allowed`,
         invalid: numberIn(1, MAX_TIMEOUT_SECONDS),
     },
@@ -142,8 +144,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         default: "500",
         // 500: per-user job cost is fixed/k + per-user, so past a few hundred the gain is small (1000 is ~20% faster on
         // 1,000 users) while a failed or refused job costs more users; see the README, Performance.
-        description:
-            "Most users sent in one job; 1 turns batching off. Batches only grow this large when the engine has that many operations in flight (`--parallel`)",
+        description: "Most users in one job; `1` turns batching off. See Performance.",
         allowed: "must be a whole number from 1 to 10000",
         invalid: numberIn(1, 10_000, true),
     },
@@ -153,8 +154,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_LINGER_MS",
         default: "0",
         // 0: measured, a linger did not produce bigger jobs nor a shorter run (README, Performance).
-        description:
-            "How long the job runner waits after a job to gather more operations before the next one (0: measured, a linger did not pay)",
+        description: "Extra wait after a job to gather more operations. See Performance.",
         allowed: "must be a number of milliseconds from 0 to 5000",
         invalid: numberIn(0, 5000),
     },
@@ -163,7 +163,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:insecure",
         env: "PRIMAVERA_INSECURE",
         default: "false",
-        description: "Allow plain http to a host that is not a loopback address (never do this with real credentials)",
+        description: "Allow plain `http://` to a host that is not loopback.",
         allowed: "allowed: true or false (also 1/0, yes/no; any case)",
         invalid: (v) => parseBoolean(v) === undefined,
     },
@@ -172,7 +172,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         stack: "primavera:tokenExpirySeconds",
         env: "PRIMAVERA_TOKEN_EXPIRY_SECONDS",
         default: "3600",
-        description: "Lifetime asked for OAuth tokens (authMode oauth)",
+        description: "Lifetime asked for OAuth tokens (renewed a tenth of the lifetime before expiry, and once on a 401).",
         allowed: `must be a whole number of seconds from 1 to ${MAX_TOKEN_EXPIRY_SECONDS} (a day)`,
         invalid: numberIn(1, MAX_TOKEN_EXPIRY_SECONDS, true),
     },
@@ -182,6 +182,24 @@ export const CONFIG_KEYS: ConfigKey[] = [
 export interface ConfigFailure {
     property: string;
     reason: string;
+}
+
+/** The README's configuration table (`npm run docs:config` writes it; a test checks it is current). */
+export function configTable(): string {
+    const rows = CONFIG_KEYS.map((k) =>
+        [
+            `\`${k.stack}\``,
+            `\`${k.env}\``,
+            k.required ? "(required)" : `\`${k.default}\``,
+            k.allowed.replace(/^allowed: /, ""),
+            k.description,
+        ].join(" | "),
+    );
+    return [
+        "| stack config | environment variable | default | allowed | meaning |",
+        "|---|---|---|---|---|",
+        ...rows.map((r) => `| ${r} |`),
+    ].join("\n");
 }
 
 export class ConfigError extends Error {

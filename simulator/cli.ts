@@ -10,6 +10,7 @@
  * Passwords may also come from PRIMAVERA_SIM_PASSWORD / PRIMAVERA_SIM_READONLY_PASSWORD so
  * they do not show in the process list.
  */
+import { parseArgs } from "node:util";
 import { normalizeBasePath, SimulatorOptions, startSimulator } from "./index";
 
 const USAGE = `usage: primavera-simulator [--port N] [--host H] [--job-ms MS] [--job-ms-per-user MS]
@@ -17,95 +18,80 @@ const USAGE = `usage: primavera-simulator [--port N] [--host H] [--job-ms MS] [-
   [--data FILE] [--seed FILE] [--busy-status 400|409|429] [--verbose]
   [--case-insensitive-logins] [--base-path /TENANT] [--location-style absolute|relative]`;
 
-function parseArgs(argv: string[]): SimulatorOptions {
-    const opts: SimulatorOptions = { port: 18080, quiet: true };
-    const env = process.env;
-    if (env.PRIMAVERA_SIM_PASSWORD) opts.password = env.PRIMAVERA_SIM_PASSWORD;
-    if (env.PRIMAVERA_SIM_READONLY_PASSWORD) opts.readOnlyPassword = env.PRIMAVERA_SIM_READONLY_PASSWORD;
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = (): string => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${flag} needs a value`);
-            return v;
-        };
-        const num = (): number => {
-            const v = value();
-            const n = Number(v);
-            if (!Number.isFinite(n) || n < 0) throw new Error(`${flag}: expected a non-negative number, got "${v}"`);
-            return n;
-        };
-        switch (flag) {
-            case "--port":
-                opts.port = num();
-                break;
-            case "--host":
-                opts.host = value();
-                break;
-            case "--job-ms":
-                opts.jobMs = num();
-                break;
-            case "--job-ms-per-user":
-                opts.jobMsPerUser = num();
-                break;
-            case "--user":
-                opts.username = value();
-                break;
-            case "--password":
-                opts.password = value();
-                break;
-            case "--readonly-user":
-                opts.readOnlyUsername = value();
-                break;
-            case "--readonly-password":
-                opts.readOnlyPassword = value();
-                break;
-            case "--data":
-                opts.dataFile = value();
-                break;
-            case "--seed":
-                opts.seedFile = value();
-                break;
-            case "--busy-status": {
-                const s = num();
-                if (s !== 400 && s !== 409 && s !== 429) throw new Error(`--busy-status: expected 400, 409 or 429, got ${s}`);
-                opts.busyStatus = s;
-                break;
-            }
-            case "--verbose":
-                opts.quiet = false;
-                break;
-            case "--case-insensitive-logins":
-                opts.caseInsensitiveLogins = true;
-                break;
-            case "--base-path":
-                opts.basePath = normalizeBasePath(value());
-                break;
-            case "--location-style": {
-                const s = value();
-                if (s !== "absolute" && s !== "relative") throw new Error(`--location-style: expected absolute or relative, got "${s}"`);
-                opts.locationStyle = s;
-                break;
-            }
-            case "--help":
-            case "-h":
-                console.log(USAGE);
-                return process.exit(0);
-            default:
-                throw new Error(`unknown argument "${flag}"`);
-        }
+/** The options a command line asks for; throws an Error that names the flag. */
+export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulatorOptions | "help" {
+    const { values } = parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+            port: { type: "string" },
+            host: { type: "string" },
+            "job-ms": { type: "string" },
+            "job-ms-per-user": { type: "string" },
+            user: { type: "string" },
+            password: { type: "string" },
+            "readonly-user": { type: "string" },
+            "readonly-password": { type: "string" },
+            data: { type: "string" },
+            seed: { type: "string" },
+            "busy-status": { type: "string" },
+            verbose: { type: "boolean" },
+            "case-insensitive-logins": { type: "boolean" },
+            "base-path": { type: "string" },
+            "location-style": { type: "string" },
+            help: { type: "boolean", short: "h" },
+        },
+    });
+    if (values.help) return "help";
+    const num = (flag: string, v: string | undefined): number | undefined => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new Error(`--${flag}: expected a non-negative number, got "${v}"`);
+        return n;
+    };
+    const opts: SimulatorOptions = { port: num("port", values.port) ?? 18080, quiet: !values.verbose };
+    const set = <K extends keyof SimulatorOptions>(key: K, v: SimulatorOptions[K] | undefined) => {
+        if (v !== undefined) opts[key] = v;
+    };
+    set("host", values.host);
+    set("jobMs", num("job-ms", values["job-ms"]));
+    set("jobMsPerUser", num("job-ms-per-user", values["job-ms-per-user"]));
+    set("username", values.user);
+    set("password", values.password ?? (env.PRIMAVERA_SIM_PASSWORD || undefined));
+    set("readOnlyUsername", values["readonly-user"]);
+    set("readOnlyPassword", values["readonly-password"] ?? (env.PRIMAVERA_SIM_READONLY_PASSWORD || undefined));
+    set("dataFile", values.data);
+    set("seedFile", values.seed);
+    const busy = num("busy-status", values["busy-status"]);
+    if (busy !== undefined) {
+        if (busy !== 400 && busy !== 409 && busy !== 429) throw new Error(`--busy-status: expected 400, 409 or 429, got ${busy}`);
+        opts.busyStatus = busy;
+    }
+    if (values["case-insensitive-logins"]) opts.caseInsensitiveLogins = true;
+    if (values["base-path"] !== undefined) opts.basePath = normalizeBasePath(values["base-path"]);
+    const style = values["location-style"];
+    if (style !== undefined) {
+        if (style !== "absolute" && style !== "relative")
+            throw new Error(`--location-style: expected absolute or relative, got "${style}"`);
+        opts.locationStyle = style;
     }
     return opts;
 }
 
 async function main(): Promise<void> {
-    let opts: SimulatorOptions;
+    let parsed: SimulatorOptions | "help";
     try {
-        opts = parseArgs(process.argv.slice(2));
+        parsed = optionsFromArgs(process.argv.slice(2));
     } catch (e) {
         console.error(`primavera-simulator: ${(e as Error).message}\n${USAGE}`);
         process.exit(2);
     }
+    if (parsed === "help") {
+        console.log(USAGE);
+        return;
+    }
+    const opts = parsed;
     const sim = await startSimulator(opts);
     console.log(`listening on ${sim.url}`);
     if (sim.baseUrl !== sim.url) console.log(`tenant base URL ${sim.baseUrl} (API under ${sim.baseUrl}/cloudapi/restapi)`);
@@ -117,7 +103,8 @@ async function main(): Promise<void> {
     process.once("SIGTERM", () => shutdown("SIGTERM"));
 }
 
-main().catch((e) => {
-    console.error(`primavera-simulator: ${(e as Error).message}`);
-    process.exit(1);
-});
+if (require.main === module)
+    main().catch((e) => {
+        console.error(`primavera-simulator: ${(e as Error).message}`);
+        process.exit(1);
+    });

@@ -1,4 +1,4 @@
-// Exponential backoff with jitter, bounded by a deadline, and Retry-After parsing.
+// Exponential backoff with jitter, and Retry-After parsing (the wait loop itself is wait.ts).
 
 export interface BackoffPolicy {
     /** First delay, ms. */
@@ -23,12 +23,4 @@ export function parseRetryAfterMs(header: string | undefined, now = Date.now()):
     const date = Date.parse(header);
     if (!Number.isNaN(date)) return Math.max(0, date - now);
     return undefined;
-}
-
-/** Sleeps `ms`, but never past `deadline` (epoch ms). Resolves to false when the deadline cut it short. */
-export async function sleepUntilDeadline(ms: number, deadline: number): Promise<boolean> {
-    const left = deadline - Date.now();
-    const wait = Math.max(0, Math.min(ms, left));
-    await new Promise((r) => setTimeout(r, wait));
-    return ms <= left;
 }

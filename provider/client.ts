@@ -4,8 +4,9 @@
 import http from "node:http";
 import https from "node:https";
 import axios, { AxiosInstance, AxiosResponse } from "axios";
-import { backoffDelay, BackoffPolicy, parseRetryAfterMs, sleepUntilDeadline } from "./backoff";
-import { ApiError, DeadlineError, excerpt } from "./errors";
+import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "./backoff";
+import { ApiError, DeadlineError, excerpt, PrimaveraError } from "./errors";
+import { shutdownSignal, throwIfAborted, Verdict, waitFor } from "./wait";
 import { errorBody, ProviderConfig } from "./schemas";
 
 export const API_ROOT = "/cloudapi/restapi";
@@ -33,6 +34,14 @@ export interface RequestOptions {
      * error then comes back as status 0 with the error's words in `text`, for the caller to judge.
      */
     retryTransient?: boolean;
+    /** Cancels the request and its retries; default: the process's shutdown signal (wait.ts). */
+    signal?: AbortSignal;
+}
+
+/** One exchange: the answer, or the words of a network error. */
+interface Sent {
+    res?: AxiosResponse<string>;
+    networkError?: string;
 }
 
 /** Largest response body accepted; a bigger one fails with a clear error instead of filling memory. */
@@ -108,23 +117,57 @@ export class PrimaveraClient {
     }
 
     /**
-     * Sends one request, retrying transient failures. Returns every other answer (2xx, and 4xx
-     * the caller must judge) except 401/403, which become errors that say what to fix.
+     * Sends one request, retrying transient failures (network errors, 5xx, 429) through the one
+     * wait loop (wait.ts). Returns every other answer (2xx, and 4xx the caller must judge) except
+     * 401/403, which become errors that say what to fix.
      */
     async request(method: "GET" | "POST" | "PUT", path: string, opts: RequestOptions): Promise<ApiResponse> {
-        const maxAttempts = opts.maxAttempts ?? 8;
-        let renewedToken = false;
-        let last = "no answer";
-        let failures = 0;
-        for (let attempt = 0; ; attempt++) {
-            if (Date.now() >= opts.deadline) {
-                throw new DeadlineError(
-                    `${opts.purpose}: gave up at the deadline (primavera:timeoutSeconds=${this.config.timeoutSeconds}) ` +
-                        `after ${attempt} attempt(s) of ${method} ${path}; last answer: ${last}`,
-                );
-            }
-            let res: AxiosResponse<string> | undefined;
-            let networkError: string | undefined;
+        let lastStatus: number | undefined;
+        return waitFor<Sent, ApiResponse>({
+            deadline: opts.deadline,
+            backoff: RETRY,
+            maxAttempts: MAX_REQUESTS_PER_CALL,
+            maxFailures: opts.maxAttempts ?? 8,
+            signal: opts.signal,
+            attempt: () => this.send(method, path, opts),
+            judge: ({ res, networkError }, n): Verdict<ApiResponse> => {
+                lastStatus = res?.status;
+                if (networkError !== undefined) {
+                    if (opts.retryTransient === false) return { done: { status: 0, headers: {}, text: networkError, json: undefined } };
+                    if (!TRANSIENT_NETWORK.test(networkError))
+                        return { fail: new ApiError(`${opts.purpose}: ${method} ${path} failed: ${networkError}`, undefined) };
+                    return { retry: `network error (${networkError})`, failure: true };
+                }
+                if (res!.status === 401 || res!.status === 403) return { fail: this.authError(res!, method, path, opts.purpose) };
+                if (opts.passStatuses?.includes(res!.status)) return { done: toResponse(res!) };
+                if ((res!.status >= 500 || res!.status === 429) && opts.retryTransient !== false) {
+                    const after = parseRetryAfterMs(header(res!, "retry-after"));
+                    return {
+                        retry: `HTTP ${res!.status} ${excerpt(serverMessage(res!.data), 200)}`,
+                        afterMs: after === undefined ? undefined : Math.max(after, backoffDelay(n, RETRY)),
+                        // "Slow down" (429) is not a failure: only the deadline bounds those waits.
+                        failure: res!.status !== 429,
+                    };
+                }
+                return { done: toResponse(res!) };
+            },
+            ended: ({ reason, attempts, last }) =>
+                reason === "deadline"
+                    ? new DeadlineError(
+                          `${opts.purpose}: gave up at the deadline (primavera:timeoutSeconds=${this.config.timeoutSeconds}) ` +
+                              `after ${attempts} attempt(s) of ${method} ${path}; last answer: ${last}`,
+                      )
+                    : new ApiError(
+                          `${opts.purpose}: ${method} ${path} still failing after ${attempts} attempts; last answer: ${last}`,
+                          lastStatus,
+                      ),
+        });
+    }
+
+    /** One HTTP exchange; an expired OAuth token is renewed once and the request sent again. */
+    private async send(method: string, path: string, opts: RequestOptions): Promise<Sent> {
+        for (let renewed = false; ; renewed = true) {
+            let res: AxiosResponse<string>;
             try {
                 this.stats.requests++;
                 res = await this.http.request<string>({
@@ -137,9 +180,11 @@ export class PrimaveraClient {
                         Authorization: await this.authorization(opts),
                     },
                     timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
+                    signal: opts.signal ?? shutdownSignal(),
                 });
             } catch (e) {
-                if (e instanceof ApiError || e instanceof DeadlineError) throw e;
+                if (e instanceof PrimaveraError) throw e;
+                throwIfAborted(opts.signal ?? shutdownSignal());
                 // axios errors carry the request config (and so the Authorization header): keep only the words.
                 const err = e as { code?: string; message?: string };
                 if (/maxContentLength/i.test(err.message ?? "")) {
@@ -149,43 +194,13 @@ export class PrimaveraClient {
                         undefined,
                     );
                 }
-                networkError = `${err.code ?? ""} ${err.message ?? String(e)}`.trim();
-                if (opts.retryTransient === false) return { status: 0, headers: {}, text: networkError, json: undefined };
+                return { networkError: `${err.code ?? ""} ${err.message ?? String(e)}`.trim() };
             }
-
-            if (res && res.status === 401 && this.config.authMode === "oauth" && !renewedToken) {
-                // An expired token: renew it once and go on.
-                renewedToken = true;
-                this.token = undefined;
-                attempt--;
+            if (res.status === 401 && this.config.authMode === "oauth" && !renewed) {
+                this.token = undefined; // an expired token: renew it once and go on
                 continue;
             }
-            if (res && (res.status === 401 || res.status === 403)) throw this.authError(res, method, path, opts.purpose);
-            if (res && opts.passStatuses?.includes(res.status)) return toResponse(res);
-
-            let waitMs: number | undefined;
-            if (networkError !== undefined) {
-                if (!TRANSIENT_NETWORK.test(networkError)) {
-                    throw new ApiError(`${opts.purpose}: ${method} ${path} failed: ${networkError}`, undefined);
-                }
-                last = `network error (${networkError})`;
-            } else if (res && (res.status >= 500 || res.status === 429) && opts.retryTransient !== false) {
-                last = `HTTP ${res.status} ${excerpt(serverMessage(res.data), 200)}`;
-                waitMs = parseRetryAfterMs(header(res, "retry-after"));
-            } else if (res) {
-                return toResponse(res);
-            }
-            // "Slow down" (429) is not a failure: only the deadline bounds those waits.
-            if (res?.status !== 429) failures++;
-            if (failures >= maxAttempts || attempt + 1 >= MAX_REQUESTS_PER_CALL) {
-                throw new ApiError(
-                    `${opts.purpose}: ${method} ${path} still failing after ${attempt + 1} attempts; last answer: ${last}`,
-                    res?.status,
-                );
-            }
-            this.stats.retries++;
-            const delay = Math.max(waitMs ?? 0, backoffDelay(attempt, RETRY));
-            await sleepUntilDeadline(delay, opts.deadline);
+            return { res };
         }
     }
 
@@ -209,31 +224,41 @@ export class PrimaveraClient {
     private async fetchToken(opts: RequestOptions): Promise<string> {
         const expiry = this.config.tokenExpirySeconds;
         const path = `${API_ROOT}/oauth2/token?tokenExpiry=${expiry}`;
-        let last = "";
-        for (let attempt = 0; attempt < 6 && Date.now() < opts.deadline; attempt++) {
-            let res: AxiosResponse<string> | undefined;
-            try {
-                this.stats.requests++;
-                res = await this.http.get<string>(path, {
-                    headers: { Authorization: basic(this.config.username, this.config.password), Accept: "text/plain" },
-                    timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
-                });
-            } catch (e) {
-                last = `network error (${(e as Error).message})`;
-            }
-            if (res && (res.status === 401 || res.status === 403))
-                throw this.authError(res, "GET", `${API_ROOT}/oauth2/token`, "getting an OAuth token");
-            if (res && res.status === 200 && res.data.trim()) {
-                this.token = { value: res.data.trim(), expiresAt: Date.now() + expiry * 1000 };
-                return this.token.value;
-            }
-            if (res) last = `HTTP ${res.status}`;
-            await sleepUntilDeadline(backoffDelay(attempt, RETRY), opts.deadline);
-        }
-        throw new ApiError(
-            `getting an OAuth token from ${this.config.baseUrl}${API_ROOT}/oauth2/token failed; last answer: ${last}`,
-            undefined,
-        );
+        return waitFor<Sent, string>({
+            deadline: opts.deadline,
+            backoff: RETRY,
+            maxAttempts: 6,
+            signal: opts.signal,
+            attempt: async () => {
+                try {
+                    this.stats.requests++;
+                    const res = await this.http.get<string>(path, {
+                        headers: { Authorization: basic(this.config.username, this.config.password), Accept: "text/plain" },
+                        timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
+                        signal: opts.signal ?? shutdownSignal(),
+                    });
+                    return { res };
+                } catch (e) {
+                    throwIfAborted(opts.signal ?? shutdownSignal());
+                    return { networkError: (e as Error).message };
+                }
+            },
+            judge: ({ res, networkError }): Verdict<string> => {
+                if (!res) return { retry: `network error (${networkError})` };
+                if (res.status === 401 || res.status === 403)
+                    return { fail: this.authError(res, "GET", `${API_ROOT}/oauth2/token`, "getting an OAuth token") };
+                if (res.status === 200 && res.data.trim()) {
+                    this.token = { value: res.data.trim(), expiresAt: Date.now() + expiry * 1000 };
+                    return { done: this.token.value };
+                }
+                return { retry: `HTTP ${res.status}` };
+            },
+            ended: ({ last }) =>
+                new ApiError(
+                    `getting an OAuth token from ${this.config.baseUrl}${API_ROOT}/oauth2/token failed; last answer: ${last}`,
+                    undefined,
+                ),
+        });
     }
 
     private authError(res: AxiosResponse<string>, method: string, path: string, purpose: string): ApiError {

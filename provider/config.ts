@@ -15,8 +15,10 @@ export interface ConfigKey {
     required?: boolean;
     description: string;
     default?: string;
-    /** What the value may be, in words: the end of every message about a bad value, and the README's limits. */
+    /** What the value may be, in words: the end of every message about a bad value. */
     allowed: string;
+    /** The same for the README's table (markdown). */
+    allowedDoc: string;
     /** Whether a value that is set (already trimmed, except credentials) is outside what is allowed. */
     invalid: (value: unknown) => boolean;
 }
@@ -86,6 +88,8 @@ export const CONFIG_KEYS: ConfigKey[] = [
         required: true,
         description:
             "Root URL of the tenant, e.g. `https://<region>.p6.oraclecloud.com/<tenant>`, or `http://127.0.0.1:18080` for the simulator. `/cloudapi/restapi` is appended. Must be `https://` unless the host is a loopback address or `primavera:insecure` is set.",
+        allowedDoc:
+            "an absolute URL, `https://`; `http://` only for a loopback host (`localhost`, `127.x.x.x`, `::1`) or with `primavera:insecure`",
         allowed: "must be an absolute https:// URL (http:// only for a loopback host, or with primavera:insecure)",
         invalid: (v) => urlProblem(v) !== undefined,
     },
@@ -95,6 +99,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_USERNAME",
         required: true,
         description: "An account with the Cloud Administrator privilege.",
+        allowedDoc: "non-empty text",
         allowed: "must be a non-empty text",
         invalid: (v) => typeof v !== "string" || v.length === 0,
     },
@@ -105,6 +110,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         required: true,
         secret: true,
         description: "Its password; set it with `pulumi config set --secret`.",
+        allowedDoc: "non-empty text; a secret, never shown in messages",
         allowed: "must be a non-empty text",
         invalid: (v) => typeof v !== "string" || v.length === 0,
     },
@@ -115,6 +121,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         default: "basic",
         description:
             "`basic`: HTTP Basic on the v1 paths. `oauth`: a Bearer token from `/oauth2/token` on the v3 paths (OCI-hosted tenants), renewed once on 401.",
+        allowedDoc: "`basic` or `oauth` (exactly)",
         allowed: 'allowed: "basic" or "oauth"',
         invalid: oneOf("basic", "oauth"),
     },
@@ -125,6 +132,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         default: "delete",
         description:
             "`delete`: a job with `deleted`, then a read to verify the user is gone. `deprovision`: disable the user and remove all its roles (the vendor's documented offboarding; use it if your tenant refuses deletes).",
+        allowedDoc: "`delete` or `deprovision` (exactly)",
         allowed: 'allowed: "delete" or "deprovision"',
         invalid: oneOf("delete", "deprovision"),
     },
@@ -134,6 +142,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_TIMEOUT_SECONDS",
         default: "600",
         description: "Deadline of one operation, including waiting for a busy tenant, retries and the job itself.",
+        allowedDoc: "a number of seconds from 1 to 86400 (a day); fractions allowed",
         allowed: `must be a number of seconds, at least 1 and at most ${MAX_TIMEOUT_SECONDS} (a day); fractions are allowed`,
         invalid: numberIn(1, MAX_TIMEOUT_SECONDS),
     },
@@ -145,6 +154,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         // 500: per-user job cost is fixed/k + per-user, so past a few hundred the gain is small (1000 is ~20% faster on
         // 1,000 users) while a failed or refused job costs more users; see the README, Performance.
         description: "Most users in one job; `1` turns batching off. See Performance.",
+        allowedDoc: "a whole number from 1 to 10000",
         allowed: "must be a whole number from 1 to 10000",
         invalid: numberIn(1, 10_000, true),
     },
@@ -155,6 +165,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         default: "0",
         // 0: measured, a linger did not produce bigger jobs nor a shorter run (README, Performance).
         description: "Extra wait after a job to gather more operations. See Performance.",
+        allowedDoc: "a number of milliseconds from 0 to 5000",
         allowed: "must be a number of milliseconds from 0 to 5000",
         invalid: numberIn(0, 5000),
     },
@@ -164,6 +175,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_INSECURE",
         default: "false",
         description: "Allow plain `http://` to a host that is not loopback.",
+        allowedDoc: "`true` or `false`, also `1`/`0` and `yes`/`no`, in any case; anything else is an error",
         allowed: "allowed: true or false (also 1/0, yes/no; any case)",
         invalid: (v) => parseBoolean(v) === undefined,
     },
@@ -173,6 +185,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         env: "PRIMAVERA_TOKEN_EXPIRY_SECONDS",
         default: "3600",
         description: "Lifetime asked for OAuth tokens (renewed a tenth of the lifetime before expiry, and once on a 401).",
+        allowedDoc: "a whole number of seconds from 1 to 86400 (a day)",
         allowed: `must be a whole number of seconds from 1 to ${MAX_TOKEN_EXPIRY_SECONDS} (a day)`,
         invalid: numberIn(1, MAX_TOKEN_EXPIRY_SECONDS, true),
     },
@@ -187,13 +200,7 @@ export interface ConfigFailure {
 /** The README's configuration table (`npm run docs:config` writes it; a test checks it is current). */
 export function configTable(): string {
     const rows = CONFIG_KEYS.map((k) =>
-        [
-            `\`${k.stack}\``,
-            `\`${k.env}\``,
-            k.required ? "(required)" : `\`${k.default}\``,
-            k.allowed.replace(/^allowed: /, ""),
-            k.description,
-        ].join(" | "),
+        [`\`${k.stack}\``, `\`${k.env}\``, k.required ? "(required)" : `\`${k.default}\``, k.allowedDoc, k.description].join(" | "),
     );
     return [
         "| stack config | environment variable | default | allowed | meaning |",

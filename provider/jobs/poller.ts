@@ -1,11 +1,12 @@
 // Waits for a submitted job: GET /user/status/{jobId} answers 202 while the job runs and 200 with
 // the result when done. Polls start fast and back off, honour Retry-After and Location, and stop
 // at the deadline with an error that names the job, the time waited and the last answer.
-import { backoffDelay, BackoffPolicy, parseRetryAfterMs, sleepUntilDeadline } from "../backoff";
-import { PrimaveraClient, serverMessage } from "../client";
+import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "../backoff";
+import { ApiResponse, PrimaveraClient, serverMessage } from "../client";
 import { ApiError, DeadlineError, excerpt } from "../errors";
 import { JobResult, jobResult } from "../schemas";
 import { progress } from "./progress";
+import { Verdict, waitFor } from "../wait";
 
 // Growth 1.2 (not 1.5): a job is noticed done on average ~10% of its run time late instead of
 // ~25% (simulated: a 1.5 s job is seen at +170 ms instead of +370 ms), for ~4 more polls per job
@@ -23,53 +24,58 @@ export interface SubmittedJob {
 }
 
 export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, deadline: number): Promise<JobResult> {
-    const started = Date.now();
     let statusPath = job.statusPath;
-    let last = "no answer yet";
-    let nextReport = started + 10_000;
-    for (let poll = 0; poll < MAX_POLLS; poll++) {
-        const res = await client.request("GET", statusPath, {
-            deadline,
-            purpose: `waiting for job ${job.jobId}`,
-        });
-        if (res.status === 200) {
-            const parsed = jobResult.safeParse(res.json);
-            if (!parsed.success) {
-                throw new ApiError(
-                    `job ${job.jobId} finished but its result is not a UserDataStore: ${excerpt(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))}`,
-                    200,
-                );
+    const started = Date.now();
+    const result = await waitFor<ApiResponse, JobResult>({
+        deadline,
+        backoff: POLL,
+        maxAttempts: MAX_POLLS,
+        attempt: () => client.request("GET", statusPath, { deadline, purpose: `waiting for job ${job.jobId}` }),
+        judge: (res, n): Verdict<JobResult> => {
+            if (res.status === 200) {
+                const parsed = jobResult.safeParse(res.json);
+                if (parsed.success) return { done: parsed.data };
+                return {
+                    fail: new ApiError(
+                        `job ${job.jobId} finished but its result is not a UserDataStore: ${excerpt(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))}`,
+                        200,
+                    ),
+                };
             }
-            if (Date.now() - started > 10_000)
-                progress(`job ${job.jobId} (${job.users} users) done after ${seconds(Date.now() - started)}`);
-            return parsed.data;
-        }
-        if (res.status === 404) {
-            throw new ApiError(
-                `job ${job.jobId} is unknown to the tenant (HTTP 404 on GET ${statusPath}): ${excerpt(serverMessage(res.json ?? res.text))}`,
-                404,
-            );
-        }
-        if (res.status !== 202) {
-            throw new ApiError(
-                `job ${job.jobId}: unexpected HTTP ${res.status} on GET ${statusPath}: ${excerpt(serverMessage(res.json ?? res.text))}`,
-                res.status,
-            );
-        }
-        last = `HTTP 202 (still running)`;
-        statusPath = client.locationPath(res.headers["location"]) ?? statusPath;
-        if (Date.now() >= nextReport) {
-            progress(`job ${job.jobId} (${job.users} users) still running after ${seconds(Date.now() - started)}`);
-            nextReport = Date.now() + 10_000;
-        }
-        const delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(poll, POLL));
-        if (!(await sleepUntilDeadline(delay, deadline)) || Date.now() >= deadline) break;
-    }
-    throw new DeadlineError(
-        `job ${job.jobId} (${job.users} users) did not finish: waited ${seconds(Date.now() - started)} ` +
-            `(primavera:timeoutSeconds bounds each operation); last answer: ${last}. ` +
-            `The job may still complete on the tenant; the next \`pulumi up\` reads each user and converges.`,
-    );
+            if (res.status === 404)
+                return {
+                    fail: new ApiError(
+                        `job ${job.jobId} is unknown to the tenant (HTTP 404 on GET ${statusPath}): ${excerpt(serverMessage(res.json ?? res.text))}`,
+                        404,
+                    ),
+                };
+            if (res.status !== 202)
+                return {
+                    fail: new ApiError(
+                        `job ${job.jobId}: unexpected HTTP ${res.status} on GET ${statusPath}: ${excerpt(serverMessage(res.json ?? res.text))}`,
+                        res.status,
+                    ),
+                };
+            statusPath = client.locationPath(res.headers["location"]) ?? statusPath;
+            return {
+                retry: "HTTP 202 (still running)",
+                afterMs: Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(n, POLL)),
+            };
+        },
+        progress: {
+            firstAfterMs: 10_000,
+            everyMs: 10_000,
+            line: (elapsed) => `job ${job.jobId} (${job.users} users) still running after ${seconds(elapsed)}`,
+        },
+        ended: ({ elapsedMs, last }) =>
+            new DeadlineError(
+                `job ${job.jobId} (${job.users} users) did not finish: waited ${seconds(elapsedMs)} ` +
+                    `(primavera:timeoutSeconds bounds each operation); last answer: ${last}. ` +
+                    `The job may still complete on the tenant; the next \`pulumi up\` reads each user and converges.`,
+            ),
+    });
+    if (Date.now() - started > 10_000) progress(`job ${job.jobId} (${job.users} users) done after ${seconds(Date.now() - started)}`);
+    return result;
 }
 
 export function seconds(ms: number): string {

@@ -5,12 +5,13 @@
 // lost (network error, 5xx) the tenant may or may not have accepted the job, so the next attempt
 // first reads the users again (`onUnknownOutcome` lets the runner remember which adds may have
 // landed): a user our lost job created is then recognised, not taken for someone else's.
-import { backoffDelay, BackoffPolicy, parseRetryAfterMs, sleepUntilDeadline } from "../backoff";
+import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "../backoff";
 import { ApiResponse, PrimaveraClient, serverMessage } from "../client";
 import { ApiError, DeadlineError, excerpt } from "../errors";
 import { JobRequest } from "../schemas";
 import { SubmittedJob, seconds } from "./poller";
 import { progress } from "./progress";
+import { Verdict, waitFor } from "../wait";
 
 const BUSY_WAIT: BackoffPolicy = { initialMs: 250, maxMs: 5_000, factor: 1.5 };
 const LOST_WAIT: BackoffPolicy = { initialMs: 200, maxMs: 5_000, factor: 2 };
@@ -35,70 +36,93 @@ export async function submitJob(
 ): Promise<SubmitResult> {
     const path = client.path("/user");
     let busySince: number | undefined;
-    let last = "";
-    let nextReport = 0;
     let lost = 0;
-    for (let attempt = 0; attempt < MAX_SUBMISSIONS; attempt++) {
-        const body = await build();
-        if (!body) return { kind: "nothing" };
-        const users = (body.added?.length ?? 0) + (body.modified?.length ?? 0) + (body.deleted?.length ?? 0);
-        // 429 and 5xx come back to us: 429 is one of the vendor's busy answers, and a POST that
-        // may have been applied must be rebuilt from a fresh read before it is sent again.
-        const res = await client.request("POST", path, {
-            body,
-            deadline,
-            purpose: `submitting a job of ${users} user(s)`,
-            passStatuses: [429, 500, 502, 503, 504],
-            retryTransient: false,
-        });
-        if (res.status === 202 || res.status === 200 || res.status === 201) {
-            const jobId = parseJobId(res);
-            if (!jobId)
-                throw new ApiError(`the tenant accepted a job (HTTP ${res.status}) but returned no job id and no Location`, res.status);
-            const statusPath = client.locationPath(res.headers["location"]) ?? client.path(`/user/status/${encodeURIComponent(jobId)}`);
-            if (busySince !== undefined) progress(`tenant free again after ${seconds(Date.now() - busySince)}; job ${jobId} submitted`);
-            return { kind: "accepted", job: { jobId, statusPath, users } };
-        }
-        const text = res.status === 0 ? res.text : serverMessage(res.json ?? res.text);
-        let delay: number;
-        if (res.status === 0 || res.status >= 500) {
-            onUnknownOutcome();
-            last = res.status === 0 ? `network error (${text})` : `HTTP ${res.status} ${excerpt(text, 200)}`;
-            if (++lost >= MAX_LOST)
-                throw new ApiError(
-                    `submitting a job of ${users} user(s): POST ${path} failed ${lost} times; last answer: ${last}`,
-                    res.status,
-                );
-            delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(lost, LOST_WAIT));
-        } else if (isBusy(res, text)) {
-            busySince ??= Date.now();
-            last = `HTTP ${res.status} ${excerpt(text, 200)}`;
-            if (Date.now() >= nextReport) {
-                progress(`tenant busy with another job (${last}); waiting, ${seconds(Date.now() - busySince)} so far`);
-                nextReport = Date.now() + 10_000;
+    let users = 0;
+    return waitFor<ApiResponse | undefined, SubmitResult>({
+        deadline,
+        backoff: BUSY_WAIT,
+        maxAttempts: MAX_SUBMISSIONS,
+        maxFailures: MAX_LOST,
+        attempt: async () => {
+            const body = await build();
+            if (!body) return undefined;
+            users = (body.added?.length ?? 0) + (body.modified?.length ?? 0) + (body.deleted?.length ?? 0);
+            // 429 and 5xx come back to us: 429 is one of the vendor's busy answers, and a POST that
+            // may have been applied must be rebuilt from a fresh read before it is sent again.
+            return client.request("POST", path, {
+                body,
+                deadline,
+                purpose: `submitting a job of ${users} user(s)`,
+                passStatuses: [429, 500, 502, 503, 504],
+                retryTransient: false,
+            });
+        },
+        judge: (res, n): Verdict<SubmitResult> => {
+            if (!res) return { done: { kind: "nothing" } };
+            if (res.status === 202 || res.status === 200 || res.status === 201) {
+                const jobId = parseJobId(res);
+                if (!jobId)
+                    return {
+                        fail: new ApiError(
+                            `the tenant accepted a job (HTTP ${res.status}) but returned no job id and no Location`,
+                            res.status,
+                        ),
+                    };
+                const statusPath = client.locationPath(res.headers["location"]) ?? client.path(`/user/status/${encodeURIComponent(jobId)}`);
+                if (busySince !== undefined) progress(`tenant free again after ${seconds(Date.now() - busySince)}; job ${jobId} submitted`);
+                return { done: { kind: "accepted", job: { jobId, statusPath, users } } };
             }
-            delay = Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, backoffDelay(Math.min(attempt, 20), BUSY_WAIT));
-        } else if (res.status === 400 || res.status === 413) {
-            const message =
-                res.status === 413
-                    ? `the request is too large for the tenant${text ? ` (${excerpt(text, 200)})` : ""}`
-                    : text || "Invalid input, Please check.";
-            return { kind: "rejected", status: res.status, message };
-        } else {
-            throw new ApiError(
-                `submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`,
-                res.status,
-            );
-        }
-        if (!(await sleepUntilDeadline(delay, deadline)) || Date.now() >= deadline) break;
-    }
-    throw new DeadlineError(
-        busySince !== undefined
-            ? `the tenant stayed busy with another job for ${seconds(Date.now() - busySince)}: every submission of our job was ` +
-                  `refused until the deadline (primavera:timeoutSeconds); last answer: ${last}. ` +
-                  `Someone else's job holds the tenant: retry later or raise primavera:timeoutSeconds.`
-            : `submitting a job: no answer the tenant accepted before the deadline (primavera:timeoutSeconds); last answer: ${last}.`,
-    );
+            const text = res.status === 0 ? res.text : serverMessage(res.json ?? res.text);
+            const retryAfter = parseRetryAfterMs(res.headers["retry-after"]) ?? 0;
+            if (res.status === 0 || res.status >= 500) {
+                onUnknownOutcome();
+                lost++;
+                return {
+                    retry: res.status === 0 ? `network error (${text})` : `HTTP ${res.status} ${excerpt(text, 200)}`,
+                    afterMs: Math.max(retryAfter, backoffDelay(lost, LOST_WAIT)),
+                    failure: true,
+                };
+            }
+            if (isBusy(res, text)) {
+                busySince ??= Date.now();
+                return {
+                    retry: `HTTP ${res.status} ${excerpt(text, 200)}`,
+                    afterMs: Math.max(retryAfter, backoffDelay(Math.min(n, 20), BUSY_WAIT)),
+                };
+            }
+            if (res.status === 400 || res.status === 413) {
+                const message =
+                    res.status === 413
+                        ? `the request is too large for the tenant${text ? ` (${excerpt(text, 200)})` : ""}`
+                        : text || "Invalid input, Please check.";
+                return { done: { kind: "rejected", status: res.status, message } };
+            }
+            return {
+                fail: new ApiError(
+                    `submitting a job of ${users} user(s): unexpected HTTP ${res.status} on POST ${path}: ${excerpt(text)}`,
+                    res.status,
+                ),
+            };
+        },
+        progress: {
+            firstAfterMs: 0,
+            everyMs: 10_000,
+            line: (_elapsed, last) =>
+                busySince === undefined
+                    ? undefined
+                    : `tenant busy with another job (${last}); waiting, ${seconds(Date.now() - busySince)} so far`,
+        },
+        ended: ({ reason, last }) =>
+            reason === "failures"
+                ? new ApiError(`submitting a job of ${users} user(s): POST ${path} failed ${lost} times; last answer: ${last}`, undefined)
+                : new DeadlineError(
+                      busySince !== undefined
+                          ? `the tenant stayed busy with another job for ${seconds(Date.now() - busySince)}: every submission of our job ` +
+                                `(${users} user(s)) was refused until the deadline (primavera:timeoutSeconds); last answer: ${last}. ` +
+                                `Someone else's job holds the tenant: retry later or raise primavera:timeoutSeconds.`
+                          : `submitting a job: no answer the tenant accepted before the deadline (primavera:timeoutSeconds); last answer: ${last}.`,
+                  ),
+    });
 }
 
 /** The vendor refuses a second job while one runs; the status is undocumented (409, 400 or 429 seen). */

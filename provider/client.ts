@@ -4,6 +4,7 @@
 import http from "node:http";
 import https from "node:https";
 import axios, { AxiosInstance, AxiosResponse } from "axios";
+import { z } from "zod";
 import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "./backoff";
 import { ApiError, DeadlineError, excerpt, PrimaveraError } from "./errors";
 import { shutdownSignal, throwIfAborted, Verdict, waitFor } from "./wait";
@@ -162,6 +163,32 @@ export class PrimaveraClient {
                           lastStatus,
                       ),
         });
+    }
+
+    /**
+     * GET a JSON answer and validate it: 200 with a body `schema` accepts is the value; a status in
+     * `absent` is undefined (e.g. 404 for a user that does not exist); any other status, or a body
+     * of another shape, is an ApiError naming what was read, the status or the mismatch.
+     */
+    async getJson<S extends z.ZodType>(
+        path: string,
+        schema: S,
+        opts: { deadline: number; purpose: string; absent?: number[]; maxAttempts?: number },
+    ): Promise<z.infer<S> | undefined> {
+        const res = await this.request("GET", path, { deadline: opts.deadline, purpose: opts.purpose, maxAttempts: opts.maxAttempts });
+        if (opts.absent?.includes(res.status)) return undefined;
+        if (res.status !== 200)
+            throw new ApiError(
+                `${opts.purpose}: HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`,
+                res.status,
+            );
+        const parsed = schema.safeParse(res.json);
+        if (!parsed.success)
+            throw new ApiError(
+                `${opts.purpose}: the answer of GET ${path} is not what the API documents: ${excerpt(parsed.error.message)}`,
+                200,
+            );
+        return parsed.data;
     }
 
     /** One HTTP exchange; an expired OAuth token is renewed once and the request sent again. */

@@ -10,7 +10,8 @@
 // of a bulk create), so its cost must not grow with the tenant beyond the transfer itself: the
 // list is indexed by login, and only the entries a read asks for are validated (zod over 1,000
 // users costs ~60 ms; over 8, well under 1 ms). A malformed entry fails only the read that asks for it.
-import { PrimaveraClient, serverMessage } from "./client";
+import { z } from "zod";
+import { PrimaveraClient } from "./client";
 import { ApiError, excerpt } from "./errors";
 import { assertSameLogin, caseVariant } from "./identity";
 import { ServerUser, serverUser, serverUserList } from "./schemas";
@@ -51,6 +52,9 @@ class UserIndex {
         return (this.folded.get(loginId.toLowerCase()) ?? []).filter((l) => caseVariant(l, loginId));
     }
 }
+
+/** A list whose entries are validated one by one, when asked for (see UserIndex). */
+const ANY_LIST = z.array(z.unknown());
 
 /** Pending reads at or above this count are served by one list instead of one GET each. */
 export const LIST_THRESHOLD = 4;
@@ -144,15 +148,9 @@ export class UserReader {
 
     /** One `GET /user`, checked to be a list; its entries are validated by whoever uses them. */
     private async fetchList(deadline: number): Promise<unknown[]> {
-        const res = await this.client.request("GET", this.client.path("/user"), { deadline, purpose: "listing users" });
-        if (res.status !== 200)
-            throw new ApiError(
-                `listing users: HTTP ${res.status} on GET /user: ${excerpt(serverMessage(res.json ?? res.text))}`,
-                res.status,
-            );
-        if (!Array.isArray(res.json)) throw new ApiError(`listing users: the answer to GET /user is not a list: ${excerpt(res.text)}`, 200);
+        const list = await this.client.getJson(this.client.path("/user"), ANY_LIST, { deadline, purpose: "listing users" });
         this.stats.listReads++;
-        return res.json;
+        return list!;
     }
 
     /** The list indexed by login; an entry without a string loginId cannot be asked for, and is left out. */
@@ -204,17 +202,8 @@ export class UserReader {
     private async readOne(loginId: string, deadline: number): Promise<ServerUser | undefined> {
         this.stats.singleReads++;
         const path = this.client.path(`/user/${encodeURIComponent(loginId)}`);
-        const res = await this.client.request("GET", path, { deadline, purpose: `reading user '${loginId}'` });
-        if (res.status === 404) return undefined;
-        if (res.status !== 200)
-            throw new ApiError(
-                `reading user '${loginId}': HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`,
-                res.status,
-            );
-        const parsed = serverUser.safeParse(res.json);
-        if (!parsed.success)
-            throw new ApiError(`reading user '${loginId}': the answer is not a user record: ${excerpt(parsed.error.message)}`, 200);
-        assertSameLogin(loginId, parsed.data.loginId, `GET ${path}`);
-        return parsed.data;
+        const user = await this.client.getJson(path, serverUser, { deadline, purpose: `reading user '${loginId}'`, absent: [404] });
+        if (user) assertSameLogin(loginId, user.loginId, `GET ${path}`);
+        return user;
     }
 }

@@ -1,26 +1,12 @@
 // The tenant's role catalog (GET /roles): fetched once per process and tenant, shared by check()
 // (which names unknown roles at preview) and the getRoles() lookup.
-import { PrimaveraClient, serverMessage } from "./client";
-import { ApiError, excerpt } from "./errors";
+import { PrimaveraClient } from "./client";
 import { ServerRole, serverRoleList } from "./schemas";
 import { Tenant } from "./tenant";
 
 /** Every role of the tenant, one `GET /roles`, uncached. */
 export async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
-    const path = client.path("/roles");
-    const res = await client.request("GET", path, { deadline, purpose: "listing the role catalog", maxAttempts });
-    if (res.status !== 200)
-        throw new ApiError(
-            `listing the role catalog: HTTP ${res.status} on GET ${path}: ${excerpt(serverMessage(res.json ?? res.text))}`,
-            res.status,
-        );
-    const parsed = serverRoleList.safeParse(res.json);
-    if (!parsed.success)
-        throw new ApiError(
-            `listing the role catalog: the answer of GET ${path} is not a list of roles: ${excerpt(parsed.error.message)}`,
-            200,
-        );
-    return parsed.data;
+    return (await client.getJson(client.path("/roles"), serverRoleList, { deadline, purpose: "listing the role catalog", maxAttempts }))!;
 }
 
 /**

@@ -77,7 +77,11 @@ export async function waitFor<A, R>(spec: WaitSpec<A, R>): Promise<R> {
                 nextReport = Date.now() + spec.progress.everyMs;
             }
         }
-        await sleep(Math.max(0, Math.min(verdict.afterMs ?? backoffDelay(n, spec.backoff), spec.deadline - Date.now())), signal);
+        const delay = verdict.afterMs ?? backoffDelay(n, spec.backoff);
+        const left = spec.deadline - Date.now();
+        await sleep(Math.max(0, Math.min(delay, left)), signal);
+        // A delay the deadline cut short ends the wait here: no attempt starts at the deadline.
+        if (delay >= left) throw end("deadline", n + 1);
     }
 }
 

@@ -232,8 +232,8 @@ describe("the packed package in fresh Pulumi projects", function () {
                 assert.equal(up.outputs.id.value, live.id);
                 const state = JSON.stringify((await stack.exportStack()).deployment);
                 assert.ok(
-                    state.includes("pulumi-primavera-admin/provider/userProvider"),
-                    "the shim loads the implementation by package name",
+                    state.includes('require(\\"pulumi-primavera-admin/state/v1\\").user()'),
+                    "__provider loads the implementation by package name, through the public state entry point",
                 );
                 assert.ok(!state.includes(p.dir), "no absolute path of the project in the state");
                 const preview = await stack.preview();

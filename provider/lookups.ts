@@ -13,11 +13,11 @@
 // program), then the environment variables (PRIMAVERA_BASE_URL, ...). Lookups only read: they
 // never take the tenant's job slot.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigLookup, ConfigWording, resolveConfig } from "./config";
-import { toOutputs, UserOutputs } from "./normalize";
-import { forgetRoleCatalog, roleCatalog } from "./roles";
-import { ProviderConfig, ProviderConfigInput } from "./schemas";
-import { tenantFor } from "./tenant";
+import { ConfigLookup, ConfigWording, resolveConfig } from "./api/config";
+import { toOutputs, UserOutputs } from "./resource/outputs";
+import { forgetRoleCatalog, roleCatalog } from "./tenant/roles";
+import { ProviderConfig, ProviderConfigInput } from "./api/schemas";
+import { tenantFor } from "./tenant/registry";
 
 /** A user as the tenant holds it, in the same shape as a User resource's outputs. */
 export type UserInfo = Omit<UserOutputs, "lastJobId" | "passwordHash" | "adopt" | "declared">;

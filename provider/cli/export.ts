@@ -1,8 +1,8 @@
 // `pulumi-primavera-admin export`: the tenant's users as a Pulumi program (every user adopted, so
 // the first `pulumi up` takes them over without changing them) or as a CSV for examples/bulk.
 // Pure functions here; argument parsing, I/O and progress live in cli/index.ts.
-import { checkInputs } from "../check";
-import { declarationOf, ManagedView } from "../fields";
+import { checkInputs } from "../resource/check";
+import { declarationOf, ManagedView } from "../model/fields";
 import type { UserInfo } from "../lookups";
 
 /** Columns of the bulk CSV (examples/bulk/users.csv), in order. `roles` are separated by semicolons. */

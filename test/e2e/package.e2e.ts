@@ -2,7 +2,7 @@
 // node_modules) on the oldest @pulumi/pulumi the package supports (3.250.0) and on the latest 3.x,
 // a program that does `require("pulumi-primavera-admin")`, and `pulumi up` through the real engine
 // with each project as the work dir, so the serialized provider's
-// `require("pulumi-primavera-admin/provider/userProvider")` resolves from the project's node_modules.
+// `require("pulumi-primavera-admin/provider/resource/userProvider")` resolves from the project's node_modules.
 // Each project must hold exactly one copy of @pulumi/pulumi: the package's `^3.250.0` dependency
 // dedupes with the project's own.
 import assert from "node:assert/strict";

@@ -46,7 +46,7 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ["empty password", { ...valid, password: "" }, "password", /empty/],
     ["adopt as a string", { ...valid, adopt: "true" }, "adopt", /true or false/],
     ["userType empty", { ...valid, userType: "" }, "userType", /empty/],
-    // Every string input has a length limit (fields.ts), so one huge value cannot fail a whole batch at the tenant.
+    // Every string input has a length limit (provider/model/fields.ts), so one huge value cannot fail a whole batch at the tenant.
     ["a 65 MB middleName", { ...valid, middleName: "x".repeat(65 * 1024 * 1024) }, "middleName", /at most 100/],
     ["firstName too long", { ...valid, firstName: "F".repeat(101) }, "firstName", /at most 100/],
     ["lastName too long", { ...valid, lastName: "L".repeat(101) }, "lastName", /at most 100/],

@@ -1,8 +1,8 @@
 // The HTTP client's pure parts: the server's words in an error, and Location headers under a base
 // URL with a path. No network.
 import assert from "node:assert/strict";
-import { PrimaveraClient, serverMessage } from "pulumi-primavera-admin/provider/client";
-import { resolveConfig } from "pulumi-primavera-admin/provider/config";
+import { PrimaveraClient, serverMessage } from "pulumi-primavera-admin/provider/api/client";
+import { resolveConfig } from "pulumi-primavera-admin/provider/api/config";
 
 const client = (baseUrl: string) => new PrimaveraClient(resolveConfig({ baseUrl, username: "u", password: "p" }, () => undefined, {}));
 

@@ -1,7 +1,7 @@
 // Settings resolution and its messages (provider/config.ts): unit tests, no network.
 import assert from "node:assert/strict";
 import { CONFIG_KEYS, ConfigError, configFailures } from "pulumi-primavera-admin";
-import { resolveConfig } from "pulumi-primavera-admin/provider/config";
+import { resolveConfig } from "pulumi-primavera-admin/provider/api/config";
 
 const OK = { baseUrl: "https://eu.p6.oraclecloud.com/acme", username: "admin", password: "S3cret-Pw-x" };
 const stackOf =

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { CONFIG_KEYS } from "pulumi-primavera-admin";
-import { providerConfig } from "pulumi-primavera-admin/provider/schemas";
+import { providerConfig } from "pulumi-primavera-admin/provider/api/schemas";
 import { README, withConfigTable } from "../../scripts/docs-config";
 
 describe("the README's generated parts", () => {

@@ -1,11 +1,11 @@
-// The field table (provider/fields.ts) and what is derived from it, as pure functions: no network.
+// The field table (provider/model/fields.ts) and what is derived from it, as pure functions: no network.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { USER_FIELDS } from "pulumi-primavera-admin";
-import { changedFields, declaredOnto, managedView, recordFromLive } from "pulumi-primavera-admin/provider/fields";
-import { normalizeDate } from "pulumi-primavera-admin/provider/dates";
-import { outcomeFor } from "pulumi-primavera-admin/provider/jobs/outcome";
+import { changedFields, declaredOnto, managedView, recordFromLive } from "pulumi-primavera-admin/provider/model/fields";
+import { normalizeDate } from "pulumi-primavera-admin/provider/model/dates";
+import { outcomeFor } from "pulumi-primavera-admin/provider/tenant/jobs/outcome";
 
 const live = {
     id: "7",

@@ -11,7 +11,7 @@ import {
     resetTenants,
     UserProvider,
 } from "pulumi-primavera-admin";
-import { closeMatches } from "pulumi-primavera-admin/provider/roles";
+import { closeMatches } from "pulumi-primavera-admin/provider/tenant/roles";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const valid = {

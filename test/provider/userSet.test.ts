@@ -3,7 +3,7 @@
 // identity-safety rules that hold for every member.
 import assert from "node:assert/strict";
 import { resetTenants, tenantFor, UserProvider, UserSetProvider, USER_SET_PROVIDER_TEXT } from "pulumi-primavera-admin";
-import { keyByLogin } from "pulumi-primavera-admin/provider/userSet";
+import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const member = (i: number, extra: Record<string, unknown> = {}) => ({

@@ -1,6 +1,6 @@
 // Dates: what a program may write, and the tenant's form ("YYYY-MM-DDTHH:MM:SS", a plain local
 // string in every vendor example; CloudTZDateTime objects are accepted when read).
-import { ServerDate } from "./schemas";
+import { ServerDate } from "../api/schemas";
 
 /** "2026-01-31", or with a time (hours 00-23) and optionally Z or an offset. */
 export const DATE_PATTERN =

@@ -2,7 +2,8 @@
 // defined once as a zod schema; the TypeScript types are inferred from them.
 //
 // This module is loaded at run time by the implementation, never captured by Pulumi's closure
-// serializer (zod schemas hold bound functions that cannot be serialized: see provider/shim.ts).
+// serializer (zod schemas hold bound functions that cannot be serialized; __provider is a fixed text: see
+// resource/providerText.ts).
 import { z } from "zod";
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ export const jobRequest = z.object({
 });
 export type JobRequest = z.infer<typeof jobRequest>;
 
-// The resource's inputs are derived from the field table: see fields.ts (userInputs, UserInputs).
+// The resource's inputs are derived from the field table: see model/fields.ts (userInputs, UserInputs).
 
 // ---------------------------------------------------------------------------------------------
 // Provider configuration.

@@ -6,7 +6,7 @@
 // user: it is never returned, modified or deleted for this login. When the tenant answers a
 // request for one login with a record of another case, the tenant treats logins
 // case-insensitively: that is surfaced as an error naming both, never merged.
-import { PrimaveraError } from "./errors";
+import { PrimaveraError } from "../api/errors";
 
 /** True when `a` and `b` are the same login under the rule: exactly equal. */
 export function sameLogin(a: string | undefined, b: string): boolean {

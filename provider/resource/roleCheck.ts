@@ -1,14 +1,14 @@
 // The part of check() that asks the tenant: role names against the role catalog (GET /roles), so a
 // misspelt role fails `pulumi preview` instead of half-creating a user at `up`. The catalog is
-// fetched once per process and tenant (roles.ts). When the provider is not configured or the
+// fetched once per process and tenant (tenant/roles.ts). When the provider is not configured or the
 // tenant cannot be reached, the check passes and says so once (a warning, never a failure):
 // check must not need the network to succeed.
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "./check";
-import { progress } from "./jobs/progress";
-import { closeMatches, roleCatalog } from "./roles";
-import { ProviderConfig } from "./schemas";
-import { Tenant } from "./tenant";
+import { progress } from "../api/progress";
+import { closeMatches, roleCatalog } from "../tenant/roles";
+import { ProviderConfig } from "../api/schemas";
+import { Tenant } from "../tenant/registry";
 
 /** Longest a preview waits for the catalog. */
 export const ROLE_CHECK_MAX_SECONDS = 20;

@@ -2,8 +2,8 @@
 // statusInfoOK), where the job reported it (added or modified), a deleteFailed reason, the job's
 // exception, and the id from updatedIdMap. Logins are matched exactly (identity.ts); an entry
 // that matches only ignoring case is reported apart, never taken for the user.
-import { caseVariant, sameLogin } from "../identity";
-import { JobResult, ServerUser } from "../schemas";
+import { caseVariant, sameLogin } from "../../model/identity";
+import { JobResult, ServerUser } from "../../api/schemas";
 
 export type SentKind = "add" | "modify" | "delete";
 

@@ -1,6 +1,7 @@
 // The User resource's provider: configure / check / diff / create / read / update / delete over the
 // vendor's job API. Usable directly as a pulumi.dynamic.ResourceProvider (tests and advanced users
-// call it without the engine); Pulumi programs reach it through the serialized shim (shim.ts).
+// call it without the engine); Pulumi programs reach it through the fixed `__provider` text
+// (providerText.ts) and the public entry point stateEntry.ts.
 //
 // Identity safety (README, Reliability): each operation decides what to send from a read taken
 // right before its job is submitted (runner.ts), touches only the user with exactly its login and
@@ -10,14 +11,15 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, PROVIDER_KEY } from "./check";
 import { checkRoleNames } from "./roleCheck";
-import { configFailures, ConfigLookup, resolveConfig } from "./config";
+import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
 import { diffUser } from "./diff";
-import { ResourceInitError } from "./errors";
-import { UserInputs } from "./fields";
-import { progress } from "./jobs/progress";
-import { declaredKeys, hashPassword, liveInputs, orgTypeOf, passwordMatches, plainJson, toOutputs, UserOutputs } from "./normalize";
-import { ProviderConfig, ProviderConfigInput, ServerUser } from "./schemas";
-import { claimLogin, Tenant, tenantFor } from "./tenant";
+import { ResourceInitError } from "../api/errors";
+import { UserInputs } from "../model/fields";
+import { progress } from "../api/progress";
+import { declaredKeys, liveInputs, orgTypeOf, plainJson, toOutputs, UserOutputs } from "./outputs";
+import { hashPassword, passwordMatches } from "./passwordHash";
+import { ProviderConfig, ProviderConfigInput, ServerUser } from "../api/schemas";
+import { claimLogin, Tenant, tenantFor } from "../tenant/registry";
 import { createUser, deleteUser, OpContext, PartlyFailed, updateUser } from "./userOps";
 
 type Props = Record<string, unknown>;

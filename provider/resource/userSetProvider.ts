@@ -6,14 +6,14 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
-import { configFailures, ConfigLookup, resolveConfig } from "./config";
-import { PrimaveraError, ResourceInitError } from "./errors";
-import { changedFields, managedView, RECORD_FIELDS, UserInputs } from "./fields";
-import { progress } from "./jobs/progress";
-import { declaredKeys, plainJson } from "./normalize";
+import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
+import { PrimaveraError, ResourceInitError } from "../api/errors";
+import { changedFields, managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
+import { progress } from "../api/progress";
+import { declaredKeys, plainJson } from "./outputs";
 import { checkRoleNames } from "./roleCheck";
-import { ProviderConfig, ProviderConfigInput, ServerUser } from "./schemas";
-import { claimLogin, Tenant, tenantFor } from "./tenant";
+import { ProviderConfig, ProviderConfigInput, ServerUser } from "../api/schemas";
+import { claimLogin, Tenant, tenantFor } from "../tenant/registry";
 import { createUser, deleteUser, Done, OpContext, PartlyFailed, updateUser } from "./userOps";
 
 type Props = Record<string, unknown>;

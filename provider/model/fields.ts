@@ -6,7 +6,7 @@
 // is derived from USER_FIELDS, and UserSet reuses it per user.
 import { z } from "zod";
 import { DATE_PATTERN, dateText, isRealDate, normalizeDate } from "./dates";
-import { ServerUser, UserRecord } from "./schemas";
+import { ServerUser, UserRecord } from "../api/schemas";
 
 export type FieldKind = "login" | "text" | "email" | "organization" | "roles" | "boolean" | "date" | "secret";
 

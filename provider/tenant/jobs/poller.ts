@@ -1,17 +1,17 @@
 // Waits for a submitted job: GET /user/status/{jobId} answers 202 while the job runs and 200 with
 // the result when done. Polls start fast and back off, honour Retry-After and Location, and stop
 // at the deadline with an error that names the job, the time waited and the last answer.
-import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "../backoff";
-import { ApiResponse, PrimaveraClient, serverMessage } from "../client";
-import { ApiError, DeadlineError, excerpt } from "../errors";
-import { JobResult, jobResult } from "../schemas";
-import { progress } from "./progress";
-import { Verdict, waitFor } from "../wait";
+import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "../../api/backoff";
+import { ApiResponse, PrimaveraClient, serverMessage } from "../../api/client";
+import { ApiError, DeadlineError, excerpt } from "../../api/errors";
+import { JobResult, jobResult } from "../../api/schemas";
+import { progress } from "../../api/progress";
+import { Verdict, waitFor } from "../../api/wait";
 
 // Growth 1.2 (not 1.5): a job is noticed done on average ~10% of its run time late instead of
 // ~25% (simulated: a 1.5 s job is seen at +170 ms instead of +370 ms), for ~4 more polls per job
 // (cheap GETs on a kept-alive connection). Every job holds the tenant's only job slot, so
-// that lateness is paid once per job by every operation queued behind it (docs/performance.md).
+// that lateness is paid once per job by every operation queued behind it (README, Performance).
 const POLL: BackoffPolicy = { initialMs: 50, maxMs: 2_000, factor: 1.2 };
 /** A safety net under the deadline: no job is polled more often than this. */
 const MAX_POLLS = 5_000;

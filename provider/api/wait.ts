@@ -6,7 +6,7 @@
 // an AbortSignal, and a timeout error that carries the answers it observed.
 import { backoffDelay, BackoffPolicy } from "./backoff";
 import { PrimaveraError } from "./errors";
-import { progress } from "./jobs/progress";
+import { progress } from "./progress";
 
 /** What one answer means. */
 export type Verdict<R> =

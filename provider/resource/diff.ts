@@ -1,10 +1,11 @@
 // diff(): which managed properties change, and which force a replacement. `olds` are the last
 // outputs (Pulumi gives diff the outputs, not the old inputs); `news` are the checked inputs.
-// Fields the program leaves out are not managed and never cause a change (fields.ts).
+// Fields the program leaves out are not managed and never cause a change (model/fields.ts).
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, PROVIDER_KEY } from "./check";
-import { changedFields, UserInputs } from "./fields";
-import { passwordMatches, UserOutputs } from "./normalize";
+import { changedFields, UserInputs } from "../model/fields";
+import { UserOutputs } from "./outputs";
+import { passwordMatches } from "./passwordHash";
 
 export function diffUser(
     olds: Partial<UserOutputs> & Record<string, unknown>,

@@ -1,8 +1,7 @@
-// The resource's outputs from a live user, and the salted hash that detects a password change.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { dateText } from "./dates";
-import { managedView, RECORD_FIELDS, UserInputs } from "./fields";
-import { ServerUser } from "./schemas";
+// The resource's outputs from a live user, and the managed inputs read() reports.
+import { dateText } from "../model/dates";
+import { managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
+import { ServerUser } from "../api/schemas";
 
 /** The resource's outputs: plain JSON, no undefined values. */
 export interface UserOutputs {
@@ -111,17 +110,4 @@ export function orgTypeOf(inputs: Partial<UserInputs> | undefined): string | und
 /** Strips undefined (Pulumi's struct conversion refuses it) and anything that is not JSON. */
 export function plainJson<T>(value: T): T {
     return JSON.parse(JSON.stringify(value)) as T;
-}
-
-export function hashPassword(password: string, salt = randomBytes(12).toString("base64url")): string {
-    return `hmac-sha256:${salt}:${createHmac("sha256", salt).update(password).digest("base64url")}`;
-}
-
-export function passwordMatches(password: string, stored: string | undefined): boolean {
-    if (!stored) return false;
-    const [scheme, salt] = stored.split(":");
-    if (scheme !== "hmac-sha256" || !salt) return false;
-    const a = Buffer.from(hashPassword(password, salt));
-    const b = Buffer.from(stored);
-    return a.length === b.length && timingSafeEqual(a, b);
 }

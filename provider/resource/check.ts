@@ -3,7 +3,7 @@
 // the property and says what is wrong. Values not known yet during a preview pass through and are
 // validated at `up`. No defaults are added: a field the program leaves out is not managed.
 import type * as pulumi from "@pulumi/pulumi";
-import { datesOutOfOrder, INPUT_KEYS, UserInputs, userInputs } from "./fields";
+import { datesOutOfOrder, INPUT_KEYS, UserInputs, userInputs } from "../model/fields";
 
 /** The sentinel Pulumi sends for values not known during preview (runtime/rpc.js unknownValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,8 +1,8 @@
 // The tenant's role catalog (GET /roles): fetched once per process and tenant, shared by check()
 // (which names unknown roles at preview) and the getRoles() lookup.
-import { PrimaveraClient } from "./client";
-import { ServerRole, serverRoleList } from "./schemas";
-import { Tenant } from "./tenant";
+import { PrimaveraClient } from "../api/client";
+import { ServerRole, serverRoleList } from "../api/schemas";
+import { Tenant } from "./registry";
 
 /** Every role of the tenant, one `GET /roles`, uncached. */
 export async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {

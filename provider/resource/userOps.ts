@@ -4,14 +4,14 @@
 // only with `adopt: true` (or the leftover rule below), and returns only what the job result or a
 // read-back confirmed. The callers turn the results into their own outputs.
 import { randomUUID } from "node:crypto";
-import { PrimaveraError } from "./errors";
-import { changedFields, declaredOnto, managedView, recordFromLive, UserInputs } from "./fields";
-import { LoginCaseError } from "./identity";
-import { addedWasUpdate, entryProblem, resolvedId } from "./jobs/outcome";
-import { Prepared, PrepareContext, Settled } from "./jobs/runner";
-import { progress } from "./jobs/progress";
-import { ServerUser, UserRecord } from "./schemas";
-import { Tenant } from "./tenant";
+import { PrimaveraError } from "../api/errors";
+import { changedFields, declaredOnto, managedView, recordFromLive, UserInputs } from "../model/fields";
+import { LoginCaseError } from "../model/identity";
+import { addedWasUpdate, entryProblem, resolvedId } from "../tenant/jobs/outcome";
+import { Prepared, PrepareContext, Settled } from "../tenant/jobs/runner";
+import { progress } from "../api/progress";
+import { ServerUser, UserRecord } from "../api/schemas";
+import { Tenant } from "../tenant/registry";
 
 /** Declared values compared with a live record. */
 export const LIVE = { live: true };

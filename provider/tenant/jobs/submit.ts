@@ -5,13 +5,13 @@
 // lost (network error, 5xx) the tenant may or may not have accepted the job, so the next attempt
 // first reads the users again (`onUnknownOutcome` lets the runner remember which adds may have
 // landed): a user our lost job created is then recognised, not taken for someone else's.
-import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "../backoff";
-import { ApiResponse, PrimaveraClient, serverMessage } from "../client";
-import { ApiError, DeadlineError, excerpt } from "../errors";
-import { JobRequest } from "../schemas";
+import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "../../api/backoff";
+import { ApiResponse, PrimaveraClient, serverMessage } from "../../api/client";
+import { ApiError, DeadlineError, excerpt } from "../../api/errors";
+import { JobRequest } from "../../api/schemas";
 import { SubmittedJob, seconds } from "./poller";
-import { progress } from "./progress";
-import { Verdict, waitFor } from "../wait";
+import { progress } from "../../api/progress";
+import { Verdict, waitFor } from "../../api/wait";
 
 const BUSY_WAIT: BackoffPolicy = { initialMs: 250, maxMs: 5_000, factor: 1.5 };
 const LOST_WAIT: BackoffPolicy = { initialMs: 200, maxMs: 5_000, factor: 2 };

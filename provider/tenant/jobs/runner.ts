@@ -13,9 +13,9 @@
 // others changed meanwhile (nothing unmanaged is lost), and an operation with nothing left to do
 // sends nothing. A batch the server refuses as a whole (400, 413) is split in halves and each half
 // retried, so every valid user lands and each invalid one fails with its own message.
-import { PrimaveraClient } from "../client";
-import { ApiError } from "../errors";
-import { JobRequest, ServerUser, UserRecord } from "../schemas";
+import { PrimaveraClient } from "../../api/client";
+import { ApiError } from "../../api/errors";
+import { JobRequest, ServerUser, UserRecord } from "../../api/schemas";
 import { UserReader } from "../reads";
 import { Outcome, outcomeFor, SentKind } from "./outcome";
 import { waitForJob } from "./poller";

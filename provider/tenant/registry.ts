@@ -4,17 +4,17 @@
 // serves all dynamic resources of an operation from one process, and resources whose serialized
 // provider differs get separate provider instances: keeping the registry on globalThis makes the
 // rule hold across all of them.
-import { PrimaveraClient } from "./client";
-import { PrimaveraError } from "./errors";
+import { PrimaveraClient } from "../api/client";
+import { PrimaveraError } from "../api/errors";
 import { JobRunner } from "./jobs/runner";
 import { UserReader } from "./reads";
-import { ProviderConfig, ServerRole } from "./schemas";
+import { ProviderConfig, ServerRole } from "../api/schemas";
 
 export interface Tenant {
     client: PrimaveraClient;
     runner: JobRunner;
     reader: UserReader;
-    /** The role catalog, once fetched (roles.ts). */
+    /** The role catalog, once fetched (tenant/roles.ts). */
     roles?: Promise<ServerRole[]>;
     /** Logins created by a resource of this process, and by which (one owner per login). */
     created: Map<string, string>;

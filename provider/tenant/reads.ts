@@ -11,10 +11,10 @@
 // list is indexed by login, and only the entries a read asks for are validated (zod over 1,000
 // users costs ~60 ms; over 8, well under 1 ms). A malformed entry fails only the read that asks for it.
 import { z } from "zod";
-import { PrimaveraClient } from "./client";
-import { ApiError, excerpt } from "./errors";
-import { assertSameLogin, caseVariant } from "./identity";
-import { ServerUser, serverUser, serverUserList } from "./schemas";
+import { PrimaveraClient } from "../api/client";
+import { ApiError, excerpt } from "../api/errors";
+import { assertSameLogin, caseVariant } from "../model/identity";
+import { ServerUser, serverUser, serverUserList } from "../api/schemas";
 
 /**
  * The users of one `GET /user`, by exact login (identity.ts); entries are validated when first

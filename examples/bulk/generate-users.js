@@ -64,7 +64,7 @@ const ROLE_SETS = [
     [],
 ];
 // The same columns the export CLI writes (needs `npm run build` first).
-const { CSV_COLUMNS: COLUMNS } = require("pulumi-primavera-admin/provider/cli/export");
+const { CSV_COLUMNS: COLUMNS } = require("pulumi-primavera-admin");
 
 const rows = [COLUMNS.join(",")];
 for (let i = 1; i <= 500; i++) {

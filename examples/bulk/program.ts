@@ -30,7 +30,7 @@ const OPTIONAL = [
 type Row = Record<string, string>;
 
 /** users.csv beside the program (also when compiled to dist/examples/bulk). */
-export function defaultCsvPath(): string {
+function defaultCsvPath(): string {
     const candidates = [path.join(__dirname, "users.csv"), path.resolve(__dirname, "..", "..", "..", "examples", "bulk", "users.csv")];
     return candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
 }

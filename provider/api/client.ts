@@ -10,7 +10,7 @@ import { ApiError, DeadlineError, excerpt, PrimaveraError } from "./errors";
 import { shutdownSignal, throwIfAborted, Verdict, waitFor } from "./wait";
 import { errorBody, ProviderConfig } from "./schemas";
 
-export const API_ROOT = "/cloudapi/restapi";
+const API_ROOT = "/cloudapi/restapi";
 
 export interface ApiResponse {
     status: number;
@@ -46,7 +46,7 @@ interface Sent {
 }
 
 /** Largest response body accepted; a bigger one fails with a clear error instead of filling memory. */
-export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2 };
 /** A safety net under the deadline: one call never sends more requests than this (429 waits included). */
@@ -55,12 +55,12 @@ const PER_REQUEST_TIMEOUT_MS = 60_000;
 const TRANSIENT_NETWORK = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ECONNABORTED|EAI_AGAIN|socket hang up|Network Error|aborted/i;
 
 export interface ClientStats {
+    /** HTTP requests sent (tests and the benchmark read it). */
     requests: number;
-    retries: number;
 }
 
 export class PrimaveraClient {
-    readonly stats: ClientStats = { requests: 0, retries: 0 };
+    readonly stats: ClientStats = { requests: 0 };
     private readonly http: AxiosInstance;
     private token: { value: string; expiresAt: number } | undefined;
     private tokenPending: Promise<string> | undefined;
@@ -299,14 +299,12 @@ export class PrimaveraClient {
                         ? `, and that the tenant offers OAuth (only OCI-hosted tenants do; else use primavera:authMode=basic).`
                         : "."),
                 401,
-                server,
             );
         }
         return new ApiError(
             `${purpose}: account '${user}' is signed in but not allowed to do this (HTTP 403 on ${method} ${path}${server ? `: ${server}` : ""}). ` +
                 `Managing users needs an account with the Primavera Administration "Cloud Administrator" (application administrator) privilege.`,
             403,
-            server,
         );
     }
 }

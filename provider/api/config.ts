@@ -24,9 +24,9 @@ export interface ConfigKey {
 }
 
 /** Seconds an operation may take at most: Node's timers cannot wait longer than about 24 days, and a day is plenty. */
-export const MAX_TIMEOUT_SECONDS = 86_400;
+const MAX_TIMEOUT_SECONDS = 86_400;
 /** OAuth token lifetime asked for at most: a day. */
-export const MAX_TOKEN_EXPIRY_SECONDS = 86_400;
+const MAX_TOKEN_EXPIRY_SECONDS = 86_400;
 
 const TRUE_WORDS = ["true", "1", "yes"];
 const FALSE_WORDS = ["false", "0", "no"];
@@ -54,7 +54,7 @@ const oneOf =
         typeof value !== "string" || !allowed.includes(value);
 
 /** The boolean a setting means, or undefined when it is not one of true/false/1/0/yes/no (any case). */
-export function parseBoolean(value: unknown): boolean | undefined {
+function parseBoolean(value: unknown): boolean | undefined {
     if (typeof value === "boolean") return value;
     if (typeof value === "number" && (value === 0 || value === 1)) return value === 1;
     if (typeof value !== "string") return undefined;
@@ -338,7 +338,7 @@ function parse(raw: Record<string, unknown>, wording: ConfigWording): { config?:
 }
 
 /** The message of a ConfigError carrying these failures. */
-export function configErrorMessage(failures: ConfigFailure[], missing: ConfigFailure[] = []): string {
+function configErrorMessage(failures: ConfigFailure[], missing: ConfigFailure[] = []): string {
     const invalid = failures.filter((f) => !missing.includes(f));
     const parts: string[] = [];
     if (missing.length > 0) {
@@ -365,7 +365,7 @@ export function resolveConfig(
     return config;
 }
 
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
     const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
     return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }

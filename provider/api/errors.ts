@@ -13,7 +13,6 @@ export class ApiError extends PrimaveraError {
     constructor(
         message: string,
         readonly status: number | undefined,
-        readonly serverText: string = "",
     ) {
         super(message);
         this.name = "ApiError";

@@ -17,7 +17,7 @@ export const serverDate = z.union([
 ]);
 export type ServerDate = z.infer<typeof serverDate>;
 
-export const serverRole = z
+const serverRole = z
     .object({
         id: z.string().optional(),
         name: z.string(),
@@ -26,7 +26,7 @@ export const serverRole = z
     .loose();
 export type ServerRole = z.infer<typeof serverRole>;
 
-export const serverOrganization = z
+const serverOrganization = z
     .object({
         id: z.string().optional(),
         name: z.string(),
@@ -34,7 +34,6 @@ export const serverOrganization = z
         type: z.string().optional(),
     })
     .loose();
-export type ServerOrganization = z.infer<typeof serverOrganization>;
 
 /** UserRO as returned by GET /user/{loginId}, GET /user and inside job results. */
 export const serverUser = z

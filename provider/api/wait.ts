@@ -98,7 +98,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /** Sleeps `ms`, or less when `signal` aborts (then throws CancelledError). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(new CancelledError(signal.reason));
         const onAbort = () => {

@@ -25,7 +25,7 @@ export const CSV_COLUMNS = [
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** The inputs of a User resource that reproduce this user exactly (every managed field the server holds). */
-export function declaredArgs(u: UserInfo): Record<string, unknown> {
+function declaredArgs(u: UserInfo): Record<string, unknown> {
     return { ...declarationOf(u as unknown as ManagedView), adopt: true };
 }
 
@@ -36,7 +36,7 @@ export function declarationProblems(u: UserInfo): string[] {
 }
 
 /** Pulumi resource names from logins: lower case, safe characters, unique. */
-export function resourceNames(logins: string[]): string[] {
+function resourceNames(logins: string[]): string[] {
     const used = new Set<string>();
     return logins.map((login) => {
         const base =
@@ -130,12 +130,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * One CSV cell: a value a spreadsheet would run as a formula gets a leading `'` (OWASP's advice),
  * which examples/bulk's reader removes again; then RFC 4180 quoting.
  */
-export function csvField(value: string): string {
+function csvField(value: string): string {
     const s = FORMULA_START.test(value) ? `'${value}` : value;
     return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** The value of a cell csvField() wrote (the `'` that disarmed a formula removed). */
-export function csvValue(cell: string): string {
-    return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }

@@ -26,9 +26,9 @@ export interface FieldSpec {
 }
 
 /** Longest organization type, in characters. */
-export const ORG_TYPE_MAX = 50;
+const ORG_TYPE_MAX = 50;
 /** Most roles one user may list. */
-export const ROLES_MAX = 500;
+const ROLES_MAX = 500;
 
 export const USER_FIELDS = [
     { key: "loginId", kind: "login", required: true, max: 255, doc: "The login (primary key, exact case). Changing it replaces the user." },
@@ -66,8 +66,6 @@ export const USER_FIELDS = [
     { key: "endDate", kind: "date", doc: "As startDate; not before startDate (compared as instants)." },
     { key: "password", kind: "secret", max: 255, doc: "Write-only, always a secret; a change is detected through a salted hash." },
 ] as const satisfies readonly FieldSpec[];
-
-export type FieldKey = (typeof USER_FIELDS)[number]["key"];
 
 /** The fields that describe the user on the tenant (all but the write-only password). */
 export const RECORD_FIELDS = USER_FIELDS.filter((f) => f.kind !== "secret");

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { datesOutOfOrder, INPUT_KEYS, UserInputs, userInputs } from "../model/fields";
 
 /** The sentinel Pulumi sends for values not known during preview (runtime/rpc.js unknownValue). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const PROVIDER_KEY = "__provider";
 
 export function containsUnknown(v: unknown): boolean {

@@ -11,7 +11,7 @@ import { ProviderConfig } from "../api/schemas";
 import { Tenant } from "../tenant/registry";
 
 /** Longest a preview waits for the catalog. */
-export const ROLE_CHECK_MAX_SECONDS = 20;
+const ROLE_CHECK_MAX_SECONDS = 20;
 
 const WARNED = Symbol.for("pulumi-primavera-admin.roleCheckWarnings");
 

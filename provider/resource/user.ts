@@ -29,7 +29,7 @@ export interface UserArgs {
 }
 
 /** The type token of a User: what `pulumi.dynamic.Resource` would register for it. */
-export const USER_TYPE = "pulumi-nodejs:dynamic/primavera-admin:User";
+const USER_TYPE = "pulumi-nodejs:dynamic/primavera-admin:User";
 
 export class User extends pulumi.CustomResource {
     declare readonly loginId: pulumi.Output<string>;

@@ -14,7 +14,7 @@ import { ServerUser, UserRecord } from "../api/schemas";
 import { Tenant } from "../tenant/registry";
 
 /** Declared values compared with a live record. */
-export const LIVE = { live: true };
+const LIVE = { live: true };
 
 export interface OpContext {
     tenant: Tenant;
@@ -261,7 +261,7 @@ function guardOwnAccount(ctx: OpContext, live: ServerUser, change: UserRecord | 
 }
 
 /** A read taken now (no snapshot): the user with exactly this login, or undefined. */
-export async function readNow(ctx: OpContext, login: string): Promise<ServerUser | undefined> {
+async function readNow(ctx: OpContext, login: string): Promise<ServerUser | undefined> {
     const got = (await ctx.tenant.reader.readFresh([login], ctx.deadline)).get(login);
     if (got instanceof Error) throw got;
     return got;
@@ -286,7 +286,7 @@ function alreadyExists(login: string, live: ServerUser): PrimaveraError {
     );
 }
 
-export function replacedOutside(login: string, expectedId: string, live: ServerUser): PrimaveraError {
+function replacedOutside(login: string, expectedId: string, live: ServerUser): PrimaveraError {
     return new PrimaveraError(
         `user '${login}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was deleted and the ` +
             `login created again outside Pulumi, so it is someone else's user now and is left alone. Run \`pulumi refresh\` to drop ` +

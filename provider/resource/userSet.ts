@@ -15,7 +15,7 @@ export interface UserSetArgs {
 }
 
 /** The type token of a UserSet. */
-export const USER_SET_TYPE = "pulumi-nodejs:dynamic/primavera-admin:UserSet";
+const USER_SET_TYPE = "pulumi-nodejs:dynamic/primavera-admin:UserSet";
 
 /**
  * Users managed as one resource. Create sends them in jobs of up to `primavera:maxUsersPerJob`;

@@ -57,9 +57,9 @@ class UserIndex {
 const ANY_LIST = z.array(z.unknown());
 
 /** Pending reads at or above this count are served by one list instead of one GET each. */
-export const LIST_THRESHOLD = 4;
+const LIST_THRESHOLD = 4;
 /** How long a list snapshot answers later reads. */
-export const SNAPSHOT_TTL_MS = 3_000;
+const SNAPSHOT_TTL_MS = 3_000;
 const GATHER_MS = 2;
 
 interface Waiter {
@@ -68,14 +68,7 @@ interface Waiter {
     deadline: number;
 }
 
-export interface ReaderStats {
-    singleReads: number;
-    listReads: number;
-    servedFromSnapshot: number;
-}
-
 export class UserReader {
-    readonly stats: ReaderStats = { singleReads: 0, listReads: 0, servedFromSnapshot: 0 };
     private pending = new Map<string, Waiter[]>();
     private flushScheduled = false;
     private snapshot: { at: number; users: UserIndex } | undefined;
@@ -86,7 +79,6 @@ export class UserReader {
     /** The live user with exactly this login, or undefined when the tenant has none. */
     read(loginId: string, deadline: number): Promise<ServerUser | undefined> {
         if (this.snapshot && Date.now() - this.snapshot.at < SNAPSHOT_TTL_MS) {
-            this.stats.servedFromSnapshot++;
             return this.fromList(this.snapshot.users, loginId, deadline);
         }
         return new Promise((resolve, reject) => {
@@ -149,7 +141,6 @@ export class UserReader {
     /** One `GET /user`, checked to be a list; its entries are validated by whoever uses them. */
     private async fetchList(deadline: number): Promise<unknown[]> {
         const list = await this.client.getJson(this.client.path("/user"), ANY_LIST, { deadline, purpose: "listing users" });
-        this.stats.listReads++;
         return list!;
     }
 
@@ -200,7 +191,6 @@ export class UserReader {
     }
 
     private async readOne(loginId: string, deadline: number): Promise<ServerUser | undefined> {
-        this.stats.singleReads++;
         const path = this.client.path(`/user/${encodeURIComponent(loginId)}`);
         const user = await this.client.getJson(path, serverUser, { deadline, purpose: `reading user '${loginId}'`, absent: [404] });
         if (user) assertSameLogin(loginId, user.loginId, `GET ${path}`);

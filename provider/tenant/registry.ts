@@ -29,7 +29,7 @@ function registry(): Registry {
 }
 
 /** The key of a tenant: where it is, and who signs in (accounts compared ignoring case). */
-export function tenantKey(config: Pick<ProviderConfig, "baseUrl" | "authMode" | "username">): string {
+function tenantKey(config: Pick<ProviderConfig, "baseUrl" | "authMode" | "username">): string {
     return [config.baseUrl.replace(/\/+$/, ""), config.authMode, config.username.toLowerCase()].join("|");
 }
 

@@ -5,7 +5,7 @@ import { ServerRole, serverRoleList } from "../api/schemas";
 import { Tenant } from "./registry";
 
 /** Every role of the tenant, one `GET /roles`, uncached. */
-export async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
+async function fetchRoles(client: PrimaveraClient, deadline: number, maxAttempts?: number): Promise<ServerRole[]> {
     return (await client.getJson(client.path("/roles"), serverRoleList, { deadline, purpose: "listing the role catalog", maxAttempts }))!;
 }
 

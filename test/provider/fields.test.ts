@@ -6,6 +6,7 @@ import { USER_FIELDS } from "pulumi-primavera-admin";
 import { changedFields, declaredOnto, managedView, recordFromLive } from "pulumi-primavera-admin/provider/model/fields";
 import { normalizeDate } from "pulumi-primavera-admin/provider/model/dates";
 import { outcomeFor } from "pulumi-primavera-admin/provider/tenant/jobs/outcome";
+import { jobRequest, userRecord } from "pulumi-primavera-admin/provider/api/schemas";
 
 const live = {
     id: "7",
@@ -50,6 +51,24 @@ describe("the field table", () => {
         );
         assert.equal(modify.employeeNumber, "E-1", "unmanaged fields carried over");
         assert.equal(modify.firstName, "Jimmy");
+    });
+
+    it("what we send has the documented wire shape (userRecord, jobRequest)", () => {
+        const declared = {
+            loginId: "JSMITH",
+            firstName: "Jim",
+            lastName: "Smith",
+            emailAddress: "jim@example.com",
+            organization: { name: "sfo", type: "Company" },
+            roles: ["A"],
+            startDate: "2026-01-01",
+        };
+        const created = declaredOnto({ loginId: "JSMITH", id: "pulumi-1" }, declared, true);
+        assert.deepEqual(userRecord.parse(created), created, "a create record");
+        const modified = declaredOnto(recordFromLive(live), declared, false);
+        assert.deepEqual(userRecord.parse(modified), modified, "a modify record");
+        assert.ok(jobRequest.safeParse({ added: [created], modified: [modified], deleted: ["OLD"] }).success);
+        assert.equal(created.startDate, "2026-01-01T00:00:00");
     });
 
     it("changedFields compares only declared fields; roles as a set; dates as instants", () => {

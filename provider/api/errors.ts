@@ -37,7 +37,7 @@ export class ResourceInitError extends PrimaveraError {
     constructor(
         message: string,
         readonly id: string,
-        readonly properties: Record<string, unknown>,
+        readonly properties: object,
     ) {
         super(message);
         this.name = "ResourceInitError";

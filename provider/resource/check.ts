@@ -16,7 +16,7 @@ export function containsUnknown(v: unknown): boolean {
     return false;
 }
 
-export function checkInputs(news: Record<string, unknown>, what = "a User"): pulumi.dynamic.CheckResult<UserInputs> {
+export function checkInputs(news: object, what = "a User"): pulumi.dynamic.CheckResult<UserInputs> {
     const candidate: Record<string, unknown> = {};
     const unknowns: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(news)) {

@@ -8,8 +8,8 @@ import { UserOutputs } from "./outputs";
 import { passwordMatches } from "./passwordHash";
 
 export function diffUser(
-    olds: Partial<UserOutputs> & Record<string, unknown>,
-    news: Partial<UserInputs> & Record<string, unknown>,
+    olds: Partial<UserOutputs> & { [PROVIDER_KEY]?: string },
+    news: Partial<UserInputs> & { [PROVIDER_KEY]?: string },
 ): pulumi.dynamic.DiffResult {
     const replaces: string[] = [];
     if (containsUnknown(news.loginId) || news.loginId !== olds.loginId) replaces.push("loginId");

@@ -22,9 +22,12 @@ import { ProviderConfig, ProviderConfigInput, ServerUser } from "../api/schemas"
 import { claimLogin, Tenant, tenantFor } from "../tenant/registry";
 import { createUser, deleteUser, OpContext, PartlyFailed, updateUser } from "./userOps";
 
-type Props = Record<string, unknown>;
+/** What the host passes in: the declared inputs, and the serialized provider text. */
+type Inputs = UserInputs & { [PROVIDER_KEY]?: string };
+/** What the state holds: the outputs, and the serialized provider text. */
+type Outputs = UserOutputs & { [PROVIDER_KEY]?: string };
 
-export class UserProvider implements pulumi.dynamic.ResourceProvider {
+export class UserProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     private stackConfig: ConfigLookup = () => undefined;
     private resolved: ProviderConfig | undefined;
 
@@ -45,7 +48,7 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         return tenantFor(this.settings());
     }
 
-    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         // Shape and settings first (no network), then role names against the tenant's catalog (one
         // GET /roles per process). Bad or missing settings fail every resource's preview, naming the key.
         const shape = checkInputs(news);
@@ -58,22 +61,21 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         );
     }
 
-    async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
         return diffUser(olds, news);
     }
 
-    async create(raw: Props): Promise<pulumi.dynamic.CreateResult> {
-        const inputs = raw as unknown as UserInputs;
+    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
         const login = inputs.loginId;
         const ctx = this.context();
         // One owner per login: a second resource of this program declaring the same login fails.
         claimLogin(ctx.tenant, login, `user:${randomUUID()}`);
         try {
             const done = await createUser(ctx, inputs);
-            return { id: done.user.id!, outs: this.outputs(inputs, done, undefined) as unknown as Props };
+            return { id: done.user.id!, outs: this.outputs(inputs, done, undefined) };
         } catch (e) {
             if (e instanceof PartlyFailed) {
-                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, undefined), raw));
+                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, undefined), inputs));
             }
             // A create that made nothing (refused, not ours) leaves the login free for another try.
             ctx.tenant.created.delete(login);
@@ -81,22 +83,22 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         }
     }
 
-    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
         const deadline = this.deadline();
-        const old = props as Partial<UserOutputs>;
-        const loginId = typeof props.loginId === "string" ? props.loginId : undefined;
+        const old: Partial<UserOutputs> = props ?? {};
+        const loginId = typeof old.loginId === "string" ? old.loginId : undefined;
         const { reader } = this.tenant();
         // `User.get(name, id)`: the engine knows only the id.
         const live = loginId ? await reader.read(loginId, deadline) : await reader.readById(id, deadline);
         // Gone: an empty id makes refresh drop the resource from state.
-        if (!live) return { id: "", props: {} };
+        if (!live) return { id: "" };
         const expectedId = old.userId || id;
         if (loginId && expectedId && live.id && live.id !== expectedId) {
             progress(
                 `warning: user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was ` +
                     `deleted and the login created again outside Pulumi. The new user is not this stack's; it is dropped from the state.`,
             );
-            return { id: "", props: {} };
+            return { id: "" };
         }
         const outs = toOutputs(
             live,
@@ -105,26 +107,27 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
         );
         // The managed inputs as the tenant holds them: refresh and preview then show drift by field.
         const inputs = old.declared ? liveInputs(outs, old.declared) : undefined;
-        return { id: live.id || id, props: outs as unknown as Props, ...(inputs ? { inputs } : {}) };
+        // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
+        // stores what it is given.
+        return { id: live.id || id, props: outs, ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
     }
 
-    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-        const inputs = news as unknown as UserInputs;
-        const old = olds as Partial<UserOutputs>;
+    async update(id: string, olds: Outputs, inputs: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        const old: Partial<UserOutputs> = olds;
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
         const keepHash = inputs.password === undefined || passwordChanged ? undefined : old.passwordHash;
         try {
             const done = await updateUser(this.context(), inputs, old.userId || id, passwordChanged);
-            return { outs: this.outputs(inputs, { ...done, jobId: done.jobId ?? old.lastJobId }, keepHash) as unknown as Props };
+            return { outs: this.outputs(inputs, { ...done, jobId: done.jobId ?? old.lastJobId }, keepHash) };
         } catch (e) {
             if (e instanceof PartlyFailed)
-                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, keepHash), news));
+                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, keepHash), inputs));
             throw e;
         }
     }
 
-    async delete(id: string, props: Props): Promise<void> {
-        const old = props as Partial<UserOutputs>;
+    async delete(id: string, props: Outputs): Promise<void> {
+        const old: Partial<UserOutputs> = props;
         const loginId = typeof props.loginId === "string" ? props.loginId : id;
         await deleteUser(this.context(), loginId, old.userId || id, this.settings().deletionMode === "deprovision");
     }
@@ -150,6 +153,6 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider {
 }
 
 /** Outputs plus the serialized provider: an init error's properties are stored as given (DESIGN 3.7). */
-function withProvider(outs: UserOutputs, raw: Props): Props {
-    return plainJson({ ...outs, [PROVIDER_KEY]: raw[PROVIDER_KEY] }) as Props;
+function withProvider(outs: UserOutputs, raw: Inputs): Outputs {
+    return plainJson({ ...outs, [PROVIDER_KEY]: raw[PROVIDER_KEY] });
 }

@@ -16,7 +16,13 @@ import { ProviderConfig, ProviderConfigInput, ServerUser } from "../api/schemas"
 import { claimLogin, Tenant, tenantFor } from "../tenant/registry";
 import { createUser, deleteUser, Done, OpContext, PartlyFailed, updateUser } from "./userOps";
 
-type Props = Record<string, unknown>;
+/** What the host passes in: the members keyed by login (unchecked before check()), and the provider text. */
+interface Inputs {
+    users: Record<string, UserInputs>;
+    [PROVIDER_KEY]?: string;
+}
+/** What the state holds: the outputs, and the provider text. */
+type Outputs = UserSetOutputs & { [PROVIDER_KEY]?: string };
 
 /**
  * One member as the state keeps it: the fields its declaration manages (only those: a field left
@@ -34,7 +40,7 @@ export interface UserSetOutputs {
 /** Most member errors quoted in one message; the rest are counted. */
 const QUOTED_ERRORS = 20;
 
-export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
+export class UserSetProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     private stackConfig: ConfigLookup = () => undefined;
     private resolved: ProviderConfig | undefined;
 
@@ -53,11 +59,12 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
         return tenantFor(this.settings());
     }
 
-    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         const failures: pulumi.dynamic.CheckFailure[] = [];
-        const raw = news.users;
-        for (const key of Object.keys(news)) {
-            if (key !== "users" && key !== PROVIDER_KEY && news[key] !== undefined && news[key] !== null)
+        const raw: unknown = news.users;
+        const given = news as object as Record<string, unknown>;
+        for (const key of Object.keys(given)) {
+            if (key !== "users" && key !== PROVIDER_KEY && given[key] !== undefined && given[key] !== null)
                 failures.push({ property: key, reason: `unknown property '${key}'; a UserSet takes: users` });
         }
         if (containsUnknown(raw)) return { inputs: news, failures };
@@ -65,7 +72,7 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
             failures.push({ property: "users", reason: "users is required: a list of users, each with the fields of a User" });
             return { inputs: news, failures };
         }
-        const users: Record<string, unknown> = {};
+        const users: Record<string, UserInputs> = {};
         for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
             const declared = (value ?? {}) as Record<string, unknown>;
             const login = typeof declared.loginId === "string" ? declared.loginId : key;
@@ -90,34 +97,31 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
                     () => this.tenant(),
                 );
             for (const f of checked.failures ?? []) failures.push({ property: `users.${login}.${f.property}`, reason: f.reason });
-            users[login] = checked.inputs;
+            users[login] = checked.inputs!;
         }
         failures.push(...configFailures(this.explicit, this.stackConfig));
         return { inputs: { users }, failures };
     }
 
-    async diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-        const plan = planOf(olds as Partial<UserSetOutputs>, news.users, containsUnknown);
+    async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+        const plan = planOf(olds, news.users, containsUnknown);
         const providerChanged =
             news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY];
         const changes = plan.unknown || plan.add.length + plan.change.length + plan.remove.length > 0 || providerChanged;
         return { changes, replaces: [], deleteBeforeReplace: false };
     }
 
-    async create(raw: Props): Promise<pulumi.dynamic.CreateResult> {
-        const declared = raw.users as Record<string, UserInputs>;
+    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
         const id = `userset-${randomUUID()}`;
-        const outs = await this.apply({ users: {}, userIds: {} }, declared, raw, id);
-        return { id, outs: outs as unknown as Props };
+        return { id, outs: await this.apply({ users: {}, userIds: {} }, inputs.users, inputs, id) };
     }
 
-    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-        const outs = await this.apply(olds as unknown as UserSetOutputs, news.users as Record<string, UserInputs>, news, id);
-        return { outs: outs as unknown as Props };
+    async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        return { outs: await this.apply(olds, news.users, news, id) };
     }
 
-    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-        const old = props as unknown as Partial<UserSetOutputs>;
+    async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+        const old: Partial<UserSetOutputs> = props ?? {};
         const members = old.users ?? {};
         const logins = Object.keys(members);
         const ctx = this.context();
@@ -141,11 +145,13 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
         }
         if (dropped > 0)
             progress(`UserSet ${id}: ${dropped} member(s) gone from the tenant (or replaced outside Pulumi); the next up creates them`);
-        return { id, props: plainJson(outs) as unknown as Props, inputs: plainJson({ users: inputs }) };
+        // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
+        // stores what it is given.
+        return { id, props: plainJson(outs), inputs: plainJson({ users: inputs }) as unknown as Outputs };
     }
 
-    async delete(_id: string, props: Props): Promise<void> {
-        const old = props as unknown as Partial<UserSetOutputs>;
+    async delete(_id: string, props: Outputs): Promise<void> {
+        const old: Partial<UserSetOutputs> = props;
         const ctx = this.context();
         const deprovision = this.settings().deletionMode === "deprovision";
         const logins = Object.keys(old.users ?? {});
@@ -166,7 +172,7 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
      * as they were in the outputs (or out of them, for a failed add), so the next `up` retries only
      * them; any failure makes the whole an init error that carries those outputs.
      */
-    private async apply(olds: UserSetOutputs, declared: Record<string, UserInputs>, raw: Props, id: string): Promise<UserSetOutputs> {
+    private async apply(olds: UserSetOutputs, declared: Record<string, UserInputs>, raw: Inputs, id: string): Promise<UserSetOutputs> {
         const ctx = this.context();
         const plan = planOf(olds, declared);
         const deprovision = this.settings().deletionMode === "deprovision";
@@ -229,7 +235,7 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider {
                 `${failures.length} of ${total} member change(s) failed; the others are done and recorded, and the next ` +
                     `\`pulumi up\` retries only these:\n${quote(failures)}`,
                 id,
-                { ...result, [PROVIDER_KEY]: raw[PROVIDER_KEY] } as Props,
+                { ...result, [PROVIDER_KEY]: raw[PROVIDER_KEY] },
             );
         }
         return result;

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { UserProvider, resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { UserProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const inputs = (i: number) => ({

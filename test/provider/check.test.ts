@@ -1,6 +1,6 @@
 // check() rejects bad input at preview, naming the property and the reason; no network needed.
 import assert from "node:assert/strict";
-import { UserProvider } from "pulumi-primavera-admin";
+import { UserProvider } from "../support/untyped";
 
 const valid = {
     loginId: "JSMITH",

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
-import { UserProvider, resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin";
+import { UserProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const base = (loginId: string, extra: Record<string, unknown> = {}) => ({

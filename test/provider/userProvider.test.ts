@@ -1,6 +1,7 @@
 // The provider driven directly (as the Pulumi host would), against the real simulator.
 import assert from "node:assert/strict";
-import { UserProvider, resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { UserProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const base = (loginId: string, extra: Record<string, unknown> = {}) => ({

@@ -17,7 +17,8 @@ import { engineStack, REPO_ROOT } from "./engine";
 const PROJECT = "primavera-demo";
 
 async function main(): Promise<void> {
-    const demoDir = path.join(REPO_ROOT, ".demo");
+    // PRIMAVERA_DEMO_DIR: where the simulator's and the engine's state go (default .demo/; tests use a temporary one).
+    const demoDir = process.env.PRIMAVERA_DEMO_DIR || path.join(REPO_ROOT, ".demo");
     const sim = await startSimulator({
         port: 0,
         jobMs: 300,

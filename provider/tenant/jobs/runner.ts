@@ -31,7 +31,7 @@ export interface PrepareContext {
 
 export interface Operation {
     loginId: string;
-    /** Epoch ms: the operation's own deadline. */
+    /** Epoch ms: the operation's own deadline (its batch runs under the latest one of the batch). */
     deadline: number;
     /**
      * Decides what to send from `live` (read right before the job is submitted). Throws to fail
@@ -129,6 +129,8 @@ export class JobRunner {
     }
 
     private async runBatch(batch: Pending[]): Promise<void> {
+        // A batch shares one job, so it runs under the latest of its operations' deadlines: an
+        // operation with an earlier one may wait past it for the job it is part of.
         const deadline = Math.max(...batch.map((p) => p.deadline));
         let open = batch;
         // The operations of the body sent last, with what each sent.

@@ -1,0 +1,155 @@
+// The wait loop and backoff as pure functions: no network, short real delays.
+import assert from "node:assert/strict";
+import { backoffDelay, parseRetryAfterMs } from "pulumi-primavera-admin/provider/api/backoff";
+import { CancelledError, waitFor } from "pulumi-primavera-admin/provider/api/wait";
+import { diffUser } from "pulumi-primavera-admin/provider/resource/diff";
+
+const FAST = { initialMs: 1, maxMs: 4, factor: 2 };
+
+describe("backoff", () => {
+    it("grows by the factor up to the cap, with equal jitter (never below half)", () => {
+        const policy = { initialMs: 100, maxMs: 1000, factor: 2 };
+        assert.equal(
+            backoffDelay(0, policy, () => 0),
+            50,
+        );
+        assert.equal(
+            backoffDelay(0, policy, () => 1),
+            100,
+        );
+        assert.equal(
+            backoffDelay(3, policy, () => 1),
+            800,
+        );
+        assert.equal(
+            backoffDelay(10, policy, () => 1),
+            1000,
+            "capped",
+        );
+        assert.equal(
+            backoffDelay(10, policy, () => 0),
+            500,
+        );
+    });
+
+    it("reads Retry-After as seconds or as an HTTP date", () => {
+        assert.equal(parseRetryAfterMs("2"), 2000);
+        assert.equal(parseRetryAfterMs(new Date(61_000).toUTCString(), 1_000), 60_000);
+        assert.equal(parseRetryAfterMs("soon"), undefined);
+        assert.equal(parseRetryAfterMs(undefined), undefined);
+    });
+});
+
+describe("the wait loop", () => {
+    it("returns the first answer judged done", async () => {
+        let n = 0;
+        const got = await waitFor({
+            deadline: Date.now() + 5_000,
+            backoff: FAST,
+            maxAttempts: 10,
+            attempt: async () => ++n,
+            judge: (a) => (a < 3 ? { retry: `got ${a}` } : { done: a * 10 }),
+            ended: () => new Error("ended"),
+        });
+        assert.equal(got, 30);
+    });
+
+    it("stops after maxFailures failures, with the last answer; non-failures do not count", async () => {
+        let n = 0;
+        await assert.rejects(
+            waitFor({
+                deadline: Date.now() + 5_000,
+                backoff: FAST,
+                maxAttempts: 100,
+                maxFailures: 3,
+                attempt: async () => ++n,
+                judge: (a) => ({ retry: `answer ${a}`, failure: a % 2 === 0 }),
+                ended: (e) => new Error(`${e.reason} after ${e.attempts}: ${e.last}; saw ${e.observed.join(",")}`),
+            }),
+            /failures after 6: answer 6; saw answer 2,answer 3,answer 4,answer 5,answer 6/,
+        );
+    });
+
+    it("ends at the deadline without starting an attempt past it, and reports what it observed", async () => {
+        let attempts = 0;
+        const t0 = Date.now();
+        await assert.rejects(
+            waitFor({
+                deadline: Date.now() + 120,
+                backoff: { initialMs: 50, maxMs: 50, factor: 1 },
+                maxAttempts: 1000,
+                attempt: async () => ++attempts,
+                judge: () => ({ retry: "HTTP 202 (still running)", afterMs: 50 }),
+                ended: (e) => new Error(`${e.reason}: ${e.last} after ${e.attempts}`),
+            }),
+            /deadline: HTTP 202 \(still running\) after \d/,
+        );
+        assert.ok(Date.now() - t0 < 400);
+        assert.ok(attempts >= 2 && attempts <= 4, `${attempts} attempts`);
+    });
+
+    it("is cancelled at once by its signal, also in the middle of a delay", async () => {
+        const controller = new AbortController();
+        const t0 = Date.now();
+        setTimeout(() => controller.abort(new Error("SIGTERM received")), 50);
+        await assert.rejects(
+            waitFor({
+                deadline: Date.now() + 60_000,
+                backoff: FAST,
+                maxAttempts: 10,
+                signal: controller.signal,
+                attempt: async () => 1,
+                judge: () => ({ retry: "busy", afterMs: 30_000 }),
+                ended: () => new Error("ended"),
+            }),
+            (e: Error) => e instanceof CancelledError && /SIGTERM received/.test(e.message),
+        );
+        assert.ok(Date.now() - t0 < 1_000, "did not wait out the delay");
+    });
+
+    it("writes a progress line when one is due", async () => {
+        const lines: string[] = [];
+        const orig = process.stderr.write.bind(process.stderr);
+        const quiet = process.env.PRIMAVERA_QUIET;
+        delete process.env.PRIMAVERA_QUIET;
+        (process.stderr as unknown as { write: (c: string) => boolean }).write = (c: string) => (lines.push(String(c)), true);
+        try {
+            let n = 0;
+            await waitFor({
+                deadline: Date.now() + 5_000,
+                backoff: FAST,
+                maxAttempts: 10,
+                attempt: async () => ++n,
+                judge: (a) => (a < 3 ? { retry: "busy" } : { done: a }),
+                progress: { firstAfterMs: 0, everyMs: 60_000, line: (_ms, last) => `still ${last}` },
+                ended: () => new Error("ended"),
+            });
+        } finally {
+            (process.stderr as unknown as { write: typeof orig }).write = orig;
+            if (quiet !== undefined) process.env.PRIMAVERA_QUIET = quiet;
+        }
+        assert.deepEqual(
+            lines.filter((l) => l.includes("still")),
+            ["primavera: still busy\n"],
+        );
+    });
+});
+
+describe("diff", () => {
+    const olds = { loginId: "A", firstName: "F", lastName: "L", roles: ["R"], disabled: false, __provider: "v1" };
+    it("replaces on a loginId change (old deleted first), updates on a managed field, ignores undeclared ones", () => {
+        assert.deepEqual(diffUser(olds, { loginId: "B", firstName: "F" }), {
+            changes: true,
+            replaces: ["loginId"],
+            deleteBeforeReplace: true,
+        });
+        assert.equal(diffUser(olds, { loginId: "A", firstName: "G" }).changes, true);
+        assert.equal(diffUser(olds, { loginId: "A", firstName: "F" }).changes, false, "roles and disabled undeclared: not managed");
+        assert.equal(diffUser(olds, { loginId: "A", roles: ["R"], __provider: "v2" }).changes, true, "new provider text reaches the state");
+        assert.equal(
+            diffUser(olds, { loginId: "A", firstName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }).changes,
+            true,
+            "unknown at preview",
+        );
+    });
+});

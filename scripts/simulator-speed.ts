@@ -2,9 +2,9 @@
  * Speed check: one job of 10,000 users and a `GET /user` over them, with the configured job
  * latency at 0, so every millisecond printed is the simulator's own work.
  *
- *   npm run build && node dist/simulator/speed.js [users]
+ *   npm run build && node dist/scripts/simulator-speed.js [users]
  */
-import { startSimulator } from "./index";
+import { startSimulator } from "../simulator";
 
 async function main(): Promise<void> {
     const n = Number(process.argv[2] ?? 10_000);

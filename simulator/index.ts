@@ -5,10 +5,10 @@
  *     // ... talk HTTP to sim.baseUrl + "/cloudapi/restapi/user" ...
  *     await sim.stop();
  */
-import { Auth } from "./auth";
-import { loadSeed } from "./seedData";
-import { SimulatorServer } from "./server";
-import { Store } from "./store";
+import { Auth } from "./http/auth";
+import { loadSeed } from "./tenant/seedData";
+import { SimulatorServer } from "./http/server";
+import { Store } from "./tenant/store";
 
 export interface SimulatorOptions {
     /** TCP port; 0 (the default) picks a free one. */

@@ -6,8 +6,8 @@
 import * as http from "node:http";
 import { z } from "zod";
 import { Auth, DEFAULT_TOKEN_EXPIRY_S, Principal } from "./auth";
-import { Faults } from "./faults";
-import { Job, JobRunner } from "./jobRunner";
+import { Faults } from "../tenant/faults";
+import { Job, JobRunner } from "../tenant/jobs";
 import {
     ChangeLockRequestSchema,
     ChangeStatusRequestSchema,
@@ -17,9 +17,9 @@ import {
     UserDataStoreResult,
     UserPatchSchema,
     validate,
-} from "./schemas";
-import { RequestStats, StatsSnapshot } from "./stats";
-import { emptyResult, InputError, Store } from "./store";
+} from "./wire";
+import { RequestStats, StatsSnapshot } from "../tenant/stats";
+import { emptyResult, InputError, Store } from "../tenant/store";
 
 /** The API root after the tenant's base path (`ServerConfig.basePath`, often ""). */
 export const BASE_PATH = "/cloudapi/restapi";

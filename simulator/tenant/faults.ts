@@ -3,7 +3,7 @@
  * (mulberry32), three draws per request whatever the rates, so a run with the same seed and
  * the same request sequence injects the same faults.
  */
-import { FaultConfig } from "./schemas";
+import { FaultConfig } from "../http/wire";
 import { JobContext } from "./store";
 
 export type RandomFault = "drop" | "5xx" | "429";

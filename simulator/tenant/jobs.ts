@@ -6,7 +6,7 @@
  * A job's work (applying its request to the store) happens when its time is up; until then
  * its status is 202. A stuck job has no timer: it runs until `releaseStuck()` or `reset()`.
  */
-import { UserDataStoreResult } from "./schemas";
+import { UserDataStoreResult } from "../http/wire";
 
 export type JobOwner = "client" | "foreign";
 

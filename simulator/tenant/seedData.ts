@@ -4,7 +4,7 @@
  * role `PrimaveraUnifierProduction` has id "77"); the rest is invented, in the same style.
  */
 import * as fs from "node:fs";
-import { OrganizationInput, RoleInput, SeedFile, SeedFileSchema, SeedUser, validate } from "./schemas";
+import { OrganizationInput, RoleInput, SeedFile, SeedFileSchema, SeedUser, validate } from "../http/wire";
 
 export interface SeedData {
     organizations: OrganizationInput[];

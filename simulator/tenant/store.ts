@@ -24,7 +24,7 @@ import {
     UserResultEntry,
     UserWire,
     validate,
-} from "./schemas";
+} from "../http/wire";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;

@@ -19,7 +19,8 @@ import {
     validate,
 } from "./wire";
 import { RequestStats, StatsSnapshot } from "../tenant/stats";
-import { emptyResult, InputError, Store } from "../tenant/store";
+import { emptyResult } from "../tenant/render";
+import { InputError, Store } from "../tenant/store";
 
 /** The API root after the tenant's base path (`ServerConfig.basePath`, often ""). */
 export const BASE_PATH = "/cloudapi/restapi";

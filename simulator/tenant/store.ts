@@ -1,18 +1,14 @@
 /**
- * The tenant's state: organizations, the role catalog and the users (a Map keyed by loginId,
- * or by the lower-cased loginId on a case-insensitive tenant), the id counters, and
- * persistence to the data file (write a temporary file, then rename).
+ * The tenant's state and its rules: organizations, the role catalog and the users (a Map keyed
+ * by loginId, or by the lower-cased loginId on a case-insensitive tenant), the id counters, and
+ * every change to them: a job's request, change-status, change-lock, drift and reset.
  *
- * Everything that changes users lives here, so the job runner, the user routes and the
- * drift routes share one set of rules.
+ * Everything that changes users lives here, so jobs, the user routes and the drift routes share
+ * one set of rules. How a user looks on the wire is render.ts's job; reading and writing the data
+ * file is persistence.ts's (called after every change when there is a data file).
  */
 import * as crypto from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { SeedData } from "./seedData";
 import {
-    DataFile,
-    DataFileSchema,
     OrganizationWire,
     RoleRefWire,
     RoleWire,
@@ -23,14 +19,15 @@ import {
     UserRecord,
     UserResultEntry,
     UserWire,
-    validate,
 } from "../http/wire";
+import { readDataFile, writeDataFile } from "./persistence";
+import { emptyResult, failedEntry, organizationWire, renderUser, roleRefWire, roleWire } from "./render";
+import { SeedData } from "./seedData";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;
 /** First job id (the vendor's example job id). */
 const FIRST_JOB_ID = 51571;
-const DATA_FORMAT = "primavera-simulator/1" as const;
 
 export interface StoreOptions {
     /** Logins that differ only in case are one user (keyed by the lower-cased login). */
@@ -87,28 +84,11 @@ export class Store {
         opts: StoreOptions = {},
     ) {
         this.caseInsensitive = opts.caseInsensitiveLogins ?? false;
-        for (const o of seed.organizations) {
-            this.orgs.set(o.name, {
-                associations: o.associations ?? [],
-                inheritedPolicy: o.inheritedPolicy ?? false,
-                isDeletable: o.isDeletable ?? false,
-                bidderCompany: o.bidderCompany ?? false,
-                displayName: o.displayName ?? o.name,
-                id: o.id,
-                name: o.name,
-                ...(o.type ? { type: o.type } : {}),
-            });
-        }
+        for (const o of seed.organizations) this.orgs.set(o.name, organizationWire(o));
         for (const r of seed.roles) {
-            const role: RoleWire = {
-                id: r.id,
-                name: r.name,
-                displayName: r.displayName ?? r.name,
-                companyAccessType: r.companyAccessType ?? false,
-                userAccessType: r.userAccessType ?? "Standard",
-            };
+            const role = roleWire(r);
             this.roles.set(r.name, role);
-            this.roleRefs.set(r.name, { id: role.id, name: role.name, displayName: role.displayName });
+            this.roleRefs.set(r.name, roleRefWire(role));
         }
         const fromFile = dataFile ? readDataFile(dataFile) : undefined;
         if (fromFile) {
@@ -382,19 +362,10 @@ export class Store {
 
     /* ------------------------------------------------------------ persistence */
 
-    /** Writes the whole state to the data file atomically (temporary file, then rename). */
+    /** Writes the whole state to the data file, when there is one. */
     persist(): void {
         if (!this.dataFile) return;
-        const data: DataFile = {
-            format: DATA_FORMAT,
-            nextUserId: this.nextUserId,
-            nextJobId: this.nextJobId,
-            users: [...this.users.values()],
-        };
-        fs.mkdirSync(path.dirname(path.resolve(this.dataFile)), { recursive: true });
-        const tmp = `${this.dataFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(data));
-        fs.renameSync(tmp, this.dataFile);
+        writeDataFile(this.dataFile, { nextUserId: this.nextUserId, nextJobId: this.nextJobId, users: [...this.users.values()] });
     }
 
     /* --------------------------------------------------------------- helpers */
@@ -439,44 +410,7 @@ export class Store {
     }
 
     private render(u: StoredUser): UserWire {
-        const w: UserWire = {
-            id: u.id,
-            loginId: u.loginId,
-            firstName: u.firstName,
-            lastName: u.lastName,
-            emailAddress: u.emailAddress,
-            userType: u.userType,
-            organization: this.orgs.get(u.organization) ?? {
-                associations: [],
-                inheritedPolicy: false,
-                isDeletable: false,
-                bidderCompany: false,
-                displayName: u.organization,
-                id: "",
-                name: u.organization,
-            },
-            roles: u.roles.map((n) => this.roleRefs.get(n) ?? { id: "", name: n, displayName: n }),
-            disabled: u.disabled,
-            locked: u.locked,
-            status: u.disabled ? "Disabled" : "Active",
-            createdBy: u.createdBy,
-            createdDate: u.createdDate,
-            updatedDate: u.updatedDate,
-            provisionedDate: u.provisionedDate,
-            pwdExpired: false,
-            pwdCantChange: u.pwdCantChange,
-            pwdWarned: false,
-            loginAttemptsCtr: u.loginAttemptsCtr,
-            changePwdAtNextLogin: true,
-            lastAction: u.lastAction,
-            statusInfo: "",
-        };
-        if (u.middleName !== undefined) w.middleName = u.middleName;
-        if (u.startDate !== undefined) w.startDate = u.startDate;
-        if (u.endDate !== undefined) w.endDate = u.endDate;
-        if (u.employeeNumber !== undefined) w.employeeNumber = u.employeeNumber;
-        if (u.manager !== undefined) w.manager = u.manager;
-        return w;
+        return renderUser(u, this.orgs, this.roleRefs);
     }
 }
 
@@ -484,49 +418,6 @@ function injectedFailureText(loginId: string): string {
     return `Underlying Identity Management System threw an error while processing user ${loginId} (injected fault).`;
 }
 
-/** Entry for a record the job could not apply: the record echoed (never its password or id). */
-function failedEntry(rec: UserRecord, statusInfo: string): UserResultEntry {
-    const { password: _p, id: _id, ...rest } = rec;
-    return { ...stripNullish(rest), loginId: rec.loginId, statusInfo, statusInfoOK: false, processed: true };
-}
-
 function stripUndefined<T extends object>(o: T): Partial<T> {
     return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function stripNullish<T extends object>(o: T): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(o).filter(([, v]) => v != null));
-}
-
-function readDataFile(file: string): DataFile | undefined {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw e;
-    }
-    let raw: unknown;
-    try {
-        raw = JSON.parse(text);
-    } catch (e) {
-        throw new Error(`data file ${file}: not valid JSON (${(e as Error).message})`);
-    }
-    const v = validate(DataFileSchema, raw);
-    if (!v.ok) throw new Error(`data file ${file}: ${v.problems.slice(0, 5).join("; ")}`);
-    return v.value;
-}
-
-/** A job result with nothing in it yet (also what a running job's status answers). */
-export function emptyResult(): UserDataStoreResult {
-    return {
-        added: [],
-        modified: [],
-        deleted: [],
-        deleteFailed: [],
-        exception: "",
-        localizedException: false,
-        message: "",
-        updatedIdMap: {},
-    };
 }

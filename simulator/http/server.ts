@@ -6,21 +6,14 @@
 import * as http from "node:http";
 import { z } from "zod";
 import { Auth, DEFAULT_TOKEN_EXPIRY_S, Principal } from "./auth";
-import { Faults } from "../tenant/faults";
+import { Faults, FaultConfigSchema } from "../tenant/faults";
 import { Job, JobRunner } from "../tenant/jobs";
-import {
-    ChangeLockRequestSchema,
-    ChangeStatusRequestSchema,
-    ErrorBody,
-    FaultConfigSchema,
-    UserDataStoreRequestSchema,
-    UserDataStoreResult,
-    UserPatchSchema,
-    validate,
-} from "./wire";
+import { ChangeLockRequestSchema, ChangeStatusRequestSchema, ErrorBody, UserDataStoreRequestSchema, UserDataStoreResult } from "./wire";
 import { RequestStats, StatsSnapshot } from "../tenant/stats";
 import { emptyResult } from "../tenant/render";
 import { InputError, Store } from "../tenant/store";
+import { UserPatchSchema } from "../tenant/user";
+import { validate } from "../tenant/validate";
 
 /** The API root after the tenant's base path (`ServerConfig.basePath`, often ""). */
 export const BASE_PATH = "/cloudapi/restapi";

@@ -1,22 +1,29 @@
 /**
- * Wire shapes of the simulator, each defined once.
+ * Wire shapes of the vendor's API, each defined once: the bodies of `POST /user`,
+ * `PUT /user/change-status` and `PUT /user/change-lock`, and the answers (user record, role
+ * catalog entry, job result, error body).
  *
- * Request shapes are zod schemas (the server validates every body with them and the
- * TypeScript types are inferred from them). Response shapes are plain interfaces: the
- * server builds them, nobody parses them here.
+ * Request shapes are zod schemas (the routes validate every body with them and the TypeScript
+ * types are inferred from them). Answer shapes are plain interfaces: the tenant builds them
+ * (tenant/render.ts), nobody parses them here. The simulator's own shapes live with the module
+ * that reads them: the fault configuration in tenant/faults.ts, the drift patch and the stored
+ * user in tenant/user.ts, the seed file in tenant/seedData.ts, the data file in
+ * tenant/persistence.ts.
  *
  * Unknown fields in a request record are dropped (zod's default for objects), which is the
  * simulator's reading of the vendor's silence on the point (see README "Assumptions").
+ *
+ * Imports nothing of the simulator's: the tenant layer reads its types from here.
  */
 import { z } from "zod";
 
 /* ------------------------------------------------------------------ request shapes */
 
 /** Optional text field; `null` is accepted and means "absent". */
-const optionalText = z.string().nullish();
+export const optionalText = z.string().nullish();
 
 /** Client ids are strings on the wire; a number is accepted and turned into its text. */
-const idText = z.union([z.string(), z.number().transform(String)]);
+export const idText = z.union([z.string(), z.number().transform(String)]);
 
 /** Organization reference in a user record: looked up by name, everything else ignored. */
 export const OrganizationRefSchema = z.object({
@@ -31,7 +38,7 @@ export const RoleRefSchema = z.object({ name: z.string().min(1) });
 export type RoleRef = z.infer<typeof RoleRefSchema>;
 
 /** Loose email check: something@something, no blanks. */
-const EMAIL = /^[^@\s]+@[^@\s]+$/;
+export const emailAddressText = z.string().regex(/^[^@\s]+@[^@\s]+$/, { error: "not a valid email address" });
 
 /** One user record of `added` / `modified` (the writable part of the vendor's UserRO). */
 export const UserRecordSchema = z.object({
@@ -40,7 +47,7 @@ export const UserRecordSchema = z.object({
     firstName: z.string().min(1),
     middleName: optionalText,
     lastName: z.string().min(1),
-    emailAddress: z.string().regex(EMAIL, { error: "not a valid email address" }),
+    emailAddress: emailAddressText,
     userType: optionalText,
     organization: OrganizationRefSchema,
     roles: z.array(RoleRefSchema).nullish(),
@@ -69,130 +76,6 @@ export type ChangeStatusRequest = z.infer<typeof ChangeStatusRequestSchema>;
 /** Body of `PUT /user/change-lock`: User objects; only the login id matters. */
 export const ChangeLockRequestSchema = z.array(z.object({ loginId: z.string().min(1) }));
 export type ChangeLockRequest = z.infer<typeof ChangeLockRequestSchema>;
-
-const rate = z.number().min(0).max(1);
-
-/** Body of `POST /__sim/faults`. */
-export const FaultConfigSchema = z.object({
-    seed: z.number().int().optional(),
-    error5xxRate: rate.optional(),
-    rate429: rate.optional(),
-    retryAfterSeconds: z.number().int().min(0).optional(),
-    dropRate: rate.optional(),
-    latencyMs: z.number().min(0).optional(),
-    stuckJobs: z.number().int().min(0).optional(),
-    failUsers: z.array(z.string()).optional(),
-    /** Role names whose application access fails inside jobs: the user is still created or updated. */
-    failRoles: z.array(z.string()).optional(),
-    foreignJobMs: z.number().min(0).optional(),
-    routes: z.array(z.string()).optional(),
-    /** Logins whose entries are left out of job results although the job applied (or failed) their change. */
-    dropFromResult: z.array(z.string()).optional(),
-    /** Logins jobs silently do not process: not applied, not in the result. */
-    skipUsers: z.array(z.string()).optional(),
-    /** Every job processes nothing and completes with this text as `exception`. */
-    jobException: z.string().min(1).optional(),
-    /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
-    renameIds: z.boolean().optional(),
-});
-export type FaultConfig = z.infer<typeof FaultConfigSchema>;
-
-/** Role reference outside the vendor API (seed files, drift): a name or a `{name}` object. */
-const RoleNameOrRefSchema = z.union([z.string().min(1), RoleRefSchema]);
-const OrgNameOrRefSchema = z.union([z.string().min(1), OrganizationRefSchema]);
-
-/** Body of `PUT /__sim/users/{loginId}` (drift): any subset of the stored fields. */
-export const UserPatchSchema = z.object({
-    id: idText.optional(),
-    firstName: z.string().min(1).optional(),
-    middleName: optionalText,
-    lastName: z.string().min(1).optional(),
-    emailAddress: z.string().regex(EMAIL, { error: "not a valid email address" }).optional(),
-    userType: z.string().optional(),
-    organization: OrgNameOrRefSchema.optional(),
-    roles: z.array(RoleNameOrRefSchema).optional(),
-    disabled: z.boolean().optional(),
-    locked: z.boolean().optional(),
-    password: z.string().optional(),
-    employeeNumber: optionalText,
-    manager: optionalText,
-    startDate: optionalText,
-    endDate: optionalText,
-    pwdCantChange: z.boolean().optional(),
-    loginAttemptsCtr: z.union([z.string(), z.number().transform(String)]).optional(),
-});
-export type UserPatch = z.infer<typeof UserPatchSchema>;
-
-export const OrganizationSchema = z.object({
-    id: idText,
-    name: z.string().min(1),
-    displayName: z.string().optional(),
-    type: z.string().optional(),
-    associations: z.array(z.string()).optional(),
-    inheritedPolicy: z.boolean().optional(),
-    isDeletable: z.boolean().optional(),
-    bidderCompany: z.boolean().optional(),
-});
-export type OrganizationInput = z.infer<typeof OrganizationSchema>;
-
-export const RoleSchema = z.object({
-    id: idText,
-    name: z.string().min(1),
-    displayName: z.string().optional(),
-    companyAccessType: z.boolean().optional(),
-    userAccessType: z.string().optional(),
-});
-export type RoleInput = z.infer<typeof RoleSchema>;
-
-/** A seeded user: the drift shape plus the login id (and the fields a create needs). */
-export const SeedUserSchema = UserPatchSchema.extend({ loginId: z.string().min(1) });
-export type SeedUser = z.infer<typeof SeedUserSchema>;
-
-/** `--seed FILE`: replaces entries with the same name / loginId, adds the others. */
-export const SeedFileSchema = z.object({
-    organizations: z.array(OrganizationSchema).optional(),
-    roles: z.array(RoleSchema).optional(),
-    users: z.array(SeedUserSchema).optional(),
-});
-export type SeedFile = z.infer<typeof SeedFileSchema>;
-
-/** A user as the simulator keeps it (also the record format of the data file). */
-export const StoredUserSchema = z.object({
-    id: z.string(),
-    loginId: z.string(),
-    firstName: z.string(),
-    middleName: z.string().optional(),
-    lastName: z.string(),
-    emailAddress: z.string(),
-    userType: z.string(),
-    organization: z.string(),
-    roles: z.array(z.string()),
-    disabled: z.boolean(),
-    locked: z.boolean(),
-    loginAttemptsCtr: z.string(),
-    pwdCantChange: z.boolean(),
-    /** `sha256$<salt hex>$<digest hex>`; never rendered. */
-    passwordHash: z.string().optional(),
-    employeeNumber: z.string().optional(),
-    manager: z.string().optional(),
-    startDate: z.string().optional(),
-    endDate: z.string().optional(),
-    createdBy: z.string(),
-    createdDate: z.string(),
-    updatedDate: z.string(),
-    provisionedDate: z.string(),
-    lastAction: z.enum(["Created", "Updated"]),
-});
-export type StoredUser = z.infer<typeof StoredUserSchema>;
-
-/** `--data FILE` contents. */
-export const DataFileSchema = z.object({
-    format: z.literal("primavera-simulator/1"),
-    nextUserId: z.number().int(),
-    nextJobId: z.number().int(),
-    users: z.array(StoredUserSchema),
-});
-export type DataFile = z.infer<typeof DataFileSchema>;
 
 /* ----------------------------------------------------------------- response shapes */
 
@@ -269,31 +152,4 @@ export interface ErrorBody {
     exception: string;
     localizedException: false;
     message: string;
-}
-
-/* ---------------------------------------------------------------------- validation */
-
-/**
- * Validates `data` against `schema`. On failure returns one line per problem, each naming
- * the field by its path: `added[0].emailAddress: required`.
- */
-export function validate<T extends z.ZodType>(
-    schema: T,
-    data: unknown,
-): { ok: true; value: z.infer<T> } | { ok: false; problems: string[] } {
-    const r = schema.safeParse(data, { error: issueText });
-    if (r.success) return { ok: true, value: r.data };
-    return { ok: false, problems: r.error.issues.map((i) => `${pathText(i.path) || "body"}: ${i.message}`) };
-}
-
-function issueText(iss: z.core.$ZodRawIssue): string | undefined {
-    if (iss.code === "invalid_type") return iss.input === undefined ? "required" : `expected ${iss.expected}`;
-    if (iss.code === "too_small" && iss.origin === "string") return "must not be empty";
-    return undefined;
-}
-
-function pathText(path: PropertyKey[]): string {
-    let s = "";
-    for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${String(p)}` : String(p);
-    return s;
 }

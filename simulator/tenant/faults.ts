@@ -1,10 +1,39 @@
 /**
- * Fault injection for tests and benchmarks. Random faults draw from a seeded PRNG
- * (mulberry32), three draws per request whatever the rates, so a run with the same seed and
- * the same request sequence injects the same faults.
+ * Fault injection for tests and benchmarks: the switches (their schema is the body of
+ * `POST /__sim/faults`), what they make happen, and the counters of faults injected.
+ *
+ * Random faults draw from a seeded PRNG (mulberry32), three draws per request whatever the
+ * rates, so a run with the same seed and the same request sequence injects the same faults.
  */
-import { FaultConfig } from "../http/wire";
+import { z } from "zod";
 import { JobContext } from "./store";
+
+const rate = z.number().min(0).max(1);
+
+/** The fault switches: the body of `POST /__sim/faults` (absent switches are off). */
+export const FaultConfigSchema = z.object({
+    seed: z.number().int().optional(),
+    error5xxRate: rate.optional(),
+    rate429: rate.optional(),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+    dropRate: rate.optional(),
+    latencyMs: z.number().min(0).optional(),
+    stuckJobs: z.number().int().min(0).optional(),
+    failUsers: z.array(z.string()).optional(),
+    /** Role names whose application access fails inside jobs: the user is still created or updated. */
+    failRoles: z.array(z.string()).optional(),
+    foreignJobMs: z.number().min(0).optional(),
+    routes: z.array(z.string()).optional(),
+    /** Logins whose entries are left out of job results although the job applied (or failed) their change. */
+    dropFromResult: z.array(z.string()).optional(),
+    /** Logins jobs silently do not process: not applied, not in the result. */
+    skipUsers: z.array(z.string()).optional(),
+    /** Every job processes nothing and completes with this text as `exception`. */
+    jobException: z.string().min(1).optional(),
+    /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
+    renameIds: z.boolean().optional(),
+});
+export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 
 export type RandomFault = "drop" | "5xx" | "429";
 

@@ -5,9 +5,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DataFile, DataFileSchema, StoredUser, validate } from "../http/wire";
+import { z } from "zod";
+import { StoredUser, StoredUserSchema } from "./user";
+import { validate } from "./validate";
 
 const DATA_FORMAT = "primavera-simulator/1" as const;
+
+/** `--data FILE` contents. */
+export const DataFileSchema = z.object({
+    format: z.literal(DATA_FORMAT),
+    nextUserId: z.number().int(),
+    nextJobId: z.number().int(),
+    users: z.array(StoredUserSchema),
+});
+export type DataFile = z.infer<typeof DataFileSchema>;
 
 /** What the data file keeps. */
 export interface PersistedState {

@@ -5,18 +5,9 @@
  *
  * Pure functions of their arguments; the rules that decide what is stored live in store.ts.
  */
-import {
-    OrganizationInput,
-    OrganizationWire,
-    RoleInput,
-    RoleRefWire,
-    RoleWire,
-    StoredUser,
-    UserDataStoreResult,
-    UserRecord,
-    UserResultEntry,
-    UserWire,
-} from "../http/wire";
+import { OrganizationWire, RoleRefWire, RoleWire, UserDataStoreResult, UserRecord, UserResultEntry, UserWire } from "../http/wire";
+import { OrganizationInput, RoleInput } from "./seedData";
+import { StoredUser } from "./user";
 
 /** A seed organization as the API shows it (absent flags are false, the display name is the name). */
 export function organizationWire(o: OrganizationInput): OrganizationWire {

@@ -4,7 +4,49 @@
  * role `PrimaveraUnifierProduction` has id "77"); the rest is invented, in the same style.
  */
 import * as fs from "node:fs";
-import { OrganizationInput, RoleInput, SeedFile, SeedFileSchema, SeedUser, validate } from "../http/wire";
+import { z } from "zod";
+import { idText } from "../http/wire";
+import { UserPatchSchema } from "./user";
+import { validate } from "./validate";
+
+/* ------------------------------------------------------------ seed file shapes */
+
+/** An organization of the seed (absent flags are false when rendered). */
+export const OrganizationSchema = z.object({
+    id: idText,
+    name: z.string().min(1),
+    displayName: z.string().optional(),
+    type: z.string().optional(),
+    associations: z.array(z.string()).optional(),
+    inheritedPolicy: z.boolean().optional(),
+    isDeletable: z.boolean().optional(),
+    bidderCompany: z.boolean().optional(),
+});
+export type OrganizationInput = z.infer<typeof OrganizationSchema>;
+
+/** A role of the catalog. */
+export const RoleSchema = z.object({
+    id: idText,
+    name: z.string().min(1),
+    displayName: z.string().optional(),
+    companyAccessType: z.boolean().optional(),
+    userAccessType: z.string().optional(),
+});
+export type RoleInput = z.infer<typeof RoleSchema>;
+
+/** A seeded user: the drift shape plus the login id (and the fields a create needs). */
+export const SeedUserSchema = UserPatchSchema.extend({ loginId: z.string().min(1) });
+export type SeedUser = z.infer<typeof SeedUserSchema>;
+
+/** `--seed FILE`: replaces entries with the same name / loginId, adds the others. */
+export const SeedFileSchema = z.object({
+    organizations: z.array(OrganizationSchema).optional(),
+    roles: z.array(RoleSchema).optional(),
+    users: z.array(SeedUserSchema).optional(),
+});
+export type SeedFile = z.infer<typeof SeedFileSchema>;
+
+/* ------------------------------------------------------------------ the seed */
 
 export interface SeedData {
     organizations: OrganizationInput[];

@@ -12,10 +12,8 @@ import {
     OrganizationWire,
     RoleRefWire,
     RoleWire,
-    StoredUser,
     UserDataStoreRequest,
     UserDataStoreResult,
-    UserPatch,
     UserRecord,
     UserResultEntry,
     UserWire,
@@ -23,6 +21,7 @@ import {
 import { readDataFile, writeDataFile } from "./persistence";
 import { emptyResult, failedEntry, organizationWire, renderUser, roleRefWire, roleWire } from "./render";
 import { SeedData } from "./seedData";
+import { StoredUser, UserPatch } from "./user";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;

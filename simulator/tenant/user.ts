@@ -1,0 +1,67 @@
+/**
+ * A user as the tenant keeps it (StoredUser: names instead of catalog objects, a password
+ * hash instead of a password, the fields the vendor's record shows read-only), and the partial
+ * user that drift and the seed lay over it (UserPatch).
+ *
+ * The vendor's record is a wire shape (http/wire.ts); tenant/render.ts turns one into the other.
+ */
+import { z } from "zod";
+import { emailAddressText, idText, optionalText, OrganizationRefSchema, RoleRefSchema } from "../http/wire";
+
+/** A user as the tenant keeps it (also the record format of the data file). */
+export const StoredUserSchema = z.object({
+    id: z.string(),
+    loginId: z.string(),
+    firstName: z.string(),
+    middleName: z.string().optional(),
+    lastName: z.string(),
+    emailAddress: z.string(),
+    userType: z.string(),
+    organization: z.string(),
+    roles: z.array(z.string()),
+    disabled: z.boolean(),
+    locked: z.boolean(),
+    loginAttemptsCtr: z.string(),
+    pwdCantChange: z.boolean(),
+    /** `sha256$<salt hex>$<digest hex>`; never rendered. */
+    passwordHash: z.string().optional(),
+    employeeNumber: z.string().optional(),
+    manager: z.string().optional(),
+    startDate: z.string().optional(),
+    endDate: z.string().optional(),
+    createdBy: z.string(),
+    createdDate: z.string(),
+    updatedDate: z.string(),
+    provisionedDate: z.string(),
+    lastAction: z.enum(["Created", "Updated"]),
+});
+export type StoredUser = z.infer<typeof StoredUserSchema>;
+
+/** Role reference outside the vendor API (seed files, drift): a name or a `{name}` object. */
+const RoleNameOrRefSchema = z.union([z.string().min(1), RoleRefSchema]);
+const OrgNameOrRefSchema = z.union([z.string().min(1), OrganizationRefSchema]);
+
+/**
+ * Any subset of a user's stored fields, laid over a stored user: the body of
+ * `PUT /__sim/users/{loginId}` (drift), and, with the login id, a seed user (seedData.ts).
+ */
+export const UserPatchSchema = z.object({
+    id: idText.optional(),
+    firstName: z.string().min(1).optional(),
+    middleName: optionalText,
+    lastName: z.string().min(1).optional(),
+    emailAddress: emailAddressText.optional(),
+    userType: z.string().optional(),
+    organization: OrgNameOrRefSchema.optional(),
+    roles: z.array(RoleNameOrRefSchema).optional(),
+    disabled: z.boolean().optional(),
+    locked: z.boolean().optional(),
+    password: z.string().optional(),
+    employeeNumber: optionalText,
+    manager: optionalText,
+    startDate: optionalText,
+    endDate: optionalText,
+    pwdCantChange: z.boolean().optional(),
+    loginAttemptsCtr: z.union([z.string(), z.number().transform(String)]).optional(),
+});
+export type UserPatch = z.infer<typeof UserPatchSchema>;

@@ -6,7 +6,7 @@
  */
 import * as http from "node:http";
 import { Faults } from "../tenant/faults";
-import { Job, JobRunner } from "../tenant/jobs";
+import { Job, OneJobAtATime } from "../tenant/jobs";
 import { emptyResult } from "../tenant/render";
 import { Store } from "../tenant/store";
 import { Auth, DEFAULT_TOKEN_EXPIRY_S, Principal } from "./auth";
@@ -46,7 +46,7 @@ export interface ApiRoutesConfig {
     locationStyle: "absolute" | "relative";
     auth: Auth;
     store: Store;
-    jobs: JobRunner;
+    jobs: OneJobAtATime;
     faults: Faults;
 }
 

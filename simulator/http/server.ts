@@ -7,7 +7,7 @@
  */
 import * as http from "node:http";
 import { Faults } from "../tenant/faults";
-import { JobRunner } from "../tenant/jobs";
+import { OneJobAtATime } from "../tenant/jobs";
 import { RequestStats } from "../tenant/stats";
 import { InputError, Store } from "../tenant/store";
 import { ApiRoute, ApiRoutes, ApiVersion, BASE_PATH } from "./apiRoutes";
@@ -33,7 +33,7 @@ export interface ServerConfig {
 
 export class SimulatorServer {
     readonly http: http.Server;
-    readonly jobs: JobRunner;
+    readonly jobs: OneJobAtATime;
     readonly faults = new Faults();
     readonly stats = new RequestStats();
     private readonly api: ApiRoutes;
@@ -43,7 +43,7 @@ export class SimulatorServer {
 
     constructor(private readonly cfg: ServerConfig) {
         this.apiRoot = cfg.basePath + BASE_PATH;
-        this.jobs = new JobRunner(() => cfg.store.allocateJobId());
+        this.jobs = new OneJobAtATime(() => cfg.store.allocateJobId());
         const { auth, store, jobMs, jobMsPerUser, busyStatus, locationStyle } = cfg;
         const tenant = { auth, store, jobs: this.jobs, faults: this.faults };
         this.api = new ApiRoutes({ ...tenant, apiRoot: this.apiRoot, jobMs, jobMsPerUser, busyStatus, locationStyle });

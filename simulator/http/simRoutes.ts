@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import { FaultConfigSchema, Faults } from "../tenant/faults";
-import { JobRunner } from "../tenant/jobs";
+import { OneJobAtATime } from "../tenant/jobs";
 import { emptyResult } from "../tenant/render";
 import { RequestStats, StatsSnapshot } from "../tenant/stats";
 import { Store } from "../tenant/store";
@@ -27,7 +27,7 @@ export type SimHandler = (ctx: SimCtx) => Promise<void> | void;
 export interface SimRoutesConfig {
     auth: Auth;
     store: Store;
-    jobs: JobRunner;
+    jobs: OneJobAtATime;
     faults: Faults;
     stats: RequestStats;
 }

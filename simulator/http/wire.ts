@@ -59,7 +59,7 @@ export const UserRecordSchema = z.object({
     endDate: optionalText,
     pwdCantChange: z.boolean().nullish(),
 });
-export type UserRecord = z.infer<typeof UserRecordSchema>;
+export type UserRecordWire = z.infer<typeof UserRecordSchema>;
 
 /** Body of `POST /user` (the vendor's UserDataStore, request side). */
 export const UserDataStoreRequestSchema = z.object({

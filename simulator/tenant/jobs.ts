@@ -1,12 +1,15 @@
 /**
- * Runs user jobs asynchronously, one at a time per tenant (the vendor's rule), and measures
- * what it does: a job that starts while another is still running is counted in
- * `overlappingJobs` (the submit path refuses instead, so this must stay 0).
+ * The tenant's jobs (OneJobAtATime): runs user jobs asynchronously, one at a time per tenant
+ * (the vendor's rule: a job submitted while another runs is refused, not queued), keeps the
+ * results of the last 1000, and measures what it does: a job that starts while another is
+ * still running is counted in `overlappingJobs` (the submit path refuses instead, so this must
+ * stay 0).
  *
  * A job's work (applying its request to the store) happens when its time is up; until then
  * its status is 202. A stuck job has no timer: it runs until `releaseStuck()` or `reset()`.
  */
 import { UserDataStoreResult } from "../http/wire";
+import { emptyResult } from "./render";
 
 export type JobOwner = "client" | "foreign";
 
@@ -22,7 +25,7 @@ export interface Job {
     timer?: NodeJS.Timeout;
 }
 
-export interface JobRequest {
+export interface JobSubmission {
     owner: JobOwner;
     users: number;
     durationMs: number;
@@ -34,7 +37,7 @@ export interface JobRequest {
 /** How many finished jobs keep their results for `GET /user/status/{id}`. */
 const FINISHED_JOBS_KEPT = 1000;
 
-export class JobRunner {
+export class OneJobAtATime {
     private readonly jobs = new Map<string, Job>();
     private readonly running = new Set<Job>();
     private finishedCount = 0;
@@ -48,7 +51,7 @@ export class JobRunner {
     constructor(private readonly allocateId: () => string) {}
 
     /** Starts the job, or refuses it (and counts the refusal) while another job runs. */
-    trySubmit(req: JobRequest): { job: Job } | { busyWith: Job } {
+    trySubmit(req: JobSubmission): { job: Job } | { busyWith: Job } {
         const busy = this.busyWith();
         if (busy) {
             this.busyRefusals++;
@@ -110,14 +113,9 @@ export class JobRunner {
             job.result = job.work();
         } catch (e) {
             job.result = {
-                added: [],
-                modified: [],
-                deleted: [],
-                deleteFailed: [],
+                ...emptyResult(),
                 exception: "Internal Server Error. Underlying Identity Management System threw an error, Please check the logs.",
-                localizedException: false,
                 message: (e as Error).message,
-                updatedIdMap: {},
             };
         }
         this.lastJobWorkMs = performance.now() - t0;

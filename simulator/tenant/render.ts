@@ -5,7 +5,7 @@
  *
  * Pure functions of their arguments; the rules that decide what is stored live in store.ts.
  */
-import { OrganizationWire, RoleRefWire, RoleWire, UserDataStoreResult, UserRecord, UserResultEntry, UserWire } from "../http/wire";
+import { OrganizationWire, RoleRefWire, RoleWire, UserDataStoreResult, UserRecordWire, UserResultEntry, UserWire } from "../http/wire";
 import { OrganizationInput, RoleInput } from "./seedData";
 import { StoredUser } from "./user";
 
@@ -90,7 +90,7 @@ export function renderUser(
 }
 
 /** Entry for a record the job could not apply: the record echoed (never its password or id). */
-export function failedEntry(rec: UserRecord, statusInfo: string): UserResultEntry {
+export function failedEntry(rec: UserRecordWire, statusInfo: string): UserResultEntry {
     const { password: _p, id: _id, ...rest } = rec;
     return { ...stripNullish(rest), loginId: rec.loginId, statusInfo, statusInfoOK: false, processed: true };
 }

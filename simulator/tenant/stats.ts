@@ -1,7 +1,7 @@
 /**
- * Request counters for `GET /__sim/stats`: per route template and status.
- * The job counters live in the job runner and the fault counters in Faults; the server
- * assembles the three into one answer.
+ * Request counters for `GET /__sim/stats`: per route template and status, and the shape of
+ * that answer. The job counters live in OneJobAtATime (jobs.ts) and the fault counters in
+ * Faults (faults.ts); the stats route (http/simRoutes.ts) assembles the three into one answer.
  */
 import { FaultCounters } from "./faults";
 

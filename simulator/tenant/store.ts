@@ -7,21 +7,20 @@
  * one set of rules. How a user looks on the wire is render.ts's job; reading and writing the data
  * file is persistence.ts's (called after every change when there is a data file).
  */
-import * as crypto from "node:crypto";
 import {
     OrganizationWire,
     RoleRefWire,
     RoleWire,
     UserDataStoreRequest,
     UserDataStoreResult,
-    UserRecord,
+    UserRecordWire,
     UserResultEntry,
     UserWire,
 } from "../http/wire";
 import { readDataFile, writeDataFile } from "./persistence";
 import { emptyResult, failedEntry, organizationWire, renderUser, roleRefWire, roleWire } from "./render";
 import { SeedData } from "./seedData";
-import { StoredUser, UserPatch } from "./user";
+import { hashStoredPassword, StoredUser, UserPatch } from "./user";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;
@@ -61,11 +60,6 @@ export class InputError extends Error {}
 /** Plain local timestamp, server time in UTC, e.g. `2018-05-30T07:54:17` (vendor example format). */
 export function timestamp(d = new Date()): string {
     return d.toISOString().slice(0, 19);
-}
-
-export function hashPassword(password: string): string {
-    const salt = crypto.randomBytes(16).toString("hex");
-    return `sha256$${salt}$${crypto.createHash("sha256").update(salt).update(password).digest("hex")}`;
 }
 
 export class Store {
@@ -188,7 +182,7 @@ export class Store {
      * `idChange` is the `updatedIdMap` pair [sent or old id, current id] the record causes.
      */
     private upsertRecord(
-        rec: UserRecord,
+        rec: UserRecordWire,
         ctx: JobContext,
         injectedFailure: boolean,
     ): { entry: UserResultEntry; idChange?: [string, string] } {
@@ -231,7 +225,7 @@ export class Store {
         if (rec.manager) user.manager = rec.manager;
         if (rec.startDate) user.startDate = rec.startDate;
         if (rec.endDate) user.endDate = rec.endDate;
-        const passwordHash = rec.password ? hashPassword(rec.password) : existing?.passwordHash;
+        const passwordHash = rec.password ? hashStoredPassword(rec.password) : existing?.passwordHash;
         if (passwordHash) user.passwordHash = passwordHash;
         this.users.set(this.key(user.loginId), user);
 
@@ -341,7 +335,7 @@ export class Store {
         }
         if (org) user.organization = org;
         if (roles) user.roles = roles;
-        if (password) user.passwordHash = hashPassword(password);
+        if (password) user.passwordHash = hashStoredPassword(password);
         this.users.set(this.key(loginId), user);
         return { user: this.render(user), created: !existing };
     }

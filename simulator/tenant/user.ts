@@ -1,10 +1,11 @@
 /**
  * A user as the tenant keeps it (StoredUser: names instead of catalog objects, a password
- * hash instead of a password, the fields the vendor's record shows read-only), and the partial
- * user that drift and the seed lay over it (UserPatch).
+ * hash instead of a password, the fields the vendor's record shows read-only), the partial
+ * user that drift and the seed lay over it (UserPatch), and the password hash itself.
  *
  * The vendor's record is a wire shape (http/wire.ts); tenant/render.ts turns one into the other.
  */
+import * as crypto from "node:crypto";
 import { z } from "zod";
 import { emailAddressText, idText, optionalText, OrganizationRefSchema, RoleRefSchema } from "../http/wire";
 
@@ -65,3 +66,12 @@ export const UserPatchSchema = z.object({
     loginAttemptsCtr: z.union([z.string(), z.number().transform(String)]).optional(),
 });
 export type UserPatch = z.infer<typeof UserPatchSchema>;
+
+/**
+ * What the tenant keeps of a password: `sha256$<salt hex>$<digest hex>`, a salted SHA-256 (fast
+ * on purpose: jobs of 10,000 users must stay quick; this is a test double). Never rendered.
+ */
+export function hashStoredPassword(password: string): string {
+    const salt = crypto.randomBytes(16).toString("hex");
+    return `sha256$${salt}$${crypto.createHash("sha256").update(salt).update(password).digest("hex")}`;
+}

@@ -3,7 +3,8 @@
  *
  * Two accounts: an administrator (reads and writes) and a read-only one (writes get 403).
  * Tokens are opaque random strings handed out by `GET /oauth2/token?tokenExpiry=N`; the
- * simulator keeps them in memory only (a restart invalidates them).
+ * simulator keeps them in memory only (a restart invalidates them). Which check a request
+ * needs (Basic on v1/v2 and the token route, Bearer on v3) is decided in server.ts.
  */
 import * as crypto from "node:crypto";
 

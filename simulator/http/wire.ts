@@ -31,11 +31,9 @@ export const OrganizationRefSchema = z.object({
     type: optionalText,
     id: idText.nullish(),
 });
-export type OrganizationRef = z.infer<typeof OrganizationRefSchema>;
 
 /** Role reference in a user record (vendor shape `{name}`; id/displayName are ignored). */
 export const RoleRefSchema = z.object({ name: z.string().min(1) });
-export type RoleRef = z.infer<typeof RoleRefSchema>;
 
 /** Loose email check: something@something, no blanks. */
 export const emailAddressText = z.string().regex(/^[^@\s]+@[^@\s]+$/, { error: "not a valid email address" });
@@ -71,11 +69,9 @@ export type UserDataStoreRequest = z.infer<typeof UserDataStoreRequestSchema>;
 
 /** Body of `PUT /user/change-status`: the vendor sends User objects; only these two fields matter. */
 export const ChangeStatusRequestSchema = z.array(z.object({ loginId: z.string().min(1), disabled: z.boolean() }));
-export type ChangeStatusRequest = z.infer<typeof ChangeStatusRequestSchema>;
 
 /** Body of `PUT /user/change-lock`: User objects; only the login id matters. */
 export const ChangeLockRequestSchema = z.array(z.object({ loginId: z.string().min(1) }));
-export type ChangeLockRequest = z.infer<typeof ChangeLockRequestSchema>;
 
 /* ----------------------------------------------------------------- response shapes */
 

@@ -2,6 +2,7 @@
  * The tenant the simulator starts with: organizations, the role catalog and a few users.
  * Names and ids follow the vendor's examples where there are any (org `sfo` has id "4",
  * role `PrimaveraUnifierProduction` has id "77"); the rest is invented, in the same style.
+ * Also the shape of a seed file (`--seed FILE`) and laying one over the built-in seed.
  */
 import * as fs from "node:fs";
 import { z } from "zod";

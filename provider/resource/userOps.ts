@@ -52,11 +52,11 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
         prepare: (live, pc) => {
             if (!live)
                 return { send: "add", record: withPassword(declaredOnto({ loginId: login, id: clientId }, inputs, true), inputs.password) };
-            if (ours(live, inputs, pc, ctx.account)) {
+            if (ours(live, inputs, pc)) {
                 // Already exactly as declared: nothing to send, unless a password must be set.
                 return inputs.password ? { send: "modify", record: withPassword(recordFromLive(live), inputs.password) } : { done: true };
             }
-            if (!inputs.adopt) throw alreadyExists(login, live);
+            if (!inputs.adopt) throw alreadyExists(login, live, inputs, ctx.account);
             return prepareModify(ctx, live, inputs, live.id, true);
         },
     });
@@ -79,13 +79,24 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
     if (!user) {
         // No entry for us in the result: only a read-back showing the declared user confirms it.
         const back = await readNow(ctx, login);
-        const differs = back ? changedFields(managedView(back), inputs, LIVE) : [];
-        if (!back || differs.length > 0) {
+        if (!back) {
             throw new PrimaveraError(
                 `creating user '${login}': job ${outcome.jobId} finished without an entry for the user` +
-                    `${outcome.jobException ? ` (job error: ${outcome.jobException})` : ""}, and ` +
-                    (back ? `the tenant holds it with other values (${differs.join(", ")}).` : "the tenant does not have it.") +
-                    " Nothing is recorded; run `pulumi up` again once the cause is fixed.",
+                    `${outcome.jobException ? ` (job error: ${outcome.jobException})` : ""}, and the tenant does not have it. ` +
+                    "Nothing is recorded; run `pulumi up` again once the cause is fixed.",
+            );
+        }
+        const differs = changedFields(managedView(back), inputs, LIVE);
+        if (differs.length > 0) {
+            // It did not exist when our job was submitted and exists now: our job created it, and
+            // something of it failed. Recorded (an init error with its id), so it is not orphaned.
+            throw new PartlyFailed(
+                `user '${login}' was created (id ${back.id}) by job ${outcome.jobId}, which did not report it, and the tenant ` +
+                    `holds it with other values than declared (${differs.join(", ")})` +
+                    `${outcome.jobException ? `; job error: ${outcome.jobException}` : ""}. It is recorded; run \`pulumi up\` ` +
+                    `again once the cause is fixed.`,
+                await complete(ctx, back),
+                outcome.jobId,
             );
         }
         user = back;
@@ -278,11 +289,20 @@ function withPassword(record: UserRecord, password: string | undefined): UserRec
     return password ? { ...record, password } : record;
 }
 
-function alreadyExists(login: string, live: ServerUser): PrimaveraError {
+function alreadyExists(login: string, live: ServerUser, inputs: UserInputs, account: string): PrimaveraError {
+    const leftover =
+        !!live.createdBy &&
+        live.createdBy.toLowerCase() === account.toLowerCase() &&
+        changedFields(managedView(live), inputs, LIVE).length === 0;
     return new PrimaveraError(
-        `user '${login}' already exists in the tenant (id ${live.id ?? "unknown"}), and this program did not create it. ` +
-            `To bring it under this program, set \`adopt: true\` on the resource: its declared fields are then applied and ` +
-            `everything else (roles you do not list, other fields, whether it is disabled) is kept. Or choose another loginId.`,
+        `user '${login}' already exists in the tenant (id ${live.id ?? "unknown"}), and this stack does not own it. ` +
+            (leftover
+                ? `It holds exactly the declared fields and was created by this provider's account: if an interrupted ` +
+                  `\`pulumi up\` of this stack created it (the state lost track of it), set \`adopt: true\` on this resource ` +
+                  `for one \`pulumi up\`. Check first that no other stack manages it: two stacks owning one user delete it from ` +
+                  `under each other.`
+                : `To bring it under this program, set \`adopt: true\` on the resource: its declared fields are then applied and ` +
+                  `everything else (roles you do not list, other fields, whether it is disabled) is kept. Or choose another loginId.`),
     );
 }
 
@@ -295,15 +315,13 @@ function replacedOutside(login: string, expectedId: string, live: ServerUser): P
 }
 
 /**
- * Whether an existing user may be taken for this create's own: an earlier job of this process sent
- * it and lost the answer, or (across processes) the leftover rule holds: it holds exactly the
- * declared fields and was created by this provider's own account. That is what an interrupted
- * run of this create leaves behind (the engine killed while the job ran, or a job that outlived
- * primavera:timeoutSeconds), and taking it over makes the next `pulumi up` converge. Any
- * difference (a field, a role, another creator, no creator) needs an explicit `adopt: true`.
+ * Whether an existing user is this create's own: an earlier job of this process sent it and its
+ * answer was lost (or came after the deadline), and the user holds exactly the declared fields.
+ * Nothing else is taken over without `adopt: true`: a user with the declared fields, created by
+ * the same account, may be what an interrupted run of this stack left behind, but it may as well
+ * be another stack's (the same declaration, the same account), and taking it over would give one
+ * user two owners. alreadyExists() says how to adopt it after an interrupted run.
  */
-function ours(live: ServerUser, inputs: UserInputs, ctx: PrepareContext, account: string): boolean {
-    if (changedFields(managedView(live), inputs, LIVE).length > 0) return false;
-    if (ctx.maybeSentBefore) return true;
-    return !!live.createdBy && live.createdBy.toLowerCase() === account.toLowerCase();
+function ours(live: ServerUser, inputs: UserInputs, ctx: PrepareContext): boolean {
+    return ctx.maybeSentBefore && changedFields(managedView(live), inputs, LIVE).length === 0;
 }

@@ -197,6 +197,9 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
                 }
                 await sim.clearFaults();
             })();
+            // The stuck job's users appear on the tenant while this up runs; another process cannot
+            // tell them from another stack's, so the recovery adopts them (as the error advises).
+            users = users.map((u) => (u.loginId.startsWith("STK") ? { ...u, adopt: true } : u));
             const t1 = Date.now();
             const up = await stack.up({ onOutput }).finally(() => (upDone = true));
             await release;
@@ -307,7 +310,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
         });
 
         it("SIGKILL of the engine mid-job, then `pulumi cancel`, `pulumi refresh --clear-pending-creates` and `pulumi up`: every user once, no overlap", async () => {
-            const users = faultUsers("KIL", 30);
+            let users = faultUsers("KIL", 30);
             const home = suiteHome("primavera-faults-kill");
             const child = spawn(
                 process.execPath,
@@ -375,9 +378,16 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             await stack.refresh({ clearPendingCreates: true, onOutput });
             const cleared = await exportStackEncrypted(stack);
             assert.equal((cleared.deployment.pending_operations ?? []).length, 0);
+            // The users the killed job created are on the tenant, unknown to the state: an up takes
+            // them over only with adopt: true, and its error says so.
+            const refused = await failure(stack.up({ onOutput }));
+            assert.match(refused, /if an interrupted `pulumi up` of this stack created it/);
+            const recorded = ((await exportStackEncrypted(stack)).deployment.resources ?? []).filter((r: any) => r.outputs?.loginId).length;
+            assert.ok(recorded < users.length, "the users of the killed job were not taken over");
+            users = users.map((u) => ({ ...u, adopt: true }));
             const up = await stack.up({ onOutput });
             const ms = Date.now() - t0;
-            assert.deepEqual(changes(up.summary.resourceChanges), { create: users.length });
+            assert.deepEqual(changes(up.summary.resourceChanges), { create: users.length - recorded }, "the rest, adopted");
             const live = await slow.users();
             for (const u of users) assert.equal(live.filter((l) => l.loginId === u.loginId).length, 1, `${u.loginId} exactly once`);
             const ids = up.outputs.ids.value as Record<string, string>;
@@ -387,7 +397,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             measured.push(
                 `killed up: ${orphans.length} orphaned plugin process(es) stopped after the kill; ` +
                     `${pending} pending operation(s) left, ${atKill.jobsSubmitted} job running at the kill; ` +
-                    `cancel + refresh --clear-pending-creates + up ${(ms / 1000).toFixed(1)}s, ${s.jobsSubmitted - atKill.jobsSubmitted} more job(s), ` +
+                    `cancel + refresh --clear-pending-creates + up (refused for ${users.length - recorded} leftover(s)) + up with adopt ${(ms / 1000).toFixed(1)}s, ${s.jobsSubmitted - atKill.jobsSubmitted} more job(s), ` +
                     `${s.busyRefusals} busy refusals, ${users.length} users each once, overlappingJobs ${s.overlappingJobs}`,
             );
         });

@@ -199,7 +199,7 @@ describe("the provider under faults (simulator)", function () {
         }
     });
 
-    it("a stuck job: the deadline error names the job, the wait and the last answer; the next run converges with no duplicate", async () => {
+    it("a stuck job: the deadline error names the job, the wait and the last answer; the next run says how to adopt, then converges with no duplicate", async () => {
         await sim.faults({ stuckJobs: 1 });
         const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 2 });
         await assert.rejects(Promise.all(["STUCK1", "STUCK2"].map((l) => create(p, base(l)))), (e: Error) => {
@@ -208,18 +208,21 @@ describe("the provider under faults (simulator)", function () {
             assert.match(e.message, /last answer: HTTP 202/);
             return true;
         });
-        // The job finishes later on the tenant; the next run finds the users exactly as declared.
+        // The job finishes later on the tenant. The next run (another process) cannot tell that
+        // user from one another stack made with the same declaration: it takes it over only with
+        // adopt: true, and says so.
         await sim.clearFaults();
         resetTenants();
         const again = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 10 });
-        const made = await Promise.all(["STUCK1", "STUCK2"].map((l) => create(again, base(l))));
+        await assert.rejects(create(again, base("STUCK1")), /if an interrupted `pulumi up` of this stack created it.*adopt: true/s);
+        const made = await Promise.all(["STUCK1", "STUCK2"].map((l) => create(again, base(l, { adopt: true }))));
         const users = (await sim.users()).filter((u) => u.loginId.startsWith("STUCK"));
         assert.equal(users.length, 2);
         for (const m of made) assert.ok(users.some((u) => u.id === m.id && u.loginId === m.outs.loginId));
         assert.equal((await sim.stats()).overlappingJobs, 0);
     });
 
-    it("a user that differs from the declaration still needs adopt: true (only an exact leftover is taken over)", async () => {
+    it("a user that differs from the declaration needs adopt: true, with the general advice", async () => {
         const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 10 });
         await create(p, base("LEFT1"));
         await sim.drift("LEFT1", { firstName: "Someone" });

@@ -787,14 +787,13 @@ describe("identity safety, model-based: random steps of ours and of a foreign ac
         await runSeeds(sim, resources, SEEDS);
     });
 
-    // KNOWN BUG, skipped so CI stays green (found by this test with MODEL_DUPES=1 MODEL_SEEDS=7411 MODEL_STEPS=40,
-    // shrunk to these two steps). The leftover rule of create() (`ours()` in provider/resource/userOps.ts) takes an
-    // existing user for this resource's own, without `adopt: true`, when its declared fields match and the
-    // provider's account created it. It cannot tell "an interrupted create of this resource" from "a user another
-    // resource holds" (another stack signing in with the same account, or a second resource of a later run of the
-    // program: the one-owner check of `tenant.created` lives in one process only). So two resources hold one user
-    // (invariant 3), and destroying either deletes the user the other still manages.
-    it.skip("BUG: a second resource declaring the same login and the same fields, without adopt, takes over the first one's user", async () => {
+    // Found by this test with MODEL_DUPES=1 MODEL_SEEDS=7411 MODEL_STEPS=40, shrunk to these two steps: the
+    // leftover rule of create() used to take an existing user for this resource's own, without `adopt: true`,
+    // when its declared fields matched and the provider's account had created it; it could not tell an
+    // interrupted create of this resource from a user another resource holds (another stack on the same
+    // account, or a later run of the program). Since then only a create of this process whose answer was lost
+    // is recognised; anything else needs adopt (userOps.ts, ours()).
+    it("a second resource declaring the same login and the same fields, without adopt, does not take over the first one's user", async () => {
         const steps: Step[] = [
             { s: "declare", res: "B2", decl: { lastName: "Gamma" }, env: {} },
             { s: "declare", res: "A2", decl: { lastName: "Gamma" }, env: {} },

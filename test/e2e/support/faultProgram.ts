@@ -14,6 +14,8 @@ export interface FaultUser {
     org: string;
     roles: string[];
     password?: string;
+    /** Take the user over (after an interrupted run left it on the tenant). */
+    adopt?: boolean;
 }
 
 export function faultUsers(prefix: string, count: number, version = 1): FaultUser[] {
@@ -42,6 +44,7 @@ export function faultProgram(users: () => FaultUser[]): () => Promise<Record<str
                 organization: { name: u.org, type: "Company" },
                 roles: u.roles,
                 ...(u.password ? { password: u.password } : {}),
+                ...(u.adopt ? { adopt: true } : {}),
             });
             ids[u.loginId] = r.id;
         }

@@ -4,19 +4,13 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { tenantFor } from "pulumi-primavera-admin";
 import { UserProvider } from "../support/untyped";
-import { ADMIN, eventually, Sim, withSimulator } from "../support/sim";
+import { declaredUser } from "../support/fixtures";
+import { ADMIN, eventually, Sim, useSimulator, withSimulator } from "../support/sim";
 
-const base = (loginId: string, extra: Record<string, unknown> = {}) => ({
-    loginId,
-    firstName: "Ida",
-    lastName: "Entity",
-    emailAddress: `${loginId.toLowerCase()}@example.com`,
-    userType: "EMP",
-    organization: { name: "sfo", type: "Company" },
-    ...extra,
-});
+const base = (loginId: string, extra: Record<string, unknown> = {}) =>
+    declaredUser(loginId, { firstName: "Ida", lastName: "Entity", ...extra });
 
 const PROVIDER_TEXT = "exports.handler = () => ({})"; // what the host would pass as __provider
 
@@ -44,19 +38,10 @@ async function foreign(sim: Sim, loginId: string, extra: Record<string, unknown>
 }
 
 describe("identity safety: touch only what you own, keep what you do not manage, report only what you confirmed", function () {
-    let sim: Sim;
+    const sim = useSimulator({ jobMs: 40 });
     let provider: UserProvider;
 
-    before(async () => {
-        sim = await withSimulator({ jobMs: 40 });
-    });
-    after(async () => {
-        await sim.stop();
-    });
-    beforeEach(async () => {
-        resetTenants();
-        await sim.clearFaults();
-        await sim.reset();
+    beforeEach(() => {
         provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
     });
 

@@ -1,35 +1,19 @@
 // The provider driven directly (as the Pulumi host would), against the real simulator.
 import assert from "node:assert/strict";
-import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { tenantFor } from "pulumi-primavera-admin";
 import { UserProvider } from "../support/untyped";
-import { ADMIN, Sim, withSimulator } from "../support/sim";
+import { declaredUser } from "../support/fixtures";
+import { ADMIN, useSimulator } from "../support/sim";
 
-const base = (loginId: string, extra: Record<string, unknown> = {}) => ({
-    loginId,
-    firstName: "Jim",
-    lastName: "Smith",
-    emailAddress: `${loginId.toLowerCase()}@example.com`,
-    userType: "EMP",
-    organization: { name: "sfo", type: "Company" },
-    disabled: false,
-    adopt: false,
-    ...extra,
-});
+const base = (loginId: string, extra: Record<string, unknown> = {}) =>
+    declaredUser(loginId, { firstName: "Jim", lastName: "Smith", disabled: false, adopt: false, ...extra });
 
 describe("UserProvider against the simulator", function () {
-    let sim: Sim;
+    const sim = useSimulator();
     let provider: UserProvider;
     const saved = { ...process.env };
 
-    before(async () => {
-        sim = await withSimulator();
-    });
-    after(async () => {
-        await sim.stop();
-    });
-    beforeEach(async () => {
-        resetTenants();
-        await sim.reset();
+    beforeEach(() => {
         provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
     });
     afterEach(() => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { RunningSimulator } from "../../simulator";
-import { ADMIN, API, client, json, pollJob, runJob, start, until, user, VIEWER } from "./helpers";
+import { ADMIN, API, client, json, pollJob, runJob, start, until, user, VIEWER } from "../support/http";
 
 describe("simulator: authentication", () => {
     let sim: RunningSimulator;

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { RunningSimulator } from "../../simulator";
-import { API, client, json, pollJob, runJob, start, user } from "./helpers";
+import { API, client, json, pollJob, runJob, start, user } from "../support/http";
 
 const TENANT = "/tenant1";
 

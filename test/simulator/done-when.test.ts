@@ -1,7 +1,7 @@
 /** The issue's "done when": the vendor seed's own curl example works end to end. */
 import * as assert from "node:assert/strict";
 import { RunningSimulator } from "../../simulator";
-import { API, client, json, pollJob, start } from "./helpers";
+import { API, client, json, pollJob, start } from "../support/http";
 
 describe("simulator: the seed's curl example (issue done-when)", () => {
     let sim: RunningSimulator;

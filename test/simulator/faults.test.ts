@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { RunningSimulator } from "../../simulator";
-import { API, client, json, pollJob, runJob, start, until, user } from "./helpers";
+import { API, client, json, pollJob, runJob, start, until, user } from "../support/http";
 
 describe("simulator: fault injection", () => {
     let sim: RunningSimulator;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RunningSimulator } from "../../simulator";
-import { API, client, json, runJob, start, user } from "./helpers";
+import { API, client, json, runJob, start, user } from "../support/http";
 
 describe("simulator: login case (default: case-sensitive)", () => {
     let sim: RunningSimulator;

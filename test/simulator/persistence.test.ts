@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { API, client, json, runJob, start, user } from "./helpers";
+import { API, client, json, runJob, start, user } from "../support/http";
 
 describe("simulator: persistence and seed files", () => {
     let dir: string;

@@ -1,5 +1,6 @@
 // Test helpers: a real simulator on 127.0.0.1 and a small HTTP client for its observation routes.
 import axios from "axios";
+import { resetTenants } from "pulumi-primavera-admin";
 import { startSimulator, RunningSimulator, SimulatorOptions } from "../../simulator";
 
 export const ADMIN = { username: "admin", password: "admin" };
@@ -60,13 +61,48 @@ export class Sim {
     }
 }
 
-/** Polls `probe` until it returns a truthy value; bounded in attempts and time. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+/**
+ * The tests' one poller: calls `probe` until it returns a truthy value, bounded in attempts and
+ * time. Waits grow from 10 ms to 200 ms unless `everyMs` fixes them.
+ */
+export async function eventually<T>(
+    probe: () => Promise<T | undefined | false>,
+    what: string,
+    opts: number | { timeoutMs?: number; maxPolls?: number; everyMs?: number } = {},
+): Promise<T> {
+    const { timeoutMs = 10_000, maxPolls = 1000, everyMs } = typeof opts === "number" ? { timeoutMs: opts } : opts;
     const end = Date.now() + timeoutMs;
-    for (let i = 0; i < 1000 && Date.now() < end; i++) {
+    for (let i = 0; i < maxPolls && Date.now() < end; i++) {
         const v = await probe();
         if (v) return v;
-        await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** i)));
+        await new Promise((r) => setTimeout(r, everyMs ?? Math.min(200, 10 * 2 ** i)));
     }
-    throw new Error(`timed out waiting for ${what}`);
+    throw new Error(`timed out waiting for ${what} (${maxPolls} polls / ${timeoutMs} ms)`);
+}
+
+/**
+ * The usual hooks of a suite against one simulator: started before, stopped after, and before each
+ * test its users back to the seed, its faults cleared and the provider's tenants forgotten.
+ */
+export function useSimulator(opts: SimulatorOptions = {}): Sim {
+    let current: Sim | undefined;
+    before(async () => {
+        current = await withSimulator(opts);
+    });
+    after(async () => {
+        await current?.stop();
+    });
+    beforeEach(async () => {
+        resetTenants();
+        await current!.clearFaults();
+        await current!.reset();
+    });
+    // The suite's simulator, started by the hook above (tests use it only once it runs).
+    return new Proxy({} as Sim, {
+        get(_, key) {
+            if (!current) throw new Error("useSimulator: the simulator is used before its before() hook ran");
+            const value = (current as unknown as Record<PropertyKey, unknown>)[key];
+            return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+        },
+    });
 }

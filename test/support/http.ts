@@ -1,9 +1,12 @@
-/** Shared helpers of the simulator tests: a started simulator, HTTP clients, bounded polling. */
+/** Raw HTTP against the simulator's API, for the simulator's own tests: clients that never throw on a status, job submission and polling. */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
 import { RunningSimulator, SimulatorOptions, startSimulator } from "../../simulator";
+import { ADMIN, eventually } from "./sim";
+import { declaredUser } from "./fixtures";
+
+export { ADMIN };
 
 export const API = "/cloudapi/restapi";
-export const ADMIN = { username: "admin", password: "admin" };
 export const VIEWER = { username: "viewer", password: "viewer" };
 
 /** Test defaults: quick jobs, port 0, quiet. */
@@ -34,13 +37,14 @@ export function json<T = any>(r: AxiosResponse): T {
 
 /** Polls a job's Location until it stops answering 202; bounded by count and time. */
 export async function pollJob(http: AxiosInstance, location: string, maxPolls = 400, maxMs = 10_000): Promise<AxiosResponse> {
-    const deadline = Date.now() + maxMs;
-    for (let i = 0; i < maxPolls && Date.now() < deadline; i++) {
-        const r = await http.get(location);
-        if (r.status !== 202) return r;
-        await new Promise((res) => setTimeout(res, 5));
-    }
-    throw new Error(`job at ${location} still running after ${maxPolls} polls / ${maxMs} ms`);
+    return eventually(
+        async () => {
+            const r = await http.get(location);
+            return r.status !== 202 && r;
+        },
+        `job at ${location} to stop answering 202`,
+        { timeoutMs: maxMs, maxPolls, everyMs: 5 },
+    );
 }
 
 /** Submits a job, expects 202, polls it to 200 and returns the result body. */
@@ -54,25 +58,11 @@ export async function runJob(http: AxiosInstance, body: unknown, prefix = ""): P
 
 /** Waits until `check` is true, polling; bounded. */
 export async function until(check: () => Promise<boolean>, what: string, maxPolls = 200, maxMs = 5000): Promise<void> {
-    const deadline = Date.now() + maxMs;
-    for (let i = 0; i < maxPolls && Date.now() < deadline; i++) {
-        if (await check()) return;
-        await new Promise((res) => setTimeout(res, 25));
-    }
-    throw new Error(`timed out waiting for ${what}`);
+    await eventually(check, what, { timeoutMs: maxMs, maxPolls, everyMs: 25 });
 }
 
-export function user(loginId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-        loginId,
-        firstName: "Test",
-        lastName: loginId,
-        emailAddress: `${loginId.toLowerCase()}@example.com`,
-        userType: "EMP",
-        organization: { name: "sfo", type: "Company" },
-        ...extra,
-    };
-}
+/** A user record as the simulator's job API takes it. */
+export const user = declaredUser;
 
 export function roles(...names: string[]): { name: string }[] {
     return names.map((name) => ({ name }));

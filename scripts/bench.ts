@@ -1,10 +1,12 @@
 // Benchmark: bootstrap (create), refresh (read), update and delete N users against the simulator
-// with a job latency model (500 ms per job + 2 ms per user), with batching on and off, and one run
-// through the real engine. Prints figures; asserts nothing (a script, not a test).
+// with a job latency model (500 ms per job + 2 ms per user), with batching on and off; then the
+// real engine (`pulumi up`) on the engine's floor, on Users and on a UserSet. Prints figures and
+// target lines (`target: ... ok` / `... MISSED (measured)`); asserts nothing (a script, not a test:
+// the exit code is 0 whether targets are met or not).
 //
-//   npm run bench                 # N = 1000, C = 8 and C = 1000, the maxUsersPerJob sweep, the engine run
-//   npm run bench -- --quick      # N = 100 (CI smoke run)
-//   npm run bench -- --no-engine  # skip the engine runs
+//   npm run bench                  # direct: N = 1000, C = 8 and 1000, the sweeps; engine: N = 300, 1000 (and 10,000 for a UserSet)
+//   npm run bench -- --quick       # direct N = 100; engine N = 40 (CI smoke run)
+//   npm run bench -- --no-engine   # skip the engine runs
 //   npm run bench -- --engine-only # only the engine runs
 //
 // Every figure comes from this process's own measurements (wall time) and from the simulator's
@@ -12,9 +14,10 @@
 // is the simulator's own time for the fewest jobs that can hold its N users:
 // ceil(N / maxUsersPerJob) * 500 ms + N * 2 ms. Nothing can beat it: jobs run one at a time.
 import fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
 import { startSimulator, RunningSimulator } from "../simulator";
-import { UserProvider, resetTenants, tenantFor, User } from "../provider";
-import { engineStack, tempHome } from "./engine";
+import { UserProvider, resetTenants, tenantFor, User, UserSet } from "../provider";
+import { engineStack, stopProcessesUsing, tempHome } from "./engine";
 
 const JOB_MS = 500;
 const JOB_MS_PER_USER = 2;
@@ -28,8 +31,6 @@ const N = QUICK ? 100 : 1000;
 /** Batching off (one user per job) costs ~0.5 s per user: measured on this many users, extrapolated per user. */
 const N_OFF = QUICK ? 8 : 24;
 const CONCURRENCY = [8, 1000];
-const ENGINE_USERS = QUICK ? 40 : 300;
-const ENGINE_PARALLEL = 64;
 const SWEEP = QUICK ? [] : [100, 250, 500, 1000];
 const LINGER_SWEEP = QUICK ? [] : [25];
 const N_LINGER = 200;
@@ -114,6 +115,8 @@ async function runProvider(opts: RunOptions): Promise<PhaseResult[]> {
         lingerMs: opts.lingerMs ?? 0,
         timeoutSeconds: 1800,
     });
+    // Driven as the dynamic-provider host drives it: untyped property bags.
+    const host = provider as unknown as Required<pulumi.dynamic.ResourceProvider>;
     const state: { id: string; outs: Record<string, unknown> }[] = [];
     const results: PhaseResult[] = [];
     try {
@@ -124,20 +127,20 @@ async function runProvider(opts: RunOptions): Promise<PhaseResult[]> {
             const t0 = performance.now();
             const failures = await pool(opts.users, opts.concurrency, async (i) => {
                 if (phase === "create") {
-                    const checked = await provider.check({}, inputsFor(i));
+                    const checked = await host.check({}, inputsFor(i));
                     if (checked.failures?.length) throw new Error(JSON.stringify(checked.failures));
-                    const r = await provider.create(checked.inputs);
+                    const r = await host.create(checked.inputs);
                     state[i] = { id: r.id, outs: r.outs };
                 } else if (phase === "read") {
-                    const r = await provider.read(state[i].id, state[i].outs);
+                    const r = await host.read(state[i].id, state[i].outs);
                     if (!r.id) throw new Error(`user ${i} not found`);
                     state[i] = { id: r.id, outs: r.props! };
                 } else if (phase === "update") {
-                    const checked = await provider.check(state[i].outs, inputsFor(i, { firstName: "Updated" }));
-                    const r = await provider.update(state[i].id, state[i].outs, checked.inputs);
+                    const checked = await host.check(state[i].outs, inputsFor(i, { firstName: "Updated" }));
+                    const r = await host.update(state[i].id, state[i].outs, checked.inputs);
                     state[i] = { id: state[i].id, outs: r.outs! };
                 } else {
-                    await provider.delete(state[i].id, state[i].outs);
+                    await host.delete(state[i].id, state[i].outs);
                 }
             });
             const wallMs = performance.now() - t0;
@@ -252,79 +255,414 @@ function report(
     return figures;
 }
 
-interface EngineVariant {
-    label: string;
-    lingerMs: number;
-    env?: Record<string, string>;
+// ------------------------------------------------------------------------------------------------
+// The real engine: `pulumi up --parallel 64` through the Automation API (inline program, file
+// backend, local CLI), a fresh simulator and a fresh engine home per case so no figure mixes with
+// another. Three kinds of stack at each N:
+//   - the floor: N dynamic resources whose provider's create returns at once (what the engine
+//     itself costs for N dynamic resources: CLI and plugin start, check, diff, state checkpoints);
+//   - N `User` resources;
+//   - one `UserSet` of N members (also at N = 10,000, where N Users would take far too long).
+// This replaces the earlier engine run (300 Users: defaults, PULUMI_SKIP_CHECKPOINTS, and that with
+// a 25 ms linger). Its defaults row is the User row at N = 300, now with a floor to compare with;
+// PULUMI_SKIP_CHECKPOINTS stays, at N = 300, next to a floor run the same way; the linger row is
+// dropped (same jobs, no gain: README, "lingerMs"; the direct section still sweeps lingerMs).
+
+/** N of the floor, User and UserSet cases. */
+const ENGINE_SIZES = QUICK ? [40] : [300, 1000];
+/** N of the UserSet-only cases. */
+const USER_SET_ONLY_SIZES = QUICK ? [] : [10_000];
+/** How many members the removal step takes out of a UserSet. */
+const REMOVED = 10;
+/** The engine's parallelism in every engine case. */
+const ENGINE_PARALLEL = 64;
+
+/** The floor's provider: create returns at once; nothing else (no check, diff, read, update or delete). */
+const floorProvider: pulumi.dynamic.ResourceProvider = { create: async () => ({ id: "floor" }) };
+
+/** A dynamic resource that does nothing (type `pulumi-nodejs:dynamic/bench:Floor`). */
+class Floor extends pulumi.dynamic.Resource {
+    constructor(name: string) {
+        super(floorProvider, name, {}, undefined, "bench", "Floor");
+    }
 }
 
-/** Engine runs: the defaults; then without the engine's per-step state checkpoints; then that plus a linger. */
-const ENGINE_VARIANTS: EngineVariant[] = [
-    { label: "defaults", lingerMs: 0 },
-    ...(QUICK
-        ? []
-        : [
-              { label: "PULUMI_SKIP_CHECKPOINTS", lingerMs: 0, env: { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" } },
-              { label: "PULUMI_SKIP_CHECKPOINTS", lingerMs: 25, env: { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" } },
-          ]),
-];
+type EngineKind = "floor" | "User" | "UserSet";
 
-async function engineRun(
-    users: number,
-    variant: EngineVariant,
-): Promise<{ wallMs: number; noopMs: number; stats: SimStats; changes: string }> {
-    const lingerMs = variant.lingerMs;
+interface EngineVariant {
+    /** "" for the defaults. */
+    name: string;
+    env?: Record<string, string>;
+}
+const DEFAULTS: EngineVariant = { name: "" };
+/**
+ * The engine's experimental flag to save the state once at the end instead of after every step
+ * (see the README's tuning knobs), measured for the floor and Users at these N.
+ */
+const SKIP_CHECKPOINTS: EngineVariant = {
+    name: "PULUMI_SKIP_CHECKPOINTS",
+    env: { PULUMI_EXPERIMENTAL: "true", PULUMI_SKIP_CHECKPOINTS: "true" },
+};
+const SKIP_CHECKPOINTS_SIZES = QUICK ? [] : [300];
+
+/** One engine command, with the simulator's figures as deltas over it. */
+interface OpFigures {
+    wallMs: number;
+    jobs: number;
+    requests: number;
+    overlapping: number;
+    /** The command's resource changes, e.g. "create 301". */
+    changes: string;
+    /** Set when `changes` is not what the step should do. */
+    unexpected?: string;
+}
+
+interface EngineFigures {
+    kind: EngineKind;
+    users: number;
+    /** "" (the defaults) or the engine setting the case ran with. */
+    variant: string;
+    /** The 1-user UserSet: the fixed cost of an up, whatever N. */
+    constant?: boolean;
+    label: string;
+    up?: OpFigures;
+    noop?: OpFigures;
+    largestJob?: number;
+    /** `stack.exportStack()` as JSON, in characters. */
+    stateBytes?: number;
+    /** The `__provider` input of the first resource of the kind, in characters. */
+    providerBytes?: number;
+    /** UserSet only: a one-user change, removing REMOVED members, a refresh, destroy. */
+    ops?: { change: OpFigures; remove: OpFigures; refresh: OpFigures; destroy: OpFigures };
+    error?: string;
+}
+
+const TYPE_SUFFIX: Record<EngineKind, string> = { floor: ":Floor", User: ":User", UserSet: ":UserSet" };
+
+function changesOf(summary: { resourceChanges?: Record<string, number> }): string {
+    return Object.entries(summary.resourceChanges ?? {})
+        .filter(([, n]) => n > 0)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([op, n]) => `${op} ${n}`)
+        .join(", ");
+}
+
+/** Runs one engine command and takes the simulator's figures around it. */
+async function measureOp(
+    sim: RunningSimulator,
+    run: () => Promise<{ summary: { resourceChanges?: Record<string, number> } }>,
+    expected?: string,
+): Promise<OpFigures> {
+    const before = await simStats(sim);
+    const t0 = performance.now();
+    const result = await run();
+    const wallMs = performance.now() - t0;
+    const after = await simStats(sim);
+    const changes = changesOf(result.summary);
+    return {
+        wallMs,
+        jobs: after.jobsRun - before.jobsRun,
+        requests: after.requestsTotal - before.requestsTotal,
+        overlapping: after.overlappingJobs - before.overlappingJobs,
+        changes,
+        unexpected: expected !== undefined && changes !== expected ? `expected ${expected}, got ${changes || "nothing"}` : undefined,
+    };
+}
+
+/** The first lines of an engine error (the CLI's output can be long). */
+function firstLines(e: unknown, lines = 12): string {
+    const text = e instanceof Error ? e.message : String(e);
+    return text.split("\n").filter(Boolean).slice(0, lines).join("\n    ");
+}
+
+/**
+ * One engine case on a fresh simulator and engine home: up, the state's size, a no-op up (the same
+ * program again); for a UserSet of more than REMOVED members also a one-user change, the removal
+ * of REMOVED members, a refresh and destroy.
+ */
+async function engineCase(kind: EngineKind, users: number, variant: EngineVariant = DEFAULTS): Promise<EngineFigures> {
+    const label = kind + (variant.name ? `, ${variant.name}` : "");
+    const figures: EngineFigures = { kind, users, variant: variant.name, label };
     const sim = await startSimulator({ port: 0, jobMs: JOB_MS, jobMsPerUser: JOB_MS_PER_USER, quiet: true });
     const home = tempHome("primavera-bench");
+    let members = Array.from({ length: users }, (_, i) => inputsFor(i));
+    const program = async () => {
+        if (kind === "UserSet") new UserSet("users", { users: members as never });
+        else if (kind === "User") for (let i = 0; i < users; i++) new User(`u${i}`, inputsFor(i) as never);
+        else for (let i = 0; i < users; i++) new Floor(`f${i}`);
+    };
     try {
         const { stack } = await engineStack({
             home,
             stackName: "bench",
             projectName: "primavera-bench",
-            program: async () => {
-                for (let i = 0; i < users; i++) new User(`u${i}`, inputsFor(i) as never);
-            },
+            program,
             config: {
                 "primavera:baseUrl": { value: sim.url },
                 "primavera:username": { value: "admin" },
                 "primavera:password": { value: "admin", secret: true },
-                "primavera:lingerMs": { value: String(lingerMs) },
             },
             env: variant.env,
         });
-        const before = await simStats(sim);
-        const t0 = performance.now();
-        const up = await stack.up({ parallel: ENGINE_PARALLEL });
-        const wallMs = performance.now() - t0;
-        const after = await simStats(sim);
-        // The engine's own cost for this stack: an up with nothing to change (check + diff of every resource).
-        const t1 = performance.now();
-        await stack.up({ parallel: ENGINE_PARALLEL });
-        const noopMs = performance.now() - t1;
-        // The stack itself counts as one create.
-        const created = (up.summary.resourceChanges?.create ?? 0) - 1;
-        const changes =
-            created === users
-                ? ""
-                : Object.entries(up.summary.resourceChanges ?? {})
-                      .map(([op, n]) => `${n} ${op}`)
-                      .join(", ");
-        return {
-            wallMs,
-            noopMs,
-            stats: {
-                requestsTotal: after.requestsTotal - before.requestsTotal,
-                jobsRun: after.jobsRun - before.jobsRun,
-                largestJob: after.largestJob,
-                overlappingJobs: after.overlappingJobs - before.overlappingJobs,
-                busyRefusals: after.busyRefusals - before.busyRefusals,
-            },
-            changes,
-        };
+        // The stack itself is one more resource.
+        const resources = (kind === "UserSet" ? 1 : users) + 1;
+        figures.up = await measureOp(sim, () => stack.up({ parallel: ENGINE_PARALLEL }), `create ${resources}`);
+        figures.largestJob = (await simStats(sim)).largestJob;
+        const state = await stack.exportStack();
+        figures.stateBytes = JSON.stringify(state).length;
+        const first = ((state.deployment?.resources ?? []) as { type: string; inputs?: Record<string, unknown> }[]).find((r) =>
+            r.type.endsWith(TYPE_SUFFIX[kind]),
+        );
+        figures.providerBytes = String(first?.inputs?.__provider ?? "").length;
+        figures.noop = await measureOp(sim, () => stack.up({ parallel: ENGINE_PARALLEL }), `same ${resources}`);
+        if (kind === "UserSet" && users > REMOVED) {
+            members = members.map((m, i) => (i === 0 ? { ...m, lastName: "Changed" } : m));
+            const change = await measureOp(sim, () => stack.up({ parallel: ENGINE_PARALLEL }), "same 1, update 1");
+            members = members.slice(0, users - REMOVED);
+            const remove = await measureOp(sim, () => stack.up({ parallel: ENGINE_PARALLEL }), "same 1, update 1");
+            const refresh = await measureOp(sim, () => stack.refresh({ parallel: ENGINE_PARALLEL }));
+            const destroy = await measureOp(sim, () => stack.destroy({ parallel: ENGINE_PARALLEL }), "delete 2");
+            figures.ops = { change, remove, refresh, destroy };
+        }
+    } catch (e) {
+        figures.error = firstLines(e);
     } finally {
         await sim.stop();
+        // Every process of the run has ended with its command; this only stops strays after an error.
+        await stopProcessesUsing(home).catch(() => []);
         fs.rmSync(home, { recursive: true, force: true });
     }
+    return figures;
+}
+
+/**
+ * Pays, unmeasured, what only the first engine commands of this process pay (cold file caches for
+ * the CLI, the plugin and the modules they load), so the first measured case is not charged for it.
+ */
+async function engineWarmUp(): Promise<void> {
+    await engineCase("floor", 1);
+    await engineCase("User", 1);
+}
+
+const ceilJobs = (users: number) => Math.ceil(users / DEFAULT_MAX_USERS_PER_JOB);
+const bytes = (n: number) => (n >= 10_000 ? `${(n / 1024).toFixed(0)} KB` : `${n} B`);
+
+function target(what: string, ok: boolean, measured: string): void {
+    checks.push({ what, ok, figure: measured });
+}
+
+async function engineSection(): Promise<void> {
+    console.log(
+        `\nReal engine: pulumi up --parallel ${ENGINE_PARALLEL} (Automation API, inline program, file backend, local CLI); ` +
+            `a fresh simulator and engine home per case`,
+    );
+    const t0 = performance.now();
+    await engineWarmUp();
+    const results: EngineFigures[] = [];
+    const run = async (kind: EngineKind, users: number, variant: EngineVariant = DEFAULTS) => {
+        const t = performance.now();
+        const r = await engineCase(kind, users, variant);
+        console.log(`  ... ${r.label} N=${users}: ${s(performance.now() - t)}${r.error ? " FAILED" : ""}`);
+        results.push(r);
+        return r;
+    };
+    const constant = await run("UserSet", 1);
+    constant.constant = true;
+    constant.label = "UserSet (1-user constant)";
+    for (const n of ENGINE_SIZES) {
+        await run("floor", n);
+        await run("User", n);
+        await run("UserSet", n);
+    }
+    for (const n of USER_SET_ONLY_SIZES) await run("UserSet", n);
+    for (const n of SKIP_CHECKPOINTS_SIZES) {
+        await run("floor", n, SKIP_CHECKPOINTS);
+        await run("User", n, SKIP_CHECKPOINTS);
+    }
+    /** The successful case of this kind, N and variant (never the 1-user constant). */
+    const find = (kind: EngineKind, n: number, variant = "") =>
+        results.find((r) => r.kind === kind && r.users === n && r.variant === variant && !r.constant && !r.error);
+
+    console.log(
+        `\n  up: a fresh stack; no-op up: the same program again (nothing to change); requests, jobs: the simulator's, per command`,
+    );
+    const rows = [
+        ["case", "N", "up", "no-op up", "jobs", "largest job", "requests", "no-op req", "state/user", "__provider", "overlapping"],
+    ];
+    for (const r of results) {
+        if (r.error || !r.up || !r.noop) {
+            rows.push([r.label, String(r.users), "FAILED", "-", "-", "-", "-", "-", "-", "-", "-"]);
+            continue;
+        }
+        overlappingSeen += r.up.overlapping + r.noop.overlapping;
+        rows.push([
+            r.label,
+            String(r.users),
+            s(r.up.wallMs),
+            s(r.noop.wallMs),
+            String(r.up.jobs),
+            String(r.largestJob),
+            String(r.up.requests),
+            String(r.noop.requests),
+            bytes(Math.round(r.stateBytes! / r.users)),
+            `${r.providerBytes} B`,
+            String(r.up.overlapping + r.noop.overlapping),
+        ]);
+    }
+    console.log(table(rows));
+    for (const r of results) {
+        if (r.error) console.log(`  FAILED ${r.label} N=${r.users}:\n    ${r.error}`);
+        for (const [step, op] of Object.entries({ up: r.up, "no-op up": r.noop, ...(r.ops ?? {}) }))
+            if (op?.unexpected) console.log(`  unexpected changes in ${r.label} N=${r.users} ${step}: ${op.unexpected}`);
+    }
+
+    console.log(
+        `\n  against the floor (same N) and the vendor's limits: at most ${DEFAULT_MAX_USERS_PER_JOB} users per job, so at least ` +
+            `ceil(N/${DEFAULT_MAX_USERS_PER_JOB}) jobs; job limit = their time in the simulator's model (${JOB_MS} ms + ${JOB_MS_PER_USER} ms/user per job)`,
+    );
+    const ratioRows = [
+        ["case", "N", "up/floor up", "no-op/floor no-op", "jobs", "vendor limit", "job limit", "up/job limit", "up - job limit"],
+    ];
+    for (const r of results) {
+        if (r.error || !r.up || !r.noop || r.kind === "floor") continue;
+        const floor = find("floor", r.users, r.variant);
+        const limit = limitMs(r.users, DEFAULT_MAX_USERS_PER_JOB);
+        ratioRows.push([
+            r.label,
+            String(r.users),
+            floor ? x(r.up.wallMs / floor.up!.wallMs) : "-",
+            floor ? x(r.noop.wallMs / floor.noop!.wallMs) : "-",
+            String(r.up.jobs),
+            String(ceilJobs(r.users)),
+            s(limit),
+            x(r.up.wallMs / limit),
+            s(r.up.wallMs - limit),
+        ]);
+    }
+    console.log(table(ratioRows));
+
+    const sets = results.filter((r) => r.ops);
+    if (sets.length) {
+        console.log(
+            `\n  UserSet operations after the up: change one member's lastName; remove the last ${REMOVED} members; refresh; destroy (N - ${REMOVED} members)`,
+        );
+        const opRows = [
+            [
+                "N",
+                "1-user change",
+                "jobs",
+                `remove ${REMOVED}`,
+                "jobs",
+                "refresh",
+                "requests",
+                "destroy",
+                "jobs",
+                "vendor limit",
+                "job limit",
+                "destroy/job limit",
+            ],
+        ];
+        for (const r of sets) {
+            const o = r.ops!;
+            for (const op of Object.values(o)) overlappingSeen += op.overlapping;
+            const left = r.users - REMOVED;
+            opRows.push([
+                String(r.users),
+                s(o.change.wallMs),
+                String(o.change.jobs),
+                s(o.remove.wallMs),
+                String(o.remove.jobs),
+                s(o.refresh.wallMs),
+                String(o.refresh.requests),
+                s(o.destroy.wallMs),
+                String(o.destroy.jobs),
+                String(ceilJobs(left)),
+                s(limitMs(left, DEFAULT_MAX_USERS_PER_JOB)),
+                x(o.destroy.wallMs / limitMs(left, DEFAULT_MAX_USERS_PER_JOB)),
+            ]);
+        }
+        console.log(table(opRows));
+    }
+    if (SKIP_CHECKPOINTS_SIZES.length)
+        console.log(
+            `  ${SKIP_CHECKPOINTS.name} (experimental, with PULUMI_EXPERIMENTAL=true): the engine saves the state once at the end ` +
+                `instead of after every step; compared with a floor run the same way.`,
+        );
+    console.log(`  engine section: ${s(performance.now() - t0)} (warm-up included)`);
+
+    // Targets (issue: bootstrap thousands of users through `pulumi up` in a handful of jobs).
+    const one = constant.up && !constant.error ? constant.up.wallMs : undefined;
+    const set1000 = find("UserSet", 1000);
+    if (!QUICK) {
+        const fig = (r: EngineFigures | undefined, f: (r: EngineFigures) => string) => (r ? f(r) : "not measured");
+        const limit1000 = limitMs(1000, DEFAULT_MAX_USERS_PER_JOB);
+        target(
+            "UserSet of 1000: up in at most 3 jobs",
+            !!set1000 && set1000.up!.jobs <= 3,
+            fig(set1000, (r) => `${r.up!.jobs} jobs`),
+        );
+        target(
+            `UserSet of 1000: up within the 1-user constant + 1.5 x the job limit (${one ? s(one) : "?"} + 1.5 x ${s(limit1000)})`,
+            !!set1000 && one !== undefined && set1000.up!.wallMs <= one + 1.5 * limit1000,
+            fig(set1000, (r) => s(r.up!.wallMs)),
+        );
+        target(
+            "UserSet of 1000: a one-user change is one job",
+            set1000?.ops?.change.jobs === 1,
+            fig(set1000, (r) => `${r.ops?.change.jobs} jobs`),
+        );
+        target(
+            `UserSet of 1000: removing ${REMOVED} users is one job`,
+            set1000?.ops?.remove.jobs === 1,
+            fig(set1000, (r) => `${r.ops?.remove.jobs} jobs`),
+        );
+        target(
+            "UserSet of 1000: refresh in at most 5 requests",
+            !!set1000?.ops && set1000.ops.refresh.requests <= 5,
+            fig(set1000, (r) => `${r.ops?.refresh.requests} requests`),
+        );
+        const set10k = find("UserSet", 10_000);
+        const limit10k = limitMs(10_000, DEFAULT_MAX_USERS_PER_JOB);
+        target(
+            "UserSet of 10,000: up in at most 21 jobs",
+            !!set10k && set10k.up!.jobs <= 21,
+            fig(set10k, (r) => `${r.up!.jobs} jobs`),
+        );
+        target(
+            `UserSet of 10,000: up within 2 x the job limit + the 1-user constant (2 x ${s(limit10k)} + ${one ? s(one) : "?"})`,
+            !!set10k && one !== undefined && set10k.up!.wallMs <= 2 * limit10k + one,
+            fig(set10k, (r) => s(r.up!.wallMs)),
+        );
+        const users300 = find("User", 300);
+        const floor300 = find("floor", 300);
+        const both = !!users300 && !!floor300;
+        target(
+            "User: 300 Users up within 1.5x the floor's up",
+            both && users300.up!.wallMs <= 1.5 * floor300.up!.wallMs,
+            both
+                ? `${s(users300.up!.wallMs)} vs floor ${s(floor300.up!.wallMs)}: ${x(users300.up!.wallMs / floor300.up!.wallMs)}`
+                : "not measured",
+        );
+        target(
+            "User: 300 Users no-op up within 1.5x the floor's no-op up",
+            both && users300.noop!.wallMs <= 1.5 * floor300.noop!.wallMs,
+            both
+                ? `${s(users300.noop!.wallMs)} vs floor ${s(floor300.noop!.wallMs)}: ${x(users300.noop!.wallMs / floor300.noop!.wallMs)}`
+                : "not measured",
+        );
+    }
+    const anyUser = results.find((r) => r.kind === "User" && r.providerBytes !== undefined);
+    target(
+        "User: __provider at most 300 bytes",
+        !!anyUser && anyUser.providerBytes! <= 300,
+        anyUser ? `${anyUser.providerBytes} bytes` : "not measured",
+    );
+    const failed = results.filter((r) => r.error || Object.values({ up: r.up, noop: r.noop, ...(r.ops ?? {}) }).some((o) => o?.unexpected));
+    target(
+        "engine: every case ran and changed what it should",
+        failed.length === 0,
+        failed.map((r) => `${r.label} N=${r.users}`).join(", "),
+    );
 }
 
 async function main(): Promise<void> {
@@ -333,7 +671,10 @@ async function main(): Promise<void> {
     console.log(
         `simulator job latency: ${JOB_MS} ms per job + ${JOB_MS_PER_USER} ms per user; maxUsersPerJob ${DEFAULT_MAX_USERS_PER_JOB}, lingerMs 0 (defaults)`,
     );
-    console.log(`provider driven directly (UserProvider: check+create, read, check+update, delete), a pool of C async workers, N = ${N}`);
+    if (DIRECT)
+        console.log(
+            `provider driven directly (UserProvider: check+create, read, check+update, delete), a pool of C async workers, N = ${N}`,
+        );
 
     for (const c of DIRECT ? CONCURRENCY : []) {
         const on = await runProvider({ users: N, concurrency: c, maxUsersPerJob: DEFAULT_MAX_USERS_PER_JOB });
@@ -422,61 +763,11 @@ async function main(): Promise<void> {
         console.log(table(rows));
     }
 
-    if (ENGINE) {
-        console.log(
-            `\nReal engine: pulumi up --parallel ${ENGINE_PARALLEL}, ${ENGINE_USERS} new users (Automation API, inline program, local CLI)`,
-        );
-        const rows = [
-            [
-                "engine",
-                "lingerMs",
-                "wall",
-                "jobs",
-                "largest job",
-                "requests",
-                "req/user",
-                "limit",
-                "wall/limit",
-                "no-op up",
-                "wall - no-op",
-                "overlapping",
-            ],
-        ];
-        for (const variant of ENGINE_VARIANTS) {
-            const r = await engineRun(ENGINE_USERS, variant);
-            overlappingSeen += r.stats.overlappingJobs;
-            const limit = limitMs(ENGINE_USERS, DEFAULT_MAX_USERS_PER_JOB);
-            rows.push([
-                variant.label,
-                String(variant.lingerMs),
-                s(r.wallMs),
-                String(r.stats.jobsRun),
-                String(r.stats.largestJob),
-                String(r.stats.requestsTotal),
-                (r.stats.requestsTotal / ENGINE_USERS).toFixed(3),
-                s(limit),
-                x(r.wallMs / limit),
-                s(r.noopMs),
-                s(r.wallMs - r.noopMs),
-                String(r.stats.overlappingJobs),
-            ]);
-            if (r.changes) console.log(`  unexpected changes (expected ${ENGINE_USERS} creates): ${r.changes}`);
-        }
-        console.log(table(rows));
-        const atParallel = limitMs(ENGINE_USERS, ENGINE_PARALLEL);
-        console.log(
-            `  wall includes the CLI and plugin start and the engine's own steps ("no-op up": the same stack again, nothing to change).\n` +
-                (ENGINE_VARIANTS.length > 1
-                    ? `  PULUMI_SKIP_CHECKPOINTS (experimental) saves the state once at the end instead of after every step.\n`
-                    : "") +
-                `  --parallel ${ENGINE_PARALLEL} caps a job at ${ENGINE_PARALLEL} users: the limit at that parallelism is ${s(atParallel)} ` +
-                `(ceil(${ENGINE_USERS}/${ENGINE_PARALLEL}) jobs).`,
-        );
-    }
+    if (ENGINE) await engineSection();
 
     checks.push({ what: "overlapping jobs 0 in every run", ok: overlappingSeen === 0, figure: String(overlappingSeen) });
     console.log(`\nTargets (from the figures above):`);
-    for (const c of checks) console.log(`  ${c.ok ? "ok  " : "MISS"} ${c.what}: ${c.figure}`);
+    for (const c of checks) console.log(`  target: ${c.what} ... ${c.ok ? "ok" : `MISSED (${c.figure})`}`);
     console.log(`\ntotal bench time ${s(performance.now() - started)}`);
 }
 

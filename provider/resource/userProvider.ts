@@ -11,48 +11,28 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, PROVIDER_KEY } from "./check";
 import { checkRoleNames } from "./roleCheck";
-import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
+import { ConfiguredProvider } from "./configured";
 import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
 import { UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
 import { declaredKeys, liveInputs, orgTypeOf, plainJson, toOutputs, UserOutputs } from "./outputs";
 import { hashPassword, passwordMatches } from "./passwordHash";
-import { ProviderConfig, ProviderConfigInput, ServerUser } from "../api/schemas";
-import { claimLogin, Tenant, tenantFor } from "../tenant/registry";
-import { createUser, deleteUser, OpContext, PartlyFailed, updateUser } from "./userOps";
+import { ServerUser } from "../api/schemas";
+import { claimLogin } from "../tenant/registry";
+import { createUser, deleteUser, PartlyFailed, updateUser } from "./userOps";
 
 /** What the host passes in: the declared inputs, and the serialized provider text. */
 type Inputs = UserInputs & { [PROVIDER_KEY]?: string };
 /** What the state holds: the outputs, and the serialized provider text. */
 type Outputs = UserOutputs & { [PROVIDER_KEY]?: string };
 
-export class UserProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
-    private stackConfig: ConfigLookup = () => undefined;
-    private resolved: ProviderConfig | undefined;
-
-    /** `config` overrides stack config and environment variables, key by key. */
-    constructor(private readonly explicit: Partial<ProviderConfigInput> = {}) {}
-
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        this.stackConfig = (key) => req.config.get(key);
-        this.resolved = undefined;
-    }
-
-    /** The settings in force; throws a ConfigError that names what is missing and how to set it. */
-    settings(): ProviderConfig {
-        return (this.resolved ??= resolveConfig(this.explicit, this.stackConfig));
-    }
-
-    tenant(): Tenant {
-        return tenantFor(this.settings());
-    }
-
+export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         // Shape and settings first (no network), then role names against the tenant's catalog (one
         // GET /roles per process). Bad or missing settings fail every resource's preview, naming the key.
         const shape = checkInputs(news);
-        const settings = configFailures(this.explicit, this.stackConfig);
+        const settings = this.settingsFailures();
         if (settings.length > 0) return { inputs: shape.inputs, failures: [...(shape.failures ?? []), ...settings] };
         return checkRoleNames(
             shape,
@@ -132,11 +112,6 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider<Inputs, Out
         await deleteUser(this.context(), loginId, old.userId || id, this.settings().deletionMode === "deprovision");
     }
 
-    /** What one operation needs: the tenant, the account and the deadline. */
-    private context(): OpContext {
-        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline() };
-    }
-
     /** The outputs of a user as the job or a read-back confirmed it. */
     private outputs(inputs: UserInputs, done: { user: ServerUser; jobId?: string }, keepHash: string | undefined): UserOutputs {
         const passwordHash = inputs.password === undefined ? undefined : (keepHash ?? hashPassword(inputs.password));
@@ -145,10 +120,6 @@ export class UserProvider implements pulumi.dynamic.ResourceProvider<Inputs, Out
             { lastJobId: done.jobId, passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) },
             orgTypeOf(inputs),
         );
-    }
-
-    private deadline(): number {
-        return Date.now() + this.settings().timeoutSeconds * 1000;
     }
 }
 

@@ -6,15 +6,15 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
-import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
 import { PrimaveraError, ResourceInitError } from "../api/errors";
 import { changedFields, managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
 import { declaredKeys, plainJson } from "./outputs";
 import { checkRoleNames } from "./roleCheck";
-import { ProviderConfig, ProviderConfigInput, ServerUser } from "../api/schemas";
-import { claimLogin, Tenant, tenantFor } from "../tenant/registry";
-import { createUser, deleteUser, Done, OpContext, PartlyFailed, updateUser } from "./userOps";
+import { ConfiguredProvider } from "./configured";
+import { ServerUser } from "../api/schemas";
+import { claimLogin } from "../tenant/registry";
+import { createUser, deleteUser, Done, PartlyFailed, updateUser } from "./userOps";
 
 /** What the host passes in: the members keyed by login (unchecked before check()), and the provider text. */
 interface Inputs {
@@ -40,25 +40,7 @@ export interface UserSetOutputs {
 /** Most member errors quoted in one message; the rest are counted. */
 const QUOTED_ERRORS = 20;
 
-export class UserSetProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
-    private stackConfig: ConfigLookup = () => undefined;
-    private resolved: ProviderConfig | undefined;
-
-    constructor(private readonly explicit: Partial<ProviderConfigInput> = {}) {}
-
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        this.stackConfig = (key) => req.config.get(key);
-        this.resolved = undefined;
-    }
-
-    settings(): ProviderConfig {
-        return (this.resolved ??= resolveConfig(this.explicit, this.stackConfig));
-    }
-
-    tenant(): Tenant {
-        return tenantFor(this.settings());
-    }
-
+export class UserSetProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         const failures: pulumi.dynamic.CheckFailure[] = [];
         const raw: unknown = news.users;
@@ -99,7 +81,7 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider<Inputs, 
             for (const f of checked.failures ?? []) failures.push({ property: `users.${login}.${f.property}`, reason: f.reason });
             users[login] = checked.inputs!;
         }
-        failures.push(...configFailures(this.explicit, this.stackConfig));
+        failures.push(...this.settingsFailures());
         return { inputs: { users }, failures };
     }
 
@@ -239,14 +221,6 @@ export class UserSetProvider implements pulumi.dynamic.ResourceProvider<Inputs, 
             );
         }
         return result;
-    }
-
-    private context(): OpContext {
-        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline() };
-    }
-
-    private deadline(): number {
-        return Date.now() + this.settings().timeoutSeconds * 1000;
     }
 }
 

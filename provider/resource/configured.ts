@@ -1,0 +1,44 @@
+// What both providers (User, UserSet) share: the settings in force (explicit ones, then the stack
+// config passed to configure(), then the environment), the tenant they reach, and the context one
+// operation needs (tenant, account, deadline).
+import type * as pulumi from "@pulumi/pulumi";
+import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
+import { ProviderConfig, ProviderConfigInput } from "../api/schemas";
+import { Tenant, tenantFor } from "../tenant/registry";
+import { OpContext } from "./userOps";
+
+export abstract class ConfiguredProvider {
+    private stackConfig: ConfigLookup = () => undefined;
+    private resolved: ProviderConfig | undefined;
+
+    /** `explicit` overrides stack config and environment variables, key by key. */
+    constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {}
+
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.stackConfig = (key) => req.config.get(key);
+        this.resolved = undefined;
+    }
+
+    /** The settings in force; throws a ConfigError that names what is missing and how to set it. */
+    settings(): ProviderConfig {
+        return (this.resolved ??= resolveConfig(this.explicit, this.stackConfig));
+    }
+
+    tenant(): Tenant {
+        return tenantFor(this.settings());
+    }
+
+    /** Every problem with the settings, for check() (no throw, no network). */
+    protected settingsFailures(): pulumi.dynamic.CheckFailure[] {
+        return configFailures(this.explicit, this.stackConfig);
+    }
+
+    /** What one operation needs: the tenant, the account and its deadline. */
+    protected context(): OpContext {
+        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline() };
+    }
+
+    protected deadline(): number {
+        return Date.now() + this.settings().timeoutSeconds * 1000;
+    }
+}

@@ -17,6 +17,7 @@ export const serverDate = z.union([
 ]);
 export type ServerDate = z.infer<typeof serverDate>;
 
+/** RoleRO: a role by name, with the tenant's id and display name. */
 const serverRole = z
     .object({
         id: z.string().optional(),
@@ -26,14 +27,8 @@ const serverRole = z
     .loose();
 export type ServerRole = z.infer<typeof serverRole>;
 
-const serverOrganization = z
-    .object({
-        id: z.string().optional(),
-        name: z.string(),
-        displayName: z.string().optional(),
-        type: z.string().optional(),
-    })
-    .loose();
+/** CompanyRO as a user's organization: named like a role, plus its type. */
+const serverOrganization = serverRole.extend({ type: z.string().optional() });
 
 /** UserRO as returned by GET /user/{loginId}, GET /user and inside job results. */
 export const serverUser = z

@@ -51,6 +51,16 @@ export interface WaitSpec<A, R> {
 const OBSERVED = 5;
 
 export async function waitFor<A, R>(spec: WaitSpec<A, R>): Promise<R> {
+    inFlight++;
+    try {
+        return await loop(spec);
+    } finally {
+        inFlight--;
+        if (inFlight === 0) onIdle?.();
+    }
+}
+
+async function loop<A, R>(spec: WaitSpec<A, R>): Promise<R> {
     const started = Date.now();
     const signal = spec.signal ?? shutdownSignal();
     const observed: string[] = [];
@@ -116,11 +126,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 const SHUTDOWN = Symbol.for("pulumi-primavera-admin.shutdown");
 /** How long a stopping process lets cancelled operations report before it exits. */
 const EXIT_GRACE_MS = 2_000;
+/** Waits running now; a stopping process exits as soon as none is left. */
+let inFlight = 0;
+let onIdle: (() => void) | undefined;
 
 /**
  * Aborted when the process is asked to stop (SIGINT, SIGTERM): every wait and request in flight
  * then ends at once with a CancelledError instead of waiting out primavera:timeoutSeconds, and
- * the process exits shortly after. The dynamic-provider host does not pass the engine's Cancel
+ * the process exits as soon as they have reported (at once when nothing runs, as after every
+ * command, when the engine stops its plugins with SIGINT). The dynamic-provider host does not pass the engine's Cancel
  * call on to a provider, so signals are what a provider can honour. Installed on first use.
  */
 export function shutdownSignal(): AbortSignal {
@@ -131,6 +145,10 @@ export function shutdownSignal(): AbortSignal {
         controller = g[SHUTDOWN] = created;
         const stop = (signal: NodeJS.Signals, code: number) => {
             created.abort(new Error(`${signal} received`));
+            // Nothing running (the engine stops its plugins this way after every command): exit now.
+            // Else let the cancelled operations report their CancelledError first, at most 2 s.
+            if (inFlight === 0) process.exit(code);
+            onIdle = () => setImmediate(() => process.exit(code));
             setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
         };
         process.once("SIGINT", () => stop("SIGINT", 130));

@@ -1,5 +1,7 @@
 // The wait loop and backoff as pure functions: no network, short real delays.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { backoffDelay, parseRetryAfterMs } from "pulumi-primavera-admin/provider/api/backoff";
 import { CancelledError, waitFor } from "pulumi-primavera-admin/provider/api/wait";
 import { diffUser } from "pulumi-primavera-admin/provider/resource/diff";
@@ -132,6 +134,36 @@ describe("the wait loop", () => {
             lines.filter((l) => l.includes("still")),
             ["primavera: still busy\n"],
         );
+    });
+});
+
+describe("stopping the provider's process", () => {
+    it("SIGINT with nothing in flight exits at once (the engine stops its plugins so after every command)", async function () {
+        this.timeout(30_000);
+        const root = path.resolve(__dirname, "..", "..");
+        const child = spawn(
+            process.execPath,
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                "-e",
+                'require("./provider/api/wait").shutdownSignal(); setInterval(() => {}, 1000); console.log("ready")',
+            ],
+            { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+        );
+        try {
+            await new Promise<void>((resolve, reject) => {
+                child.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
+                child.once("exit", () => reject(new Error("exited before it was ready")));
+            });
+            const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+            const t0 = Date.now();
+            child.kill("SIGINT");
+            assert.equal(await exited, 130);
+            assert.ok(Date.now() - t0 < 1_000, `exited after ${Date.now() - t0} ms`);
+        } finally {
+            child.kill("SIGKILL");
+        }
     });
 });
 

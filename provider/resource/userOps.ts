@@ -271,11 +271,13 @@ function guardOwnAccount(ctx: OpContext, live: ServerUser, change: UserRecord | 
     if (lost.length > 0) refuse(`remove roles [${lost.join(", ")}] from`);
 }
 
-/** A read taken now (no snapshot): the user with exactly this login, or undefined. */
+/**
+ * A read-back after our job: coalesced with the other operations' read-backs into one GET /user
+ * when many come at once (a bulk destroy reads 500 users in one request, not 500). Never from a
+ * snapshot older than our job: the runner drops the snapshot when a job is submitted and ends.
+ */
 async function readNow(ctx: OpContext, login: string): Promise<ServerUser | undefined> {
-    const got = (await ctx.tenant.reader.readFresh([login], ctx.deadline)).get(login);
-    if (got instanceof Error) throw got;
-    return got;
+    return ctx.tenant.reader.read(login, ctx.deadline);
 }
 
 /** The user with every field, from a fresh read when the job's echo lacks the record's fields. */

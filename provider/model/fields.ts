@@ -221,6 +221,35 @@ export function managedView(live: ServerUser): ManagedView {
     return view as ManagedView;
 }
 
+/** The record fields a declaration holds (its managed fields), in table order; `organization.type` when declared. */
+export function declaredKeys(declared: Partial<UserInputs> | Record<string, unknown>): string[] {
+    const d = declared as Partial<UserInputs> & Record<string, unknown>;
+    const keys = RECORD_FIELDS.map((f) => f.key as string).filter((k) => d[k] !== undefined);
+    if (d.organization?.type !== undefined) keys.push("organization.type");
+    return keys;
+}
+
+/**
+ * The fields `keys` (from declaredKeys) of a user as the tenant holds them: what read() reports as
+ * the live inputs, and what a UserSet keeps per member. A clearable text the tenant does not hold
+ * reads "" (what declaring "" means); the organization's type appears only when it is declared,
+ * the declared one standing in when the tenant reports none.
+ */
+export function declaredView(view: Partial<ManagedView>, keys: string[], declaredOrgType?: string): Record<string, unknown> {
+    const all = view as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const f of RECORD_FIELDS as readonly FieldSpec[]) {
+        if (f.kind === "login" || !keys.includes(f.key)) continue;
+        const clearable = f.kind === "text" && !f.required && !f.notEmpty;
+        const v = all[f.key] ?? (clearable ? "" : undefined);
+        if (v !== undefined) out[f.key] = v;
+    }
+    const org = out.organization as { name: string; type?: string } | undefined;
+    if (org)
+        out.organization = keys.includes("organization.type") ? { name: org.name, type: org.type ?? declaredOrgType } : { name: org.name };
+    return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+}
+
 /**
  * The declared fields whose value differs from `current` (a managed view, or the last outputs).
  * Only declared fields count: a field the program leaves out is not managed.

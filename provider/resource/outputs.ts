@@ -1,6 +1,6 @@
 // The resource's outputs from a live user, and the managed inputs read() reports.
 import { dateText } from "../model/dates";
-import { managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
+import { declaredView, managedView, UserInputs } from "../model/fields";
 import { ServerUser } from "../api/schemas";
 
 /** The resource's outputs: plain JSON, no undefined values. */
@@ -74,31 +74,12 @@ export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: stri
     return plainJson(outs);
 }
 
-/** The record fields a program declares (its managed fields), in table order. */
-export function declaredKeys(inputs: Partial<UserInputs>): string[] {
-    const keys = RECORD_FIELDS.map((f) => f.key as string).filter((k) => (inputs as Record<string, unknown>)[k] !== undefined);
-    if (inputs.organization?.type !== undefined) keys.push("organization.type");
-    return keys;
-}
-
 /**
  * The managed inputs as the tenant holds them (read() returns them, so refresh and preview show
  * drift by field): only the fields the outputs say are declared, so an absent `roles` stays absent.
  */
 export function liveInputs(outs: UserOutputs, declared: string[]): Record<string, unknown> {
-    const inputs: Record<string, unknown> = {};
-    const all = outs as unknown as Record<string, unknown>;
-    for (const k of declared) {
-        if (k === "organization.type") continue;
-        const v = all[k];
-        if (v !== undefined) inputs[k] = v;
-        else if (k === "middleName" || k === "employeeNumber" || k === "manager") inputs[k] = "";
-    }
-    const org = inputs.organization as { name: string; type?: string } | undefined;
-    if (org && !declared.includes("organization.type")) inputs.organization = { name: org.name };
-    inputs.loginId = outs.loginId;
-    if (outs.adopt) inputs.adopt = true;
-    return plainJson(inputs);
+    return { ...declaredView(outs, declared), loginId: outs.loginId, ...(outs.adopt ? { adopt: true } : {}) };
 }
 
 /** The declared organization type of some inputs, if any. */

@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
 import { PrimaveraError, ResourceInitError } from "../api/errors";
-import { changedFields, managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
+import { changedFields, declaredKeys, declaredView, managedView, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
-import { declaredKeys, plainJson } from "./outputs";
+import { plainJson } from "./outputs";
 import { checkRoleNames } from "./roleCheck";
 import { ConfiguredProvider } from "./configured";
 import { ServerUser } from "../api/schemas";
@@ -120,7 +120,7 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
                 dropped++; // gone, or the login is someone else's user now: the next `up` creates ours again
                 continue;
             }
-            const keys = memberKeys(members[login]);
+            const keys = declaredKeys(members[login]);
             outs.users[login] = memberOf(live, keys, members[login]);
             outs.userIds[login] = live.id ?? expectedId ?? "";
             inputs[login] = { loginId: login, ...withoutStatus(outs.users[login]) };
@@ -248,29 +248,8 @@ function planOf(olds: Partial<UserSetOutputs>, news: unknown, unknown: (v: unkno
 
 /** The state's view of a member: the declared fields as the tenant holds them, and its status. */
 function memberOf(live: ServerUser, keys: string[], declared: Partial<UserInputs> | Member): Member {
-    const view = managedView(live) as Record<string, unknown>;
-    const m: Record<string, unknown> = {};
-    for (const k of keys) {
-        if (k === "organization.type" || k === "loginId") continue;
-        m[k] = view[k] ?? (k === "middleName" || k === "employeeNumber" || k === "manager" ? "" : undefined);
-    }
-    if (m.organization) {
-        const org = m.organization as { name: string; type?: string };
-        const declaredType = (declared.organization as { type?: string } | undefined)?.type;
-        m.organization = keys.includes("organization.type") ? { name: org.name, type: org.type ?? declaredType } : { name: org.name };
-    }
-    if (declared.adopt) m.adopt = true;
-    m.status = live.status;
-    return m as Member;
-}
-
-/** The declared keys a member's stored view holds. */
-function memberKeys(m: Member): string[] {
-    const keys: string[] = RECORD_FIELDS.map((f) => f.key as string).filter(
-        (k) => k !== "loginId" && (m as Record<string, unknown>)[k] !== undefined,
-    );
-    if (m.organization?.type !== undefined) keys.push("organization.type");
-    return keys;
+    const view = declaredView(managedView(live), keys, declared.organization?.type);
+    return { ...view, ...(declared.adopt ? { adopt: true } : {}), status: live.status } as Member;
 }
 
 function withoutStatus(m: Member): Record<string, unknown> {

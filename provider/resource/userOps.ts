@@ -1,8 +1,8 @@
 // The three things done to one user (create, update, delete), shared by User and UserSet. Each
 // decides what to send from a read taken right before its job is submitted (jobs/runner.ts),
 // touches only the user with exactly its login and the id in state, takes over an existing user
-// only with `adopt: true` (or the leftover rule below), and returns only what the job result or a
-// read-back confirmed. The callers turn the results into their own outputs.
+// only with `adopt: true` (or when this process sent it and lost the answer: ours() below), and
+// returns only what the job result or a read-back confirmed. The callers turn the results into their own outputs.
 import { randomUUID } from "node:crypto";
 import { PrimaveraError } from "../api/errors";
 import { changedFields, declaredOnto, managedView, recordFromLive, UserInputs } from "../model/fields";
@@ -50,8 +50,7 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
         loginId: login,
         deadline: ctx.deadline,
         prepare: (live, pc) => {
-            if (!live)
-                return { send: "add", record: withPassword(declaredOnto({ loginId: login, id: clientId }, inputs, true), inputs.password) };
+            if (!live) return addOf(inputs, clientId);
             if (ours(live, inputs, pc)) {
                 // Already exactly as declared: nothing to send, unless a password must be set.
                 return inputs.password ? { send: "modify", record: withPassword(recordFromLive(live), inputs.password) } : { done: true };
@@ -61,8 +60,23 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
         },
     });
     if (!settled.sent) return { user: settled.live! };
-    // Adopted (or our own leftover given its password): confirmed like an update.
+    // Adopted (or our own lost create given its password): confirmed like an update.
     if (settled.sent === "modify") return confirmModify(ctx, settled, inputs, settled.live?.id);
+    return confirmAdd(ctx, settled, inputs, clientId);
+}
+
+/** The `added` record of a declaration: defaults applied, a client-side id updatedIdMap answers for. */
+function addOf(inputs: UserInputs, clientId: string): Prepared {
+    return { send: "add", record: withPassword(declaredOnto({ loginId: inputs.loginId, id: clientId }, inputs, true), inputs.password) };
+}
+
+/**
+ * An add's outcome, confirmed: the user's entry as created (an entry that reports an update means
+ * someone else's user took our upsert: refused), or a read-back of a user that did not exist when
+ * the job was submitted. A user that exists with a problem is PartlyFailed, so it is recorded.
+ */
+async function confirmAdd(ctx: OpContext, settled: Settled, inputs: UserInputs, clientId: string): Promise<Done> {
+    const login = inputs.loginId;
     const outcome = settled.outcome!;
     if (outcome.caseVariant) throw new LoginCaseError(login, outcome.caseVariant, `the result of job ${outcome.jobId}`);
     if (outcome.entry && addedWasUpdate(outcome) && !settled.maybeSentBefore) {
@@ -127,6 +141,7 @@ export async function updateUser(
     missing: "fail" | "recreate" = "fail",
 ): Promise<Done> {
     let recreated = false;
+    const clientId = `pulumi-${randomUUID()}`;
     const settled = await ctx.tenant.runner.run({
         loginId: inputs.loginId,
         deadline: ctx.deadline,
@@ -134,7 +149,7 @@ export async function updateUser(
             if (!live) {
                 if (missing === "recreate") {
                     recreated = true;
-                    return { send: "add", record: withPassword(declaredOnto({ loginId: inputs.loginId }, inputs, true), inputs.password) };
+                    return addOf(inputs, clientId);
                 }
                 throw new PrimaveraError(
                     `user '${inputs.loginId}' (id ${expectedId}) no longer exists in the tenant: it was deleted outside Pulumi. ` +
@@ -146,17 +161,8 @@ export async function updateUser(
         },
     });
     if (!settled.sent) return { user: settled.live! };
-    if (recreated) {
-        const o = settled.outcome!;
-        const back = o.entry ?? (await readNow(ctx, inputs.loginId));
-        if (!back || entryProblem(o.entry)) {
-            throw new PrimaveraError(
-                `re-creating user '${inputs.loginId}' (deleted outside Pulumi) failed in job ${o.jobId}: ` +
-                    `${entryProblem(o.entry) ?? o.jobException ?? "the tenant does not have it"}`,
-            );
-        }
-        return { user: await complete(ctx, back), jobId: o.jobId };
-    }
+    // Deleted outside Pulumi and created again: confirmed like any create (one owner per login).
+    if (recreated) return confirmAdd(ctx, settled, inputs, clientId);
     return confirmModify(ctx, settled, inputs, expectedId);
 }
 

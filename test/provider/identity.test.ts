@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { AddressInfo } from "node:net";
 import { tenantFor } from "pulumi-primavera-admin";
-import { UserProvider } from "../support/untyped";
+import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, eventually, Sim, useSimulator, withSimulator } from "../support/sim";
 
@@ -90,6 +90,77 @@ describe("identity safety: touch only what you own, keep what you do not manage,
     });
 
     describe("one owner per login", () => {
+        /**
+         * A proxy in front of the simulator that lets another administrator create `login` after
+         * our read and just before our POST reaches the tenant: the window no read can close.
+         */
+        async function lastMomentCreator(login: string) {
+            const target = new URL(sim.url);
+            let created = false;
+            const server = http.createServer((req, res) => {
+                const chunks: Buffer[] = [];
+                req.on("data", (c) => chunks.push(c));
+                req.on("end", async () => {
+                    if (req.method === "POST" && req.url?.endsWith("/user") && !created) {
+                        created = true;
+                        await foreign(sim, login);
+                    }
+                    const up = http.request(
+                        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+                        (r) => {
+                            const headers = { ...r.headers };
+                            if (typeof headers.location === "string")
+                                headers.location = headers.location.replace(target.host, `127.0.0.1:${port}`);
+                            res.writeHead(r.statusCode ?? 502, headers);
+                            r.pipe(res);
+                        },
+                    );
+                    up.end(Buffer.concat(chunks));
+                });
+            });
+            await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+            const port = (server.address() as AddressInfo).port;
+            return {
+                url: `http://127.0.0.1:${port}`,
+                stop: () =>
+                    new Promise<void>((r) => {
+                        server.closeAllConnections();
+                        server.close(() => r());
+                    }),
+            };
+        }
+
+        it("a login created by someone else between our read and our job: the upsert is reported, not recorded as ours (User and a UserSet's re-add)", async () => {
+            const proxy = await lastMomentCreator("LAST1");
+            try {
+                const p = new UserProvider({ baseUrl: proxy.url, ...ADMIN, timeoutSeconds: 20 });
+                await assert.rejects(create(p, base("LAST1")), /'LAST1' \(id \d+\) already existed when job \d+ ran/);
+            } finally {
+                await proxy.stop();
+            }
+            // A UserSet member deleted behind our back is created again when the program changes it: the same rule.
+            const set = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const members = { users: { LAST2: base("LAST2") } };
+            const c = await set.check({}, members);
+            const made = await set.create(c.inputs);
+            await sim.remove("LAST2");
+            const proxy2 = await lastMomentCreator("LAST2");
+            try {
+                const later = new UserSetProvider({ baseUrl: proxy2.url, ...ADMIN, timeoutSeconds: 20 });
+                const changed = await later.check({}, { users: { LAST2: base("LAST2", { lastName: "Changed" }) } });
+                const theirs = later.update(made.id, made.outs, changed.inputs);
+                await assert.rejects(theirs, /LAST2.*already existed when job \d+ ran/s);
+                const e = await theirs.catch((x: any) => x);
+                assert.notEqual(
+                    e.properties.userIds.LAST2,
+                    (await sim.user("LAST2")).id,
+                    "the other user's id is not recorded as the set's",
+                );
+            } finally {
+                await proxy2.stop();
+            }
+        });
+
         it("two resources declaring one login in a program: the second fails naming the login; one user, one owner", async () => {
             const [a, b] = await Promise.allSettled([
                 create(provider, base("TWICE1")),

@@ -193,6 +193,17 @@ export function processesUsing(dir: string): FoundProcess[] {
 }
 
 /**
+ * What a suite's engine runs left behind: after a moment's grace (the CLI stops its plugins as it
+ * exits), every process still using one of `homes` is stopped and returned, for the suite to
+ * assert that there were none.
+ */
+export async function leftoverProcesses(homes: string[], graceMs = 5_000): Promise<FoundProcess[]> {
+    const end = Date.now() + graceMs;
+    while (Date.now() < end && homes.some((h) => processesUsing(h).length > 0)) await new Promise((r) => setTimeout(r, 100));
+    return (await Promise.all(homes.map((h) => stopProcessesUsing(h)))).flat();
+}
+
+/**
  * Kills (SIGKILL) every process processesUsing(dir) finds and waits until none is left (bounded).
  * Returns the processes it found at first; throws if some are still running at the deadline.
  */

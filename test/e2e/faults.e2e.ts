@@ -9,7 +9,15 @@ import path from "node:path";
 import axios from "axios";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { User } from "pulumi-primavera-admin";
-import { engineStack, exportStackEncrypted, processesUsing, REPO_ROOT, stopProcessesUsing, tempHome } from "../../scripts/engine";
+import {
+    engineStack,
+    exportStackEncrypted,
+    leftoverProcesses,
+    processesUsing,
+    REPO_ROOT,
+    stopProcessesUsing,
+    tempHome,
+} from "../../scripts/engine";
 import { Sim, withSimulator } from "../support/sim";
 import { FaultUser, USER_PASSWORD, faultProgram, faultUsers } from "./support/faultProgram";
 
@@ -38,9 +46,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
         if (measured.length) console.log(measured.map((m) => `    measured: ${m}`).join("\n"));
         // No process started by this suite (CLI, plugin, the killed child) outlives it. The CLI
         // stops its plugins when it exits; give them a moment, then stop and report what is left.
-        const end = Date.now() + 5_000;
-        while (Date.now() < end && homes.some((h) => processesUsing(h).length > 0)) await new Promise((r) => setTimeout(r, 100));
-        const left = (await Promise.all(homes.map((h) => stopProcessesUsing(h)))).flat();
+        const left = await leftoverProcesses(homes);
         assert.deepEqual(
             left.map((p) => p.command),
             [],

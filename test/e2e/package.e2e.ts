@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { engineStack, ensurePulumiCli, processesUsing, REPO_ROOT, stopProcessesUsing, tempHome } from "../../scripts/engine";
+import { engineStack, ensurePulumiCli, leftoverProcesses, REPO_ROOT, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const run = promisify(execFile);
@@ -82,10 +82,7 @@ describe("the packed package in fresh Pulumi projects", function () {
         await sim?.stop();
         // Every engine run of this suite has stopped its CLI and plugin (the CLI stops its plugins
         // as it exits: a moment's grace), and nothing it started is left behind.
-        const homes = projects.map((p) => p.home);
-        const end = Date.now() + 5_000;
-        while (Date.now() < end && homes.some((h) => processesUsing(h).length > 0)) await new Promise((r) => setTimeout(r, 100));
-        const left = (await Promise.all(homes.map((h) => stopProcessesUsing(h)))).flat();
+        const left = await leftoverProcesses(projects.map((p) => p.home));
         assert.deepEqual(
             left.map((p) => p.command),
             [],

@@ -5,6 +5,7 @@ import path from "node:path";
 import { backoffDelay, parseRetryAfterMs } from "pulumi-primavera-admin/provider/api/backoff";
 import { CancelledError, waitFor } from "pulumi-primavera-admin/provider/api/wait";
 import { diffUser } from "pulumi-primavera-admin/provider/resource/diff";
+import { pollDelay } from "pulumi-primavera-admin/provider/tenant/jobs/poller";
 
 const FAST = { initialMs: 1, maxMs: 4, factor: 2 };
 
@@ -39,6 +40,42 @@ describe("backoff", () => {
         assert.equal(parseRetryAfterMs(new Date(61_000).toUTCString(), 1_000), 60_000);
         assert.equal(parseRetryAfterMs("soon"), undefined);
         assert.equal(parseRetryAfterMs(undefined), undefined);
+    });
+});
+
+describe("job polling", () => {
+    it("waits an eighth of the time the job has run (25 ms to 2 s, +-10%): a job is noticed done ~6% of its run time late", () => {
+        assert.equal(
+            pollDelay(0, () => 0.5),
+            25,
+            "the floor",
+        );
+        assert.equal(
+            pollDelay(600, () => 0.5),
+            75,
+        );
+        assert.equal(
+            pollDelay(600, () => 0),
+            68,
+        );
+        assert.equal(
+            pollDelay(600, () => 1),
+            83,
+        );
+        assert.equal(
+            pollDelay(60_000, () => 1),
+            2_200,
+            "the ceiling, with its jitter",
+        );
+        // Polls of a 0.6 s job, and how late its end is seen (before: 1.2x backoff from 50 ms, ~160 ms late).
+        let t = 0;
+        let polls = 0;
+        while (t < 600) {
+            t += pollDelay(t, () => 1);
+            polls++;
+        }
+        assert.ok(t - 600 <= 83, `seen ${t - 600} ms late`);
+        assert.ok(polls <= 20, `${polls} polls`);
     });
 });
 

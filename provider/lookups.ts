@@ -14,13 +14,12 @@
 // never take the tenant's job slot.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigLookup, ConfigWording, resolveConfig } from "./api/config";
-import { toOutputs, UserOutputs } from "./resource/outputs";
+import { userInfo, UserInfo } from "./resource/outputs";
 import { forgetRoleCatalog, roleCatalog } from "./tenant/roles";
 import { ProviderConfig, ProviderConfigInput } from "./api/schemas";
 import { tenantFor } from "./tenant/registry";
 
-/** A user as the tenant holds it, in the same shape as a User resource's outputs. */
-export type UserInfo = Omit<UserOutputs, "lastJobId" | "passwordHash" | "adopt" | "declared">;
+export type { UserInfo };
 
 /** A role of the tenant's catalog. */
 export interface RoleInfo {
@@ -111,7 +110,7 @@ export async function getUser(loginId: string, config?: LookupConfig): Promise<U
     const settings = lookupSettings(config);
     const user = await tenantFor(settings).reader.read(loginId, deadlineOf(settings));
     // Exact match: a tenant that answers a login case-insensitively must not turn "jdoe" into JDOE.
-    return user && user.loginId === loginId ? info(user) : undefined;
+    return user && user.loginId === loginId ? userInfo(user) : undefined;
 }
 
 /**
@@ -124,7 +123,7 @@ export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): 
     const users = await tenantFor(settings).reader.list(deadlineOf(settings));
     const prefix = filter.loginIdPrefix;
     return users
-        .map(info)
+        .map((u) => userInfo(u))
         .filter(
             (u) =>
                 (filter.organization === undefined || u.organization?.name === filter.organization) &&
@@ -174,9 +173,4 @@ export function getUsersOutput(
 /** getRoles for programs: the settings may be outputs; the result is an Output. */
 export function getRolesOutput(config?: pulumi.Input<InputsOf<LookupConfig & { fresh?: boolean }>>): pulumi.Output<RoleInfo[]> {
     return pulumi.output({ config }).apply((a) => getRoles(a.config as (LookupConfig & { fresh?: boolean }) | undefined));
-}
-
-function info(user: Parameters<typeof toOutputs>[0]): UserInfo {
-    const { lastJobId: _j, passwordHash: _p, adopt: _a, ...rest } = toOutputs(user, {});
-    return rest;
 }

@@ -40,7 +40,7 @@ export function adoptProgram(): Record<string, unknown> {
     });
     return {
         userIds: { DPATEL: dpatel.id, COADMIN: coadmin.id, RNOVAK: newcomer.id },
-        // roleDetails, not roles: an input left out of the args (roles here) has no output on the resource.
-        coadminRoles: coadmin.roleDetails.apply((roles) => roles.map((r) => r.name)),
+        // `roles` is not declared on coadmin, so its roles are not managed: the output is what the tenant holds.
+        coadminRoles: coadmin.roles,
     };
 }

@@ -49,6 +49,6 @@ export function basicProgram(): Record<string, unknown> {
             MGARCIA: mgarcia.id,
             KCHEN: contractor.id,
         },
-        adminRoles: mgarcia.roleDetails,
+        adminRoles: mgarcia.roles,
     };
 }

@@ -49,13 +49,6 @@ export class User extends pulumi.CustomResource {
     declare readonly userId: pulumi.Output<string>;
     declare readonly status: pulumi.Output<string>;
     declare readonly locked: pulumi.Output<boolean>;
-    declare readonly roleDetails: pulumi.Output<{ name: string; id?: string; displayName?: string }[]>;
-    declare readonly organizationDetails: pulumi.Output<{ name: string; id?: string; displayName?: string; type?: string }>;
-    declare readonly createdDate: pulumi.Output<string | undefined>;
-    declare readonly updatedDate: pulumi.Output<string | undefined>;
-    declare readonly provisionedDate: pulumi.Output<string | undefined>;
-    declare readonly createdBy: pulumi.Output<string | undefined>;
-    declare readonly lastJobId: pulumi.Output<string | undefined>;
     declare readonly passwordHash: pulumi.Output<string | undefined>;
 
     /**
@@ -95,13 +88,6 @@ export class User extends pulumi.CustomResource {
             userId: undefined,
             status: undefined,
             locked: undefined,
-            roleDetails: undefined,
-            organizationDetails: undefined,
-            createdDate: undefined,
-            updatedDate: undefined,
-            provisionedDate: undefined,
-            createdBy: undefined,
-            lastJobId: undefined,
             passwordHash: undefined,
         };
         const props: Record<string, unknown> = { ...outputs, ...args };

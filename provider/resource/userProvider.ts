@@ -16,7 +16,7 @@ import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
 import { declaredKeys, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
-import { liveInputs, orgTypeOf, plainJson, toOutputs, UserOutputs } from "./outputs";
+import { declaredList, liveInputs, orgTypeOf, plainJson, toOutputs, UserOutputs } from "./outputs";
 import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
 import { claimLogin } from "../tenant/registry";
@@ -80,13 +80,10 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             );
             return { id: "" };
         }
-        const outs = toOutputs(
-            live,
-            { lastJobId: old.lastJobId, passwordHash: old.passwordHash, adopt: old.adopt, declared: old.declared },
-            orgTypeOf(old),
-        );
+        const declared = declaredList(old);
+        const outs = toOutputs(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
         // The managed inputs as the tenant holds them: refresh and preview then show drift by field.
-        const inputs = old.declared ? liveInputs(outs, old.declared) : undefined;
+        const inputs = declared ? liveInputs(outs, declared) : undefined;
         // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
         // stores what it is given.
         return { id: live.id || id, props: outs, ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
@@ -98,7 +95,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const keepHash = inputs.password === undefined || passwordChanged ? undefined : old.passwordHash;
         try {
             const done = await updateUser(this.context(), inputs, old.userId || id, passwordChanged);
-            return { outs: this.outputs(inputs, { ...done, jobId: done.jobId ?? old.lastJobId }, keepHash) };
+            return { outs: this.outputs(inputs, done, keepHash) };
         } catch (e) {
             if (e instanceof PartlyFailed)
                 throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, keepHash), inputs));
@@ -113,13 +110,9 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     }
 
     /** The outputs of a user as the job or a read-back confirmed it. */
-    private outputs(inputs: UserInputs, done: { user: ServerUser; jobId?: string }, keepHash: string | undefined): UserOutputs {
+    private outputs(inputs: UserInputs, done: { user: ServerUser }, keepHash: string | undefined): UserOutputs {
         const passwordHash = inputs.password === undefined ? undefined : (keepHash ?? hashPassword(inputs.password));
-        return toOutputs(
-            done.user,
-            { lastJobId: done.jobId, passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) },
-            orgTypeOf(inputs),
-        );
+        return toOutputs(done.user, { passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) }, orgTypeOf(inputs));
     }
 }
 

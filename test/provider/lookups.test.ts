@@ -44,6 +44,13 @@ describe("lookups and the role check", function () {
             assert.deepEqual(u.roles, ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
             assert.equal(u.userId, "1002");
             assert.equal(u.disabled, false);
+            // The tenant's bookkeeping, which a User resource's outputs leave out.
+            assert.ok(
+                u.roleDetails.every((r) => r.id && r.displayName),
+                "role details carry ids and display names",
+            );
+            assert.equal(u.organizationDetails?.name, "nyc");
+            assert.match(u.createdDate ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
             assert.deepEqual(JSON.parse(JSON.stringify(u)), u, "plain JSON");
             assert.equal(await getUser("NOBODY", config), undefined);
         });

@@ -191,17 +191,11 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             // Every create of that up that failed names why: the stuck job it was in, or the tenant
             // that job held while it waited for its own (the runner gathers the engine's creates into
             // one job, so often all of them are in the stuck one).
+            const why = /did not finish: waited|tenant stayed busy with another job for \d+\.\ds.*Job \d+ is in progress/;
             const failedLines = text.split("\n").filter((l) => l.includes("**creating failed**"));
-            if (
-                failedLines.length === 0 ||
-                failedLines.some(
-                    (l) => !/did not finish: waited|tenant stayed busy with another job for \d+\.\ds.*Job \d+ is in progress/.test(l),
-                )
-            )
-                await sim.clearFaults();
+            if (failedLines.length === 0 || failedLines.some((l) => !why.test(l))) await sim.clearFaults();
             assert.ok(failedLines.length > 0, `failed creates are listed: ${text.slice(0, 2000)}`);
-            for (const l of failedLines)
-                assert.match(l, /did not finish: waited|tenant stayed busy with another job for \d+\.\ds.*Job \d+ is in progress/);
+            for (const l of failedLines) assert.match(l, why);
             const before = await sim.stats();
 
             // The stuck job still holds the tenant when the next up starts; it finishes once that up

@@ -17,6 +17,7 @@ import { Verdict, waitFor } from "../../api/wait";
 const POLL_FRACTION = 1 / 8;
 const POLL_MIN_MS = 25;
 const POLL_MAX_MS = 2_000;
+/** The wait loop's fallback delay; every 202 verdict below gives its own (pollDelay). */
 const POLL: BackoffPolicy = { initialMs: POLL_MIN_MS, maxMs: POLL_MAX_MS, factor: 1 };
 
 /** The wait before the next poll of a job that has run `elapsedMs` so far. */

@@ -5,7 +5,8 @@ import path from "node:path";
 import { backoffDelay, parseRetryAfterMs } from "pulumi-primavera-admin/provider/api/backoff";
 import { CancelledError, waitFor } from "pulumi-primavera-admin/provider/api/wait";
 import { diffUser } from "pulumi-primavera-admin/provider/resource/diff";
-import { pollDelay } from "pulumi-primavera-admin/provider/tenant/jobs/poller";
+import { expectedPollDelay, pollDelay } from "pulumi-primavera-admin/provider/tenant/jobs/poller";
+import { JobPacing } from "pulumi-primavera-admin/provider/tenant/jobs/pacing";
 
 const FAST = { initialMs: 1, maxMs: 4, factor: 2 };
 
@@ -76,6 +77,75 @@ describe("job polling", () => {
         }
         assert.ok(t - 600 <= 83, `seen ${t - 600} ms late`);
         assert.ok(polls <= 20, `${polls} polls`);
+    });
+
+    /** When a job of `runMs` is seen done, and after how many polls (the first one at once, as waitForJob does). */
+    function notice(runMs: number, shortestMs: number | undefined): { lateMs: number; polls: number } {
+        let t = 0;
+        let polls = 1;
+        while (t < runMs) {
+            t += expectedPollDelay(t, shortestMs, () => 1);
+            polls++;
+        }
+        return { lateMs: t - runMs, polls };
+    }
+
+    it("with the tenant's shortest job known, looks from 85% of it every 25 ms: a job of that length is seen within 25 ms, with fewer polls", () => {
+        const alone = notice(564, undefined);
+        const known = notice(564, 590); // a 32-user job, the shortest seen so far noticed at 590 ms
+        assert.ok(known.lateMs <= 25, `seen ${known.lateMs} ms late (${alone.lateMs} ms without)`);
+        assert.ok(known.polls < alone.polls, `${known.polls} polls against ${alone.polls}`);
+        assert.equal(expectedPollDelay(0, 590), 502, "no poll before 85% of the shortest");
+        // The estimate tightens: a job first seen late makes the next one be looked at sooner.
+        const next = notice(564, 564 + known.lateMs);
+        assert.ok(next.lateMs <= 25);
+        // A longer job (64 users, 628 ms) is still seen soon, and a stuck one is polled in proportion.
+        assert.ok(notice(628, 590).lateMs <= 25);
+        assert.equal(
+            expectedPollDelay(10_000, 590, () => 0.5),
+            pollDelay(10_000, () => 0.5),
+        );
+    });
+});
+
+describe("job pacing (how many operations a job takes)", () => {
+    /** The engine with `parallel` operations in flight hands `parallel` over, one every `gapMs`, from `at`. */
+    function fill(p: JobPacing, parallel: number, at: number, gapMs: number): void {
+        for (let i = 1; i <= parallel; i++) p.arrived(i, at + i * gapMs);
+    }
+
+    it("takes all that wait until the engine turns a group round slower than a job runs, then half of what it keeps in flight", () => {
+        const p = new JobPacing();
+        fill(p, 64, 0, 5);
+        assert.equal(p.cap(500), 500, "no measurement yet: one job of all");
+        assert.equal(p.allWaiting(64), false, "before a first job the engine's parallelism is not known");
+        // A 0.7 s job of 64; the engine hands 64 new ones over within 0.5 s of the results: faster than a job.
+        p.finished(64, 700, 1_000);
+        assert.equal(p.moreComing(0), true, "the engine holds the results it has not turned round");
+        fill(p, 64, 1_000, 500 / 64);
+        assert.equal(p.split(), false);
+        assert.equal(p.cap(500), 500);
+        assert.equal(p.allWaiting(64), true, "all 64 of the engine's operations wait: nothing more can come");
+        // As its state grows the engine takes 1 s to turn 64 round: longer than the job.
+        p.finished(64, 700, 3_000);
+        fill(p, 64, 3_000, 1_000 / 64);
+        assert.equal(p.split(), true);
+        assert.equal(p.cap(500), 32, "half of the 64 the engine keeps in flight");
+        assert.equal(p.cap(20), 20, "never above the tenant's limit");
+        assert.equal(p.shortestJobMs, 700);
+    });
+
+    it("never splits against a slow tenant (5 s jobs), nor operations queued all at once (a UserSet)", () => {
+        const slow = new JobPacing();
+        fill(slow, 64, 0, 5);
+        slow.finished(64, 5_000, 5_000);
+        fill(slow, 64, 5_000, 1_000 / 64);
+        assert.equal(slow.split(), false, "1 s of engine turnaround is short next to a 5 s job");
+        const set = new JobPacing();
+        for (let i = 1; i <= 1_000; i++) set.arrived(i, 0);
+        set.finished(500, 600, 600);
+        assert.equal(set.split(), false, "no operation arrives after the results: no turnaround measured");
+        assert.equal(set.cap(500), 500);
     });
 });
 

@@ -26,6 +26,23 @@ export function pollDelay(elapsedMs: number, random: () => number = Math.random)
     return Math.round(base * (0.9 + 0.2 * random()));
 }
 
+/**
+ * The wait before the next poll when this tenant's shortest job so far took `shortestMs` (as
+ * noticed, so up to an eighth late): no poll before 85% of it, then a poll every POLL_MIN_MS up
+ * to 120% of it, then the proportional delay above. Jobs of about the shortest one's length (the
+ * bulk of a run) are then noticed within 25 ms with ~10 polls instead of ~40 ms late with ~15,
+ * the estimate tightens as jobs are noticed sooner, and longer jobs are still polled in
+ * proportion to their run time.
+ */
+export function expectedPollDelay(elapsedMs: number, shortestMs: number | undefined, random: () => number = Math.random): number {
+    if (shortestMs !== undefined) {
+        const from = shortestMs * 0.85;
+        if (elapsedMs < from - POLL_MIN_MS) return Math.min(POLL_MAX_MS, Math.round(from - elapsedMs));
+        if (elapsedMs < shortestMs * 1.2) return POLL_MIN_MS;
+    }
+    return pollDelay(elapsedMs, random);
+}
+
 /** A safety net under the deadline: no job is polled more often than this. */
 const MAX_POLLS = 5_000;
 
@@ -36,7 +53,8 @@ export interface SubmittedJob {
     users: number;
 }
 
-export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, deadline: number): Promise<JobResult> {
+/** `shortestMs`: this tenant's shortest job so far (expectedPollDelay); polls proportionally without. */
+export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, deadline: number, shortestMs?: number): Promise<JobResult> {
     let statusPath = job.statusPath;
     const started = Date.now();
     const result = await waitFor<ApiResponse, JobResult>({
@@ -72,7 +90,7 @@ export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, dea
             statusPath = client.locationPath(res.headers["location"]) ?? statusPath;
             return {
                 retry: "HTTP 202 (still running)",
-                afterMs: Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, pollDelay(Date.now() - started)),
+                afterMs: Math.max(parseRetryAfterMs(res.headers["retry-after"]) ?? 0, expectedPollDelay(Date.now() - started, shortestMs)),
             };
         },
         progress: {

@@ -22,6 +22,7 @@ import { ApiError } from "../../api/errors";
 import { JobRequest, ServerUser, UserRecord } from "../../api/schemas";
 import { UserReader } from "../reads";
 import { Outcome, outcomeFor, SentKind } from "./outcome";
+import { JobPacing } from "./pacing";
 import { waitForJob } from "./poller";
 import { submitJob } from "./submit";
 
@@ -97,8 +98,12 @@ export class JobRunner {
     private pumping = false;
     /** performance.now() of the last operation queued. */
     private lastArrival = 0;
-    /** How long the last job ran, from its POST to its result (ms); undefined before the first. */
-    private lastJobMs: number | undefined;
+    /** Job sizes and their measurements (pacing.ts). */
+    private readonly pacing = new JobPacing();
+    /** Wakes a gather waiting for the next arrival. */
+    private onArrival: (() => void) | undefined;
+    /** Operations in the batch being run (prepared, submitted or waited for). */
+    private inJob = 0;
     /** Logins whose add was in a job whose answer never came (lost, or past the deadline). */
     private readonly maybeSent = new Set<string>();
 
@@ -112,6 +117,8 @@ export class JobRunner {
         return new Promise<Settled>((resolve, reject) => {
             this.queue.push({ ...op, resolve, reject });
             this.lastArrival = performance.now();
+            this.pacing.arrived(this.queue.length + this.inJob, this.lastArrival);
+            this.onArrival?.();
             if (!this.pumping) {
                 this.pumping = true;
                 void this.pump();
@@ -133,26 +140,45 @@ export class JobRunner {
         }
     }
 
-    /** Waits until no operation has arrived for QUIET_MS, the job is full, or the gather's time is up. */
+    /**
+     * Waits until the job is full (the pacing's cap), every operation the engine has in flight waits
+     * here, no operation has arrived for QUIET_MS while none is expected, or the gather's time is up.
+     */
     private async gather(): Promise<void> {
-        const limit = this.lastJobMs === undefined ? GATHER_MAX_MS : Math.min(GATHER_MAX_MS, this.lastJobMs / 2);
+        const jobMs = this.pacing.jobMs;
+        const limit = jobMs === undefined ? GATHER_MAX_MS : Math.min(GATHER_MAX_MS, jobMs / 2);
         const end = performance.now() + limit;
+        const cap = this.pacing.cap(this.settings.maxUsersPerJob);
         for (;;) {
             const now = performance.now();
+            const waiting = this.queue.length;
+            if (waiting >= cap || this.pacing.allWaiting(waiting) || now >= end) return;
             const quietFor = now - this.lastArrival;
-            if (quietFor >= QUIET_MS || this.queue.length >= this.settings.maxUsersPerJob || now >= end) return;
-            await new Promise((r) => setTimeout(r, Math.min(QUIET_MS - quietFor, end - now)));
+            const moreComing = this.pacing.moreComing(waiting);
+            if (quietFor >= QUIET_MS && !moreComing) return;
+            // Wake at the next arrival, the end of the quiet period or the end of the gather.
+            const sleep = Math.max(1, Math.min(moreComing ? Infinity : QUIET_MS - quietFor, end - now));
+            await new Promise<void>((resolve) => {
+                const timer = setTimeout(done, sleep);
+                function done() {
+                    clearTimeout(timer);
+                    resolve();
+                }
+                this.onArrival = done;
+            });
+            this.onArrival = undefined;
         }
     }
 
-    /** FIFO, at most maxUsersPerJob, each login once (ignoring case): a second operation on a login waits a job. */
+    /** FIFO, at most the pacing's cap, each login once (ignoring case): a second operation on a login waits a job. */
     private takeBatch(): Pending[] {
         const batch: Pending[] = [];
         const rest: Pending[] = [];
         const logins = new Set<string>();
+        const cap = this.pacing.cap(this.settings.maxUsersPerJob);
         for (const p of this.queue) {
             const key = p.loginId.toLowerCase();
-            if (batch.length < this.settings.maxUsersPerJob && !logins.has(key)) {
+            if (batch.length < cap && !logins.has(key)) {
                 batch.push(p);
                 logins.add(key);
             } else {
@@ -164,6 +190,15 @@ export class JobRunner {
     }
 
     private async runBatch(batch: Pending[]): Promise<void> {
+        this.inJob = batch.length;
+        try {
+            await this.runJob(batch);
+        } finally {
+            this.inJob = 0;
+        }
+    }
+
+    private async runJob(batch: Pending[]): Promise<void> {
         // A batch shares one job, so it runs under the latest of its operations' deadlines: an
         // operation with an earlier one may wait past it for the job it is part of.
         const deadline = Math.max(...batch.map((p) => p.deadline));
@@ -213,8 +248,8 @@ export class JobRunner {
                 if (refused.length > 1) {
                     this.stats.splits++;
                     const half = Math.ceil(refused.length / 2);
-                    await this.runBatch(refused.slice(0, half));
-                    await this.runBatch(refused.slice(half));
+                    await this.runJob(refused.slice(0, half));
+                    await this.runJob(refused.slice(half));
                     return;
                 }
                 const only = sending[0];
@@ -231,13 +266,13 @@ export class JobRunner {
             let result;
             const started = performance.now();
             try {
-                result = await waitForJob(this.client, submitted.job, deadline);
-                this.lastJobMs = performance.now() - started;
+                result = await waitForJob(this.client, submitted.job, deadline, this.pacing.shortestJobMs);
             } catch (e) {
                 markMaybeSent(); // the job may still complete on the tenant
                 throw e;
             }
             this.reader.invalidate();
+            this.pacing.finished(sending.length, performance.now() - started);
             for (const s of sending) {
                 const maybeSentBefore = this.maybeSent.has(s.p.loginId);
                 const outcome = outcomeFor(s.prepared.send, s.p.loginId, submitted.job.jobId, result);

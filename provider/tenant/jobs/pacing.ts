@@ -1,0 +1,82 @@
+// How many operations the next job takes: all that wait (up to the tenant's limit), or half of
+// what the engine keeps in flight, so that the engine has work while the tenant runs a job.
+//
+// The engine hands at most `--parallel` operations over at a time and gets the next ones only as
+// results come back. When one job holds all of them, the engine waits for that job, then spends a
+// while checkpointing the results and handing the replacements over, while the tenant waits for
+// those: the two never work at the same time. Two alternating halves overlap them: while one half
+// is in a job, the engine turns the other half round. That pays a second job's fixed time, so it
+// is worth it only when the engine's turnaround of a whole group takes longer than a job: true
+// against a fast tenant (the simulator: 0.5 s a job, and the engine ~1 s for 64 creates at a few
+// hundred resources in state), false against a slow one (jobs of several seconds), where one job
+// of everything stays best. Both are measured in the run, not configured:
+// - the turnaround: from the moment a job's n results are handed back to the arrival of the n-th
+//   operation after them (the engine replaces each result with its next operation);
+// - the job: from its POST to its result.
+// No turnaround is measured for operations that were all queued at once (a UserSet), so they
+// never split.
+
+export class JobPacing {
+    /** The most operations seen in flight at once (queued or in a job): the engine's --parallel, or fewer. */
+    private peak = 0;
+    /** The last job's results: when they were handed back and how many. */
+    private delivered: { at: number; count: number; arrivals: number } | undefined;
+    /** The engine's last measured turnaround, scaled to `peak` operations (ms). */
+    private turnaroundMs: number | undefined;
+    private lastJobMs: number | undefined;
+    private shortestMs: number | undefined;
+
+    /** An operation arrived; `inFlight` counts it with all others queued or in a job. */
+    arrived(inFlight: number, now = performance.now()): void {
+        this.peak = Math.max(this.peak, inFlight);
+        const d = this.delivered;
+        if (d && ++d.arrivals === d.count) {
+            this.turnaroundMs = ((now - d.at) * this.peak) / d.count;
+            this.delivered = undefined;
+        }
+    }
+
+    /** A job of `count` operations ran `jobMs` and its results were just handed back. */
+    finished(count: number, jobMs: number, now = performance.now()): void {
+        this.lastJobMs = jobMs;
+        this.shortestMs = Math.min(this.shortestMs ?? Infinity, jobMs);
+        this.delivered = { at: now, count, arrivals: 0 };
+    }
+
+    /**
+     * Every operation the engine keeps in flight waits on us (`inFlight` of the most seen at once,
+     * after a first job has measured that): nothing more can arrive before a job hands results back,
+     * so gathering longer gains nothing. Before the first job the most is not known yet.
+     */
+    allWaiting(inFlight: number): boolean {
+        return this.lastJobMs !== undefined && inFlight >= this.peak;
+    }
+
+    /**
+     * The engine still holds operations it will hand over (results it has not turned round yet):
+     * a pause in arrivals then means it is busy checkpointing, not done.
+     */
+    moreComing(inFlight: number): boolean {
+        return this.lastJobMs !== undefined && inFlight < this.peak;
+    }
+
+    /** Half the engine's operations in flight when the engine turns a group round slower than a job runs. */
+    split(): boolean {
+        return this.turnaroundMs !== undefined && this.lastJobMs !== undefined && this.peak > 1 && this.turnaroundMs > this.lastJobMs;
+    }
+
+    /** The most operations the next job takes. */
+    cap(maxUsersPerJob: number): number {
+        return this.split() ? Math.min(maxUsersPerJob, Math.ceil(this.peak / 2)) : maxUsersPerJob;
+    }
+
+    /** The shortest job seen (ms, from its POST to its result noticed): the poller looks near it. */
+    get shortestJobMs(): number | undefined {
+        return this.shortestMs;
+    }
+
+    /** How long the last job ran (ms), if one ran. */
+    get jobMs(): number | undefined {
+        return this.lastJobMs;
+    }
+}

@@ -25,15 +25,17 @@ interface LiveFields {
 }
 
 /**
- * A User resource's outputs: plain JSON, no undefined values. Only what managing the user needs
- * and what a program reads back: the engine stores them and rewrites the whole state at every
- * step, so each property is paid for at every checkpoint of every `pulumi up` (README,
+ * A User resource's outputs as the provider works with them: plain JSON, no undefined values.
+ * What is stored is smaller (toOutputs, expandOutputs): only what managing the user needs and
+ * what a program reads back, because the engine stores the outputs and rewrites the whole state at
+ * every step, so each property is paid for at every checkpoint of every `pulumi up` (README,
  * Performance). The tenant's bookkeeping (role and organization ids, dates, creator) is in the
  * lookups' UserInfo (getUser), not here.
  */
 export interface UserOutputs extends LiveFields {
     /** Salted HMAC of the last password applied; detects a change without keeping the password. */
     passwordHash?: string;
+    /** Present (true) only when the program adopts. */
     adopt?: boolean;
     /**
      * The fields the program declares (manages), comma-separated: what read() reports as the live
@@ -41,6 +43,19 @@ export interface UserOutputs extends LiveFields {
      */
     declared?: string;
 }
+
+/**
+ * The stored form: the declared fields' live values (what diff measures drift against) are kept
+ * together as one JSON text, `live`, instead of one output each; the program reads those outputs
+ * from its own inputs (the SDK's fallback for an output the provider does not return), which the
+ * job or read-back confirmed. Fields the program does not declare stay outputs of their own (a
+ * program without `roles` still reads the live roles; `User.get` declares nothing and reads all).
+ * States written before (every field its own output) are read as they are (expandOutputs).
+ */
+export type StoredUserOutputs = Partial<UserOutputs> & { live?: string };
+
+/** Always outputs of their own: the identity and state a program uses to refer to the user. */
+const OWN_OUTPUTS = new Set(["loginId", "userId", "status", "locked"]);
 
 /** A user as the tenant holds it, with the tenant's bookkeeping: what the lookups (getUser, getUsers) return. */
 export interface UserInfo extends LiveFields {
@@ -80,10 +95,38 @@ function liveFields(user: ServerUser, declaredOrgType?: string): LiveFields {
     };
 }
 
-/** A User resource's outputs from the live user. */
-export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: string): UserOutputs {
-    const { declared, ...rest } = extra;
-    return plainJson({ ...liveFields(user, declaredOrgType), ...rest, declared: declared?.join(",") });
+/** A User resource's stored outputs from the live user (StoredUserOutputs). */
+export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: string): StoredUserOutputs {
+    const { declared, adopt, ...rest } = extra;
+    const fields: Record<string, unknown> = { ...liveFields(user, declaredOrgType), ...rest, adopt: adopt || undefined };
+    if (!declared) return plainJson(fields);
+    const live: Record<string, unknown> = {};
+    for (const key of declared) {
+        if (OWN_OUTPUTS.has(key) || !(key in fields)) continue;
+        live[key] = fields[key];
+        delete fields[key];
+    }
+    return plainJson({ ...fields, declared: declared.join(","), live: JSON.stringify(plainJson(live)) });
+}
+
+/**
+ * The outputs as the provider works with them, from what the state holds: the `live` text unfolded
+ * into its fields. A state without it (written before, or by `User.get`) is already in that form; a
+ * `live` that is not a JSON object is ignored (the declared fields then read as absent, so the
+ * next up re-applies them: a change, never a loss).
+ */
+export function expandOutputs<T extends StoredUserOutputs>(stored: T): Omit<T, "live"> & Partial<UserOutputs> {
+    const { live, ...rest } = stored;
+    let fields: unknown;
+    try {
+        fields = typeof live === "string" ? JSON.parse(live) : undefined;
+    } catch {
+        fields = undefined;
+    }
+    if (!fields || typeof fields !== "object" || Array.isArray(fields)) return rest;
+    const unfolded: Record<string, unknown> = { ...(fields as Record<string, unknown>) };
+    for (const key of OWN_OUTPUTS) delete unfolded[key];
+    return { ...rest, ...unfolded };
 }
 
 /** The lookups' view of a user: its fields and the tenant's bookkeeping. */

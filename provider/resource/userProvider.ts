@@ -16,7 +16,7 @@ import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
 import { declaredKeys, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
-import { declaredList, liveInputs, orgTypeOf, plainJson, toOutputs, UserOutputs } from "./outputs";
+import { declaredList, expandOutputs, liveInputs, orgTypeOf, plainJson, StoredUserOutputs, toOutputs, UserOutputs } from "./outputs";
 import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
 import { claimLogin } from "../tenant/registry";
@@ -25,7 +25,8 @@ import { createUser, deleteUser, PartlyFailed, updateUser } from "./userOps";
 /** What the host passes in: the declared inputs, and the serialized provider text. */
 type Inputs = UserInputs & { [PROVIDER_KEY]?: string };
 /** What the state holds: the outputs, and the serialized provider text. */
-type Outputs = UserOutputs & { [PROVIDER_KEY]?: string };
+/** What the state holds (StoredUserOutputs); each method reads it through expandOutputs. */
+type Outputs = StoredUserOutputs & { [PROVIDER_KEY]?: string };
 
 export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
@@ -42,7 +43,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     }
 
     async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        return diffUser(olds, news);
+        return diffUser(expandOutputs(olds), news);
     }
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
@@ -65,7 +66,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
         const deadline = this.deadline();
-        const old: Partial<UserOutputs> = props ?? {};
+        const old: Partial<UserOutputs> = expandOutputs(props ?? {});
         const loginId = typeof old.loginId === "string" ? old.loginId : undefined;
         const { reader } = this.tenant();
         // `User.get(name, id)`: the engine knows only the id.
@@ -83,14 +84,14 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const declared = declaredList(old);
         const outs = toOutputs(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
         // The managed inputs as the tenant holds them: refresh and preview then show drift by field.
-        const inputs = declared ? liveInputs(outs, declared) : undefined;
+        const inputs = declared ? liveInputs(expandOutputs(outs) as UserOutputs, declared) : undefined;
         // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
         // stores what it is given.
         return { id: live.id || id, props: outs, ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
     }
 
     async update(id: string, olds: Outputs, inputs: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        const old: Partial<UserOutputs> = olds;
+        const old: Partial<UserOutputs> = expandOutputs(olds);
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
         const keepHash = inputs.password === undefined || passwordChanged ? undefined : old.passwordHash;
         try {
@@ -104,19 +105,19 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     }
 
     async delete(id: string, props: Outputs): Promise<void> {
-        const old: Partial<UserOutputs> = props;
-        const loginId = typeof props.loginId === "string" ? props.loginId : id;
+        const old: Partial<UserOutputs> = expandOutputs(props);
+        const loginId = typeof old.loginId === "string" ? old.loginId : id;
         await deleteUser(this.context(), loginId, old.userId || id, this.settings().deletionMode === "deprovision");
     }
 
     /** The outputs of a user as the job or a read-back confirmed it. */
-    private outputs(inputs: UserInputs, done: { user: ServerUser }, keepHash: string | undefined): UserOutputs {
+    private outputs(inputs: UserInputs, done: { user: ServerUser }, keepHash: string | undefined): StoredUserOutputs {
         const passwordHash = inputs.password === undefined ? undefined : (keepHash ?? hashPassword(inputs.password));
         return toOutputs(done.user, { passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) }, orgTypeOf(inputs));
     }
 }
 
 /** Outputs plus the serialized provider: an init error's properties are stored as given (DESIGN 3.7). */
-function withProvider(outs: UserOutputs, raw: Inputs): Outputs {
+function withProvider(outs: StoredUserOutputs, raw: Inputs): Outputs {
     return plainJson({ ...outs, [PROVIDER_KEY]: raw[PROVIDER_KEY] });
 }

@@ -2,6 +2,7 @@
 // bad settings fail preview naming the key; drift shows by field on refresh and preview;
 // User.get reads a user by id; organization.type changes are shown and stored.
 import assert from "node:assert/strict";
+import { expandOutputs } from "../../provider/resource/outputs";
 import { User } from "pulumi-primavera-admin";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { engineStack, tempHome } from "../../scripts/engine";
@@ -124,15 +125,25 @@ describe("Pulumi habits under the real engine", function () {
     it("organization.type (the tenant reports none for 'sfo'): a change shows in preview and is stored by up", async () => {
         let type = "Company";
         const stack = await stackFor("orgtype", async () => {
-            new User("t", {
+            const u = new User("t", {
                 loginId: "ORGT1",
                 firstName: "O",
                 lastName: "T",
                 emailAddress: "t@example.com",
                 organization: { name: "sfo", type },
             });
+            return { lastName: u.lastName, org: u.organization, roles: u.roles };
         });
-        await stack.up();
+        const first = await stack.up();
+        // Declared fields read back as declared (the state keeps them in `live`, not as outputs of
+        // their own); an undeclared one (roles) reads back as the tenant holds it.
+        assert.equal(first.outputs.lastName.value, "T");
+        assert.deepEqual(first.outputs.org.value, { name: "sfo", type: "Company" });
+        assert.deepEqual(first.outputs.roles.value, []);
+        const stored = ((await stack.exportStack()).deployment.resources as any[]).find((x) => x.outputs?.loginId === "ORGT1");
+        assert.equal(stored.outputs.lastName, undefined);
+        assert.equal(JSON.parse(stored.outputs.live).lastName, "T");
+        assert.match(stored.sourcePosition, /habits\.e2e\.ts#\d+,\d+$/, "the resource's source position is recorded");
         assert.deepEqual((await stack.preview()).changeSummary.update ?? 0, 0, "no change when nothing changed");
         type = "Partner";
         const pv = await stack.preview();
@@ -140,7 +151,7 @@ describe("Pulumi habits under the real engine", function () {
         await stack.up();
         const state = await stack.exportStack();
         const r = (state.deployment.resources as any[]).find((x) => x.outputs?.loginId === "ORGT1");
-        assert.deepEqual(r.outputs.organization, { name: "sfo", type: "Partner" }, "stored");
+        assert.deepEqual(expandOutputs(r.outputs).organization, { name: "sfo", type: "Partner" }, "stored");
         assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "and then no change");
     });
 });

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
+import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import * as pulumi from "@pulumi/pulumi";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
@@ -51,6 +52,37 @@ describe("serialized provider (__provider)", function () {
         await sim.stop();
     });
 
+    it("building a User leaves the process's stack trace limit as it was (the SDK's debug traces are skipped only meanwhile)", async () => {
+        const { User } = await import("pulumi-primavera-admin");
+        const saved = Error.stackTraceLimit;
+        try {
+            Error.stackTraceLimit = 17;
+            new User("limit", {
+                loginId: "LIMIT1",
+                firstName: "L",
+                lastName: "L",
+                emailAddress: "l@example.com",
+                organization: { name: "sfo" },
+            });
+            assert.equal(Error.stackTraceLimit, 17);
+            // The SDK refuses a resource without a name inside the constructor.
+            assert.throws(
+                () =>
+                    new User("" as never, {
+                        loginId: "X",
+                        firstName: "X",
+                        lastName: "X",
+                        emailAddress: "x@example.com",
+                        organization: { name: "sfo" },
+                    }),
+                /name/,
+            );
+            assert.equal(Error.stackTraceLimit, 17, "also when the constructor throws");
+        } finally {
+            Error.stackTraceLimit = saved;
+        }
+    });
+
     it("is at most 300 bytes, the fixed text requiring the public entry point, with no credential, URL or path", () => {
         assert.ok(providerText.length > 0);
         assert.ok(providerText.length <= 300, `__provider is ${providerText.length} bytes`);
@@ -94,7 +126,7 @@ describe("serialized provider (__provider)", function () {
         assert.equal(read.props.loginId, "SERIAL1");
         assert.equal((await provider.diff(created.id, created.outs, checked.inputs)).changes, false);
         const updated = await provider.update(created.id, created.outs, { ...checked.inputs, lastName: "Smythe" });
-        assert.equal(updated.outs.lastName, "Smythe");
+        assert.equal(expandOutputs(updated.outs).lastName, "Smythe");
         await provider.delete(created.id, updated.outs);
         assert.equal(await sim.user("SERIAL1"), undefined);
     }

@@ -1,5 +1,6 @@
 // The provider driven directly (as the Pulumi host would), against the real simulator.
 import assert from "node:assert/strict";
+import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import { tenantFor } from "pulumi-primavera-admin";
 import { UserProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
@@ -35,25 +36,12 @@ describe("UserProvider against the simulator", function () {
         assert.equal(live.firstName, "Jim");
         assert.equal(live.organization.name, "sfo");
         assert.deepEqual(live.roles.map((r: any) => r.name).sort(), ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
-        assert.deepEqual(res.outs.roles, ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
+        assert.deepEqual(expandOutputs(res.outs).roles, ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
         assert.equal(res.outs.status, "Active");
         assert.equal(JSON.stringify(res.outs), JSON.stringify(JSON.parse(JSON.stringify(res.outs))), "outputs are plain JSON");
         // Only what managing the user needs: the engine rewrites every property at every checkpoint.
-        assert.deepEqual(Object.keys(res.outs).sort(), [
-            "adopt",
-            "declared",
-            "disabled",
-            "emailAddress",
-            "firstName",
-            "lastName",
-            "locked",
-            "loginId",
-            "organization",
-            "roles",
-            "status",
-            "userId",
-            "userType",
-        ]);
+        // The declared fields are one `live` text; adopt (false) is left out.
+        assert.deepEqual(Object.keys(res.outs).sort(), ["declared", "live", "locked", "loginId", "status", "userId"]);
         assert.equal(
             res.outs.declared,
             "loginId,firstName,lastName,emailAddress,organization,userType,roles,disabled,organization.type",
@@ -63,8 +51,10 @@ describe("UserProvider against the simulator", function () {
 
     it("reads a state written by 0.1.0 (declared as a list, with the bookkeeping outputs) as the same state now", async () => {
         const { id, outs } = await create(base("OLDSTATE", { roles: ["PrimaveraCloudAdmin"] }));
+        // 0.1.0 kept every field as its own output (no `live` text), and `adopt: false`.
         const old = {
-            ...outs,
+            ...expandOutputs(outs),
+            adopt: false,
             declared: String(outs.declared).split(","),
             roleDetails: [{ name: "PrimaveraCloudAdmin", id: "1", displayName: "x" }],
             createdDate: "2026-01-01T00:00:00",
@@ -81,13 +71,45 @@ describe("UserProvider against the simulator", function () {
         assert.equal(fromOld.props!.lastJobId, undefined);
     });
 
+    it("stores the declared fields as one `live` text and the rest as outputs of their own; diff and read unfold it", async () => {
+        const { id, outs } = await create(base("STORED1", { roles: ["PrimaveraCloudAdmin"] }));
+        assert.deepEqual(JSON.parse(outs.live), {
+            firstName: "Jim",
+            lastName: "Smith",
+            emailAddress: "stored1@example.com",
+            userType: "EMP",
+            organization: { name: "sfo", type: "Company" },
+            roles: ["PrimaveraCloudAdmin"],
+            disabled: false,
+        });
+        assert.equal((await provider.diff(id, outs, base("STORED1", { roles: ["PrimaveraCloudAdmin"] }))).changes, false);
+        assert.equal((await provider.diff(id, outs, base("STORED1", { roles: ["PrimaveraCloudAdmin"], lastName: "Smyth" }))).changes, true);
+        // A field the program leaves out stays an output of its own, with the live value.
+        await sim.drift("STORED1", { employeeNumber: "E-7", firstName: "Drifted" });
+        const read = await provider.read(id, outs);
+        assert.equal(read.props!.employeeNumber, "E-7");
+        assert.equal(read.props!.firstName, undefined, "a declared field is in `live`");
+        assert.equal(JSON.parse(read.props!.live).firstName, "Drifted");
+        assert.equal(read.inputs!.firstName, "Drifted", "refresh shows the drift by field");
+        // A `live` that is not JSON is ignored: the declared fields read as absent, so the next up
+        // re-applies them (a change), and nothing the program leaves out is touched.
+        const broken = { ...outs, live: "{not json" };
+        assert.equal((await provider.diff(id, broken, base("STORED1", { roles: ["PrimaveraCloudAdmin"] }))).changes, true);
+        assert.deepEqual(expandOutputs({ ...outs, live: '["a"]' }).firstName, undefined);
+        assert.equal(
+            expandOutputs({ ...outs, live: JSON.stringify({ loginId: "OTHER" }) }).loginId,
+            "STORED1",
+            "`live` never overrides the identity",
+        );
+    });
+
     it("reads the live record, shows drift, and returns an empty id once the user is gone", async () => {
         const { id, outs } = await create(base("DRIFT1", { roles: ["PrimaveraCloudAdmin"] }));
         await sim.drift("DRIFT1", { firstName: "Changed", roles: ["PrimaveraP6Test"] });
         const read = await provider.read(id, outs);
         assert.equal(read.id, id);
-        assert.equal(read.props!.firstName, "Changed");
-        assert.deepEqual(read.props!.roles, ["PrimaveraP6Test"]);
+        assert.equal(expandOutputs(read.props!).firstName, "Changed");
+        assert.deepEqual(expandOutputs(read.props!).roles, ["PrimaveraP6Test"]);
         const diff = await provider.diff(id, read.props!, base("DRIFT1", { roles: ["PrimaveraCloudAdmin"] }));
         assert.equal(diff.changes, true);
         await sim.remove("DRIFT1");
@@ -111,7 +133,7 @@ describe("UserProvider against the simulator", function () {
         );
         assert.equal(live.employeeNumber, "E-42");
         assert.equal(live.manager, "BOSS");
-        assert.equal(after!.firstName, "James");
+        assert.equal(expandOutputs(after!).firstName, "James");
     });
 
     it("replaces the role set when roles are managed, and [] removes them all", async () => {

@@ -33,9 +33,15 @@ export abstract class ConfiguredProvider {
         return configFailures(this.explicit, this.stackConfig);
     }
 
+    /**
+     * Whether each operation of this provider is one step of the engine (a User: the engine hands
+     * the next one over when its result comes back), which the job runner paces (pacing.ts).
+     */
+    protected readonly engineSteps: boolean = false;
+
     /** What one operation needs: the tenant, the account and its deadline. */
     protected context(): OpContext {
-        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline() };
+        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline(), engineStep: this.engineSteps };
     }
 
     protected deadline(): number {

@@ -45,14 +45,19 @@ export interface UserOutputs extends LiveFields {
 }
 
 /**
- * The stored form: the declared fields' live values (what diff measures drift against) are kept
- * together as one JSON text, `live`, instead of one output each; the program reads those outputs
- * from its own inputs (the SDK's fallback for an output the provider does not return), which the
- * job or read-back confirmed. Fields the program does not declare stay outputs of their own (a
- * program without `roles` still reads the live roles; `User.get` declares nothing and reads all).
- * States written before (every field its own output) are read as they are (expandOutputs).
+ * The stored form: the declared fields with the values the tenant last showed (what diff measures
+ * drift against) are kept together as one JSON text, `live`, whose keys are the declared fields
+ * (`"organization.type": true` when the type is declared), instead of one output each and a list
+ * of their names. The program reads those outputs from its own inputs (the SDK's fallback for an
+ * output the provider does not return), which the job or read-back confirmed. Fields the program
+ * does not declare stay outputs of their own (a program without `roles` still reads the live
+ * roles; `User.get` declares nothing and reads all). States written before (every field its own
+ * output, and `declared`) are read as they are (expandOutputs).
  */
 export type StoredUserOutputs = Partial<UserOutputs> & { live?: string };
+
+/** The key of `live` that says the organization's type is declared. */
+const ORG_TYPE = "organization.type";
 
 /** Always outputs of their own: the identity and state a program uses to refer to the user. */
 const OWN_OUTPUTS = new Set(["loginId", "userId", "status", "locked"]);
@@ -102,31 +107,38 @@ export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: stri
     if (!declared) return plainJson(fields);
     const live: Record<string, unknown> = {};
     for (const key of declared) {
+        if (key === ORG_TYPE) live[ORG_TYPE] = true;
         if (OWN_OUTPUTS.has(key) || !(key in fields)) continue;
-        live[key] = fields[key];
+        live[key] = fields[key] ?? null;
         delete fields[key];
     }
-    return plainJson({ ...fields, declared: declared.join(","), live: JSON.stringify(plainJson(live)) });
+    return plainJson({ ...fields, live: JSON.stringify(live) });
 }
 
 /**
  * The outputs as the provider works with them, from what the state holds: the `live` text unfolded
- * into its fields. A state without it (written before, or by `User.get`) is already in that form; a
- * `live` that is not a JSON object is ignored (the declared fields then read as absent, so the
- * next up re-applies them: a change, never a loss).
+ * into its fields and `declared` (its keys). A state without it (written before, or by `User.get`)
+ * is already in that form. A `live` that is not a JSON object is ignored: the declared fields then
+ * read as absent and the declared list as unknown, so the next up re-applies them (a change, never
+ * a loss) and refresh reports no managed inputs.
  */
 export function expandOutputs<T extends StoredUserOutputs>(stored: T): Omit<T, "live"> & Partial<UserOutputs> {
     const { live, ...rest } = stored;
-    let fields: unknown;
+    let parsed: unknown;
     try {
-        fields = typeof live === "string" ? JSON.parse(live) : undefined;
+        parsed = typeof live === "string" ? JSON.parse(live) : undefined;
     } catch {
-        fields = undefined;
+        parsed = undefined;
     }
-    if (!fields || typeof fields !== "object" || Array.isArray(fields)) return rest;
-    const unfolded: Record<string, unknown> = { ...(fields as Record<string, unknown>) };
-    for (const key of OWN_OUTPUTS) delete unfolded[key];
-    return { ...rest, ...unfolded };
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return rest;
+    const declared = ["loginId"];
+    const unfolded: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+        if (OWN_OUTPUTS.has(key)) continue;
+        declared.push(key);
+        if (key !== ORG_TYPE && value !== null) unfolded[key] = value;
+    }
+    return { ...rest, ...unfolded, declared: declared.join(",") };
 }
 
 /** The lookups' view of a user: its fields and the tenant's bookkeeping. */

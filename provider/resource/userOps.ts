@@ -21,6 +21,8 @@ export interface OpContext {
     /** The account the provider signs in with (primavera:username). */
     account: string;
     deadline: number;
+    /** Each operation is one step of the engine (a User's), not one of many of a UserSet's. */
+    engineStep?: boolean;
 }
 
 /** What a create or update achieved: the user as it now is, and the job that did it (if any). */
@@ -49,6 +51,7 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
     const settled = await ctx.tenant.runner.run({
         loginId: login,
         deadline: ctx.deadline,
+        engineStep: ctx.engineStep,
         prepare: (live, pc) => {
             if (!live) return addOf(inputs, clientId);
             if (ours(live, inputs, pc)) {
@@ -145,6 +148,7 @@ export async function updateUser(
     const settled = await ctx.tenant.runner.run({
         loginId: inputs.loginId,
         deadline: ctx.deadline,
+        engineStep: ctx.engineStep,
         prepare: (live) => {
             if (!live) {
                 if (missing === "recreate") {
@@ -177,6 +181,7 @@ async function deleteOwned(ctx: OpContext, loginId: string, expectedId: string |
     const settled = await ctx.tenant.runner.run({
         loginId,
         deadline: ctx.deadline,
+        engineStep: ctx.engineStep,
         prepare: (live): Prepared => {
             if (!live) return { done: true }; // already gone
             if (expectedId && live.id !== expectedId) {

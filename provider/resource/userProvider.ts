@@ -29,6 +29,7 @@ type Inputs = UserInputs & { [PROVIDER_KEY]?: string };
 type Outputs = StoredUserOutputs & { [PROVIDER_KEY]?: string };
 
 export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
+    protected readonly engineSteps = true;
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         // Shape and settings first (no network), then role names against the tenant's catalog (one
         // GET /roles per process). Bad or missing settings fail every resource's preview, naming the key.

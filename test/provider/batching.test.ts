@@ -214,3 +214,52 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
         }
     });
 });
+
+describe("batching: pacing applies to engine steps only", function () {
+    let sim: Sim;
+    before(async () => {
+        sim = await withSimulator({ jobMs: 600 });
+    });
+    after(async () => {
+        await sim.stop();
+    });
+
+    /** Runs `n` adds through one runner (maxUsersPerJob 3); returns the ms from the first to the last result. */
+    async function run(n: number, engineStep: boolean): Promise<number> {
+        resetTenants();
+        await sim.reset();
+        const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30, maxUsersPerJob: 3 });
+        const { runner } = tenantFor(provider.settings());
+        const started = performance.now();
+        await Promise.all(
+            Array.from({ length: n }, (_, i) => {
+                const record = {
+                    loginId: `PACE${i}`,
+                    firstName: "P",
+                    lastName: `${i}`,
+                    emailAddress: `pace${i}@example.com`,
+                    organization: { name: "sfo" },
+                };
+                return runner.run({
+                    loginId: record.loginId,
+                    deadline: Date.now() + 30_000,
+                    engineStep,
+                    prepare: () => ({ send: "add", record }),
+                });
+            }),
+        );
+        return performance.now() - started;
+    }
+
+    it("a UserSet's operations (queued at once, not engine steps) go job after job without waiting for results to come back", async () => {
+        // 4 operations, 3 a job: 2 jobs of 600 ms. Had they been engine steps, the runner, having
+        // handed 3 results back, would wait up to half a job for the engine's next operations
+        // before sending the fourth; a UserSet sends none until all are done.
+        const set = await run(4, false);
+        assert.equal((await sim.stats()).jobsRun, 2);
+        const steps = await run(4, true);
+        assert.equal((await sim.stats()).jobsRun, 2);
+        assert.ok(set < 2 * 600 + 200, `${Math.round(set)} ms for 2 jobs of 600 ms`);
+        assert.ok(steps > set + 150, `engine steps wait for more (${Math.round(steps)} ms against ${Math.round(set)} ms)`);
+    });
+});

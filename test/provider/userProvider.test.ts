@@ -40,22 +40,22 @@ describe("UserProvider against the simulator", function () {
         assert.equal(res.outs.status, "Active");
         assert.equal(JSON.stringify(res.outs), JSON.stringify(JSON.parse(JSON.stringify(res.outs))), "outputs are plain JSON");
         // Only what managing the user needs: the engine rewrites every property at every checkpoint.
-        // The declared fields are one `live` text; adopt (false) is left out.
-        assert.deepEqual(Object.keys(res.outs).sort(), ["declared", "live", "locked", "loginId", "status", "userId"]);
+        // The declared fields are one `live` text whose keys say what is declared; adopt (false) is left out.
+        assert.deepEqual(Object.keys(res.outs).sort(), ["live", "locked", "loginId", "status", "userId"]);
         assert.equal(
-            res.outs.declared,
+            expandOutputs(res.outs).declared,
             "loginId,firstName,lastName,emailAddress,organization,userType,roles,disabled,organization.type",
-            "one text, not a list",
+            "the declared fields, in the order of the field table",
         );
     });
 
     it("reads a state written by 0.1.0 (declared as a list, with the bookkeeping outputs) as the same state now", async () => {
         const { id, outs } = await create(base("OLDSTATE", { roles: ["PrimaveraCloudAdmin"] }));
-        // 0.1.0 kept every field as its own output (no `live` text), and `adopt: false`.
+        // 0.1.0 kept every field as its own output (no `live` text), `adopt: false`, and `declared` as a list.
         const old = {
             ...expandOutputs(outs),
             adopt: false,
-            declared: String(outs.declared).split(","),
+            declared: String(expandOutputs(outs).declared).split(","),
             roleDetails: [{ name: "PrimaveraCloudAdmin", id: "1", displayName: "x" }],
             createdDate: "2026-01-01T00:00:00",
             lastJobId: "7",
@@ -66,7 +66,8 @@ describe("UserProvider against the simulator", function () {
         assert.deepEqual(fromOld, fromNew);
         assert.equal(fromOld.inputs!.firstName, "Drifted", "the declared fields, live");
         assert.equal(fromOld.inputs!.middleName, undefined, "an undeclared field stays out of the inputs");
-        assert.equal(fromOld.props!.declared, outs.declared);
+        assert.equal(JSON.parse(fromOld.props!.live).firstName, "Drifted", "rewritten in the form of today");
+        assert.equal(fromOld.props!.declared, undefined);
         assert.equal(fromOld.props!.roleDetails, undefined);
         assert.equal(fromOld.props!.lastJobId, undefined);
     });
@@ -81,6 +82,7 @@ describe("UserProvider against the simulator", function () {
             organization: { name: "sfo", type: "Company" },
             roles: ["PrimaveraCloudAdmin"],
             disabled: false,
+            "organization.type": true,
         });
         assert.equal((await provider.diff(id, outs, base("STORED1", { roles: ["PrimaveraCloudAdmin"] }))).changes, false);
         assert.equal((await provider.diff(id, outs, base("STORED1", { roles: ["PrimaveraCloudAdmin"], lastName: "Smyth" }))).changes, true);

@@ -133,6 +133,13 @@ describe("job pacing (how many operations a job takes)", () => {
         assert.equal(p.cap(500), 32, "half of the 64 the engine keeps in flight");
         assert.equal(p.cap(20), 20, "never above the tenant's limit");
         assert.equal(p.shortestJobMs, 700);
+        // The threshold is 80% of a job: a job's time also holds its per-user part, which one more
+        // job does not cost again.
+        const edge = new JobPacing();
+        fill(edge, 64, 0, 5);
+        edge.finished(64, 700, 1_000);
+        fill(edge, 64, 1_000, 600 / 64);
+        assert.equal(edge.split(), true, "0.6 s of turnaround against a 0.7 s job");
     });
 
     it("never splits against a slow tenant (5 s jobs), nor operations queued all at once (a UserSet)", () => {

@@ -43,6 +43,12 @@ export interface Operation {
      * this operation alone (for example: the login exists and is someone else's).
      */
     prepare(live: ServerUser | undefined, ctx: PrepareContext): Prepared;
+    /**
+     * The operation is one step of the engine (a User's): the engine hands its next operation over
+     * when this one's result comes back, and the runner paces those (pacing.ts). A UserSet's
+     * operations come all at once from one step and are not paced.
+     */
+    engineStep?: boolean;
 }
 
 /** What became of an operation. */
@@ -102,8 +108,9 @@ export class JobRunner {
     private readonly pacing = new JobPacing();
     /** Wakes a gather waiting for the next arrival. */
     private onArrival: (() => void) | undefined;
-    /** Operations in the batch being run (prepared, submitted or waited for). */
-    private inJob = 0;
+    /** Engine steps waiting in the queue, and in the batch being run (prepared, submitted or waited for). */
+    private stepsQueued = 0;
+    private stepsInJob = 0;
     /** Logins whose add was in a job whose answer never came (lost, or past the deadline). */
     private readonly maybeSent = new Set<string>();
 
@@ -117,7 +124,7 @@ export class JobRunner {
         return new Promise<Settled>((resolve, reject) => {
             this.queue.push({ ...op, resolve, reject });
             this.lastArrival = performance.now();
-            this.pacing.arrived(this.queue.length + this.inJob, this.lastArrival);
+            if (op.engineStep) this.pacing.arrived(++this.stepsQueued + this.stepsInJob, this.lastArrival);
             this.onArrival?.();
             if (!this.pumping) {
                 this.pumping = true;
@@ -148,13 +155,15 @@ export class JobRunner {
         const jobMs = this.pacing.jobMs;
         const limit = jobMs === undefined ? GATHER_MAX_MS : Math.min(GATHER_MAX_MS, jobMs / 2);
         const end = performance.now() + limit;
-        const cap = this.pacing.cap(this.settings.maxUsersPerJob);
         for (;;) {
             const now = performance.now();
+            const cap = this.cap();
             const waiting = this.queue.length;
-            if (waiting >= cap || this.pacing.allWaiting(waiting) || now >= end) return;
+            // Only engine steps are paced: with a UserSet's operations waiting, the quiet rule alone.
+            const steps = waiting === this.stepsQueued;
+            if (waiting >= cap || (steps && this.pacing.allWaiting(waiting)) || now >= end) return;
             const quietFor = now - this.lastArrival;
-            const moreComing = this.pacing.moreComing(waiting);
+            const moreComing = steps && this.pacing.moreComing(waiting);
             if (quietFor >= QUIET_MS && !moreComing) return;
             // Wake at the next arrival, the end of the quiet period or the end of the gather.
             const sleep = Math.max(1, Math.min(moreComing ? Infinity : QUIET_MS - quietFor, end - now));
@@ -175,7 +184,7 @@ export class JobRunner {
         const batch: Pending[] = [];
         const rest: Pending[] = [];
         const logins = new Set<string>();
-        const cap = this.pacing.cap(this.settings.maxUsersPerJob);
+        const cap = this.cap();
         for (const p of this.queue) {
             const key = p.loginId.toLowerCase();
             if (batch.length < cap && !logins.has(key)) {
@@ -186,15 +195,22 @@ export class JobRunner {
             }
         }
         this.queue = rest;
+        this.stepsQueued = rest.filter((p) => p.engineStep).length;
         return batch;
     }
 
+    /** The most operations the next job takes: the pacing's, unless a UserSet's operations wait. */
+    private cap(): number {
+        const max = this.settings.maxUsersPerJob;
+        return this.queue.length === this.stepsQueued ? this.pacing.cap(max) : max;
+    }
+
     private async runBatch(batch: Pending[]): Promise<void> {
-        this.inJob = batch.length;
+        this.stepsInJob = batch.filter((p) => p.engineStep).length;
         try {
             await this.runJob(batch);
         } finally {
-            this.inJob = 0;
+            this.stepsInJob = 0;
         }
     }
 
@@ -272,7 +288,7 @@ export class JobRunner {
                 throw e;
             }
             this.reader.invalidate();
-            this.pacing.finished(sending.length, performance.now() - started);
+            this.pacing.finished(sending.filter((s) => s.p.engineStep).length, performance.now() - started);
             for (const s of sending) {
                 const maybeSentBefore = this.maybeSent.has(s.p.loginId);
                 const outcome = outcomeFor(s.prepared.send, s.p.loginId, submitted.job.jobId, result);

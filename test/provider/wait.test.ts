@@ -140,6 +140,14 @@ describe("job pacing (how many operations a job takes)", () => {
         edge.finished(64, 700, 1_000);
         fill(edge, 64, 1_000, 600 / 64);
         assert.equal(edge.split(), true, "0.6 s of turnaround against a 0.7 s job");
+        // Halfway through the engine's turnaround there is a first estimate, so the next job can
+        // already go with half: here 32 of 64 arrive 0.5 s after the results (1 s for all, estimated).
+        const half = new JobPacing();
+        fill(half, 64, 0, 5);
+        half.finished(64, 700, 1_000);
+        for (let i = 1; i <= 32; i++) half.arrived(i, 1_000 + 200 + (i * 300) / 32);
+        assert.equal(half.split(), true);
+        assert.equal(half.cap(500), 32);
     });
 
     it("never splits against a slow tenant (5 s jobs), nor operations queued all at once (a UserSet)", () => {

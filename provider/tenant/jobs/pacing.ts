@@ -11,7 +11,8 @@
 // hundred resources in state), false against a slow one (jobs of several seconds), where one job
 // of everything stays best. Both are measured in the run, not configured:
 // - the turnaround: from the moment a job's n results are handed back to the arrival of the n-th
-//   operation after them (the engine replaces each result with its next operation);
+//   operation after them (the engine replaces each result with its next operation), first
+//   estimated at the n/2-th;
 // - the job: from its POST to its result.
 // Only engine steps (a User's operations) are paced; a UserSet's operations come all at once from
 // one step, and the runner leaves them out (runner.ts). Even so, operations that all arrive at
@@ -40,10 +41,13 @@ export class JobPacing {
     arrived(inFlight: number, now = performance.now()): void {
         this.peak = Math.max(this.peak, inFlight);
         const d = this.delivered;
-        if (d && ++d.arrivals === d.count) {
-            this.turnaroundMs = ((now - d.at) * this.peak) / d.count;
-            this.delivered = undefined;
-        }
+        if (!d) return;
+        d.arrivals++;
+        // Halfway, a first estimate, so the next job can go with half: the engine checkpoints every
+        // result before it hands the first new operation over, so (time so far) / (share so far)
+        // overstates the turnaround; the whole group gives the measure.
+        if (d.arrivals === Math.ceil(d.count / 2) || d.arrivals === d.count) this.turnaroundMs = ((now - d.at) * this.peak) / d.arrivals;
+        if (d.arrivals === d.count) this.delivered = undefined;
     }
 
     /** A job ran `jobMs` and its results were just handed back, `steps` of them to the engine. */

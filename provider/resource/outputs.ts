@@ -1,6 +1,6 @@
 // The resource's outputs from a live user, and the managed inputs read() reports.
 import { dateText } from "../model/dates";
-import { declaredView, managedView, UserInputs } from "../model/fields";
+import { declaredView, managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
 import { ServerUser } from "../api/schemas";
 
 /** The managed fields as the tenant holds them, with the user's id and state. */
@@ -61,6 +61,9 @@ const ORG_TYPE = "organization.type";
 
 /** Always outputs of their own: the identity and state a program uses to refer to the user. */
 const OWN_OUTPUTS = new Set(["loginId", "userId", "status", "locked"]);
+
+/** What `live` may hold: the managed fields but the login (an output of its own), and ORG_TYPE. */
+const LIVE_KEYS = new Set<string>([...RECORD_FIELDS.map((f) => f.key as string).filter((k) => !OWN_OUTPUTS.has(k)), ORG_TYPE]);
 
 /** A user as the tenant holds it, with the tenant's bookkeeping: what the lookups (getUser, getUsers) return. */
 export interface UserInfo extends LiveFields {
@@ -134,7 +137,7 @@ export function expandOutputs<T extends StoredUserOutputs>(stored: T): Omit<T, "
     const declared = ["loginId"];
     const unfolded: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-        if (OWN_OUTPUTS.has(key)) continue;
+        if (!LIVE_KEYS.has(key)) continue; // only what toOutputs writes: never the identity or the provider
         declared.push(key);
         if (key !== ORG_TYPE && value !== null) unfolded[key] = value;
     }

@@ -98,11 +98,11 @@ describe("UserProvider against the simulator", function () {
         const broken = { ...outs, live: "{not json" };
         assert.equal((await provider.diff(id, broken, base("STORED1", { roles: ["PrimaveraCloudAdmin"] }))).changes, true);
         assert.deepEqual(expandOutputs({ ...outs, live: '["a"]' }).firstName, undefined);
-        assert.equal(
-            expandOutputs({ ...outs, live: JSON.stringify({ loginId: "OTHER" }) }).loginId,
-            "STORED1",
-            "`live` never overrides the identity",
-        );
+        const hostile = expandOutputs({ ...outs, live: JSON.stringify({ loginId: "OTHER", userId: "1", __provider: "x", lastName: "L" }) });
+        assert.equal(hostile.loginId, "STORED1", "`live` never overrides the identity");
+        assert.equal(hostile.userId, outs.userId);
+        assert.equal((hostile as Record<string, unknown>).__provider, undefined, "nor adds what is not a managed field");
+        assert.equal(hostile.declared, "loginId,lastName");
     });
 
     it("reads the live record, shows drift, and returns an empty id once the user is gone", async () => {

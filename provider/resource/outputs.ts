@@ -103,19 +103,29 @@ function liveFields(user: ServerUser, declaredOrgType?: string): LiveFields {
     };
 }
 
-/** A User resource's stored outputs from the live user (StoredUserOutputs). */
-export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: string): StoredUserOutputs {
+/** A User resource's outputs from the live user, as the provider works with them (expanded). */
+export function outputsOf(user: ServerUser, extra: Extra, declaredOrgType?: string): UserOutputs {
     const { declared, adopt, ...rest } = extra;
-    const fields: Record<string, unknown> = { ...liveFields(user, declaredOrgType), ...rest, adopt: adopt || undefined };
-    if (!declared) return plainJson(fields);
+    return plainJson({ ...liveFields(user, declaredOrgType), ...rest, adopt: adopt || undefined, declared: declared?.join(",") });
+}
+
+/** What the state holds of some outputs (StoredUserOutputs): the declared fields folded into `live`. */
+export function storedOutputs(outs: UserOutputs): StoredUserOutputs {
+    const { declared, ...fields } = outs as UserOutputs & Record<string, unknown>;
+    if (declared === undefined) return fields;
     const live: Record<string, unknown> = {};
-    for (const key of declared) {
+    for (const key of declared.split(",")) {
         if (key === ORG_TYPE) live[ORG_TYPE] = true;
-        if (OWN_OUTPUTS.has(key) || !(key in fields)) continue;
+        if (key === ORG_TYPE || !LIVE_KEYS.has(key)) continue;
         live[key] = fields[key] ?? null;
         delete fields[key];
     }
-    return plainJson({ ...fields, live: JSON.stringify(live) });
+    return { ...fields, live: JSON.stringify(live) };
+}
+
+/** A User resource's stored outputs from the live user. */
+export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: string): StoredUserOutputs {
+    return storedOutputs(outputsOf(user, extra, declaredOrgType));
 }
 
 /**

@@ -16,7 +16,18 @@ import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
 import { declaredKeys, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
-import { declaredList, expandOutputs, liveInputs, orgTypeOf, plainJson, StoredUserOutputs, toOutputs, UserOutputs } from "./outputs";
+import {
+    declaredList,
+    expandOutputs,
+    liveInputs,
+    orgTypeOf,
+    outputsOf,
+    plainJson,
+    StoredUserOutputs,
+    storedOutputs,
+    toOutputs,
+    UserOutputs,
+} from "./outputs";
 import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
 import { claimLogin } from "../tenant/registry";
@@ -24,8 +35,7 @@ import { createUser, deleteUser, PartlyFailed, updateUser } from "./userOps";
 
 /** What the host passes in: the declared inputs, and the serialized provider text. */
 type Inputs = UserInputs & { [PROVIDER_KEY]?: string };
-/** What the state holds: the outputs, and the serialized provider text. */
-/** What the state holds (StoredUserOutputs); each method reads it through expandOutputs. */
+/** What the state holds (StoredUserOutputs) and the serialized provider text; each method reads it through expandOutputs. */
 type Outputs = StoredUserOutputs & { [PROVIDER_KEY]?: string };
 
 export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
@@ -83,12 +93,12 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             return { id: "" };
         }
         const declared = declaredList(old);
-        const outs = toOutputs(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
+        const outs = outputsOf(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
         // The managed inputs as the tenant holds them: refresh and preview then show drift by field.
-        const inputs = declared ? liveInputs(expandOutputs(outs) as UserOutputs, declared) : undefined;
+        const inputs = declared ? liveInputs(outs, declared) : undefined;
         // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
         // stores what it is given.
-        return { id: live.id || id, props: outs, ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
+        return { id: live.id || id, props: storedOutputs(outs), ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
     }
 
     async update(id: string, olds: Outputs, inputs: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {

@@ -63,15 +63,10 @@ export class JobPacing {
      * so gathering longer gains nothing. Before the first job the most is not known yet.
      */
     allWaiting(inFlight: number): boolean {
+        // Once a job has run and not all wait, the engine still holds operations it will hand
+        // over (results it has not turned round yet): the runner then takes a pause in arrivals
+        // for checkpointing, not for the end.
         return this.lastJobMs !== undefined && inFlight >= this.peak;
-    }
-
-    /**
-     * The engine still holds operations it will hand over (results it has not turned round yet):
-     * a pause in arrivals then means it is busy checkpointing, not done.
-     */
-    moreComing(inFlight: number): boolean {
-        return this.lastJobMs !== undefined && inFlight < this.peak;
     }
 
     /** Half the engine's operations in flight when the engine turns a group round slower than a job runs. */

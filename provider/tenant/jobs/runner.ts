@@ -2,13 +2,13 @@
 //
 // Operations that arrive while a job runs wait in the queue and go together as the next job:
 // `added`, `modified` and `deleted` in one job, one user at most once per job, at most
-// maxUsersPerJob users. Before each job the runner gathers: it submits once no operation has
-// arrived for QUIET_MS (or the job is full, or GATHER_MAX_MS have passed). The engine does not send
-// its creates in one burst: it hands them over one by one as its workers free up, at the pace of
-// its state checkpoints (a few ms each), so a runner that submitted at the first arrival sent a
-// job of 1 and made the rest wait a whole job for the next one. A quiet period ends the gather as
-// soon as the engine has nothing more to send (all its workers wait on jobs, or the program is
-// done). Each operation then gets its own outcome from the shared result.
+// maxUsersPerJob users (fewer when pacing.ts halves the engine's steps). Before each job the
+// runner gathers: it submits once the job is full, every operation the engine keeps in flight
+// waits here, no operation has arrived for QUIET_MS while the engine holds none, or the gather's
+// time is up. The engine does not send its creates in one burst: it hands them over one by one as
+// its workers free up, at the pace of its state checkpoints (a few ms each), so a runner that
+// submitted at the first arrival sent a job of 1 and made the rest wait a whole job for the next
+// one. Each operation then gets its own outcome from the shared result.
 //
 // What each operation sends is decided at submission, not when it was queued: right before every
 // POST (so after any wait for a busy tenant, and again after each refusal) the runner reads the
@@ -163,7 +163,8 @@ export class JobRunner {
             const steps = waiting === this.stepsQueued;
             if (waiting >= cap || (steps && this.pacing.allWaiting(waiting)) || now >= end) return;
             const quietFor = now - this.lastArrival;
-            const moreComing = steps && this.pacing.moreComing(waiting);
+            // Not all wait (above), and a job has run: the engine still holds some, busy checkpointing.
+            const moreComing = steps && this.pacing.jobMs !== undefined;
             if (quietFor >= QUIET_MS && !moreComing) return;
             // Wake at the next arrival, the end of the quiet period or the end of the gather.
             const sleep = Math.max(1, Math.min(moreComing ? Infinity : QUIET_MS - quietFor, end - now));

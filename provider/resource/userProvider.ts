@@ -46,6 +46,9 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const shape = checkInputs(news);
         const settings = this.settingsFailures();
         if (settings.length > 0) return { inputs: shape.inputs, failures: [...(shape.failures ?? []), ...settings] };
+        // The engine checks a resource as a worker frees up, right before handing its operation
+        // over: the job runner then knows more are coming (engineActivity.ts).
+        this.tenant().runner.engineChecked();
         return checkRoleNames(
             shape,
             () => this.settings(),

@@ -6,6 +6,7 @@ import http from "node:http";
 import { AddressInfo } from "node:net";
 import { resetTenants, tenantFor } from "pulumi-primavera-admin";
 import { GATHER_MAX_MS } from "pulumi-primavera-admin/provider/tenant/jobs/runner";
+import { QUIET_END_MS } from "pulumi-primavera-admin/provider/tenant/jobs/engineActivity";
 import { UserProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
@@ -224,42 +225,60 @@ describe("batching: pacing applies to engine steps only", function () {
         await sim.stop();
     });
 
-    /** Runs `n` adds through one runner (maxUsersPerJob 3); returns the ms from the first to the last result. */
-    async function run(n: number, engineStep: boolean): Promise<number> {
+    /**
+     * Runs `n` adds through one runner (maxUsersPerJob 3); returns the ms from the first to the last
+     * result. `engineBusy`: the engine keeps checking resources (every 10 ms) meanwhile, as it does
+     * while it checkpoints results and has more of the program's resources to hand over.
+     */
+    async function run(n: number, engineStep: boolean, engineBusy = false): Promise<number> {
         resetTenants();
         await sim.reset();
         const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30, maxUsersPerJob: 3 });
         const { runner } = tenantFor(provider.settings());
+        const busy = engineBusy ? setInterval(() => runner.engineChecked(), 10) : undefined;
         const started = performance.now();
-        await Promise.all(
-            Array.from({ length: n }, (_, i) => {
-                const record = {
-                    loginId: `PACE${i}`,
-                    firstName: "P",
-                    lastName: `${i}`,
-                    emailAddress: `pace${i}@example.com`,
-                    organization: { name: "sfo" },
-                };
-                return runner.run({
-                    loginId: record.loginId,
-                    deadline: Date.now() + 30_000,
-                    engineStep,
-                    prepare: () => ({ send: "add", record }),
-                });
-            }),
-        );
+        try {
+            await Promise.all(
+                Array.from({ length: n }, (_, i) => {
+                    const record = {
+                        loginId: `PACE${i}`,
+                        firstName: "P",
+                        lastName: `${i}`,
+                        emailAddress: `pace${i}@example.com`,
+                        organization: { name: "sfo" },
+                    };
+                    return runner.run({
+                        loginId: record.loginId,
+                        deadline: Date.now() + 30_000,
+                        engineStep,
+                        prepare: () => ({ send: "add", record }),
+                    });
+                }),
+            );
+        } finally {
+            clearInterval(busy);
+        }
         return performance.now() - started;
     }
 
     it("a UserSet's operations (queued at once, not engine steps) go job after job without waiting for results to come back", async () => {
-        // 4 operations, 3 a job: 2 jobs of 600 ms. Had they been engine steps, the runner, having
-        // handed 3 results back, would wait up to half a job for the engine's next operations
-        // before sending the fourth; a UserSet sends none until all are done.
-        const set = await run(4, false);
+        // 4 operations, 3 a job: 2 jobs of 600 ms. Had they been engine steps of a busy engine,
+        // the runner, having handed 3 results back, would wait up to half a job for the engine's
+        // next operations before sending the fourth; a UserSet sends none until all are done.
+        const set = await run(4, false, true);
         assert.equal((await sim.stats()).jobsRun, 2);
-        const steps = await run(4, true);
+        const steps = await run(4, true, true);
         assert.equal((await sim.stats()).jobsRun, 2);
         assert.ok(set < 2 * 600 + 200, `${Math.round(set)} ms for 2 jobs of 600 ms`);
         assert.ok(steps > set + 150, `engine steps wait for more (${Math.round(steps)} ms against ${Math.round(set)} ms)`);
+    });
+
+    it(`engine steps go without waiting once the engine shows nothing more is coming (no check, arrival or result for ${QUIET_END_MS} ms)`, async () => {
+        // The same 4 engine steps, but the engine has no resource left to check after the first
+        // job: the fourth goes once it has been quiet, not after half a job (the last job of a run).
+        const set = await run(4, false);
+        const steps = await run(4, true);
+        assert.equal((await sim.stats()).jobsRun, 2);
+        assert.ok(steps < set + 150, `the last steps wait ${Math.round(steps - set)} ms (a busy engine: up to 300)`);
     });
 });

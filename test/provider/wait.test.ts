@@ -7,6 +7,7 @@ import { CancelledError, waitFor } from "pulumi-primavera-admin/provider/api/wai
 import { diffUser } from "pulumi-primavera-admin/provider/resource/diff";
 import { expectedPollDelay, pollDelay } from "pulumi-primavera-admin/provider/tenant/jobs/poller";
 import { JobPacing } from "pulumi-primavera-admin/provider/tenant/jobs/pacing";
+import { EngineActivity, QUIET_END_MS } from "pulumi-primavera-admin/provider/tenant/jobs/engineActivity";
 
 const FAST = { initialMs: 1, maxMs: 4, factor: 2 };
 
@@ -162,6 +163,27 @@ describe("job pacing (how many operations a job takes)", () => {
         set.finished(500, 600, 600);
         assert.equal(set.split(), false, "no operation arrives after the results: no turnaround measured");
         assert.equal(set.cap(500), 500);
+    });
+});
+
+describe("engine activity (when a pause in the engine's signals is the end of its operations)", () => {
+    it(`takes a pause of six typical gaps between signals for the end, never under ${QUIET_END_MS} ms; waiting for us is not a gap`, () => {
+        const a = new EngineActivity();
+        assert.equal(a.endAfterMs, QUIET_END_MS, "nothing seen yet");
+        // Checkpoints 5 ms apart (300 resources in state): the floor holds.
+        for (let t = 0; t <= 500; t += 5) a.note(t);
+        assert.equal(a.endAfterMs, QUIET_END_MS);
+        assert.equal(a.quietFor(560), 60);
+        // The state grows: checkpoints 40 ms apart (thousands of resources); the pause grows with them.
+        for (let t = 600; t <= 3_000; t += 40) a.note(t);
+        assert.ok(a.endAfterMs > 200 && a.endAfterMs <= 240, `${a.endAfterMs} ms`);
+        // A second of waiting for a job (all operations with us) is not a checkpoint: left out.
+        const before = a.endAfterMs;
+        a.note(4_000);
+        assert.equal(a.endAfterMs, before);
+        // A signal stamped before the last one (a timer's clock) never moves the last one back.
+        a.note(3_500);
+        assert.equal(a.quietFor(4_010), 10);
     });
 });
 

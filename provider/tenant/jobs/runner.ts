@@ -4,11 +4,12 @@
 // `added`, `modified` and `deleted` in one job, one user at most once per job, at most
 // maxUsersPerJob users (fewer when pacing.ts halves the engine's steps). Before each job the
 // runner gathers: it submits once the job is full, every operation the engine keeps in flight
-// waits here, no operation has arrived for QUIET_MS while the engine holds none, or the gather's
-// time is up. The engine does not send its creates in one burst: it hands them over one by one as
-// its workers free up, at the pace of its state checkpoints (a few ms each), so a runner that
-// submitted at the first arrival sent a job of 1 and made the rest wait a whole job for the next
-// one. Each operation then gets its own outcome from the shared result.
+// waits here, the engine has shown nothing for a while (before a first job: no operation for
+// QUIET_MS; after it, engineActivity.ts), or the gather's time is up. The engine does not send its
+// creates in one burst: it hands them over one by one as its workers free up, at the pace of its
+// state checkpoints (a few ms each), so a runner that submitted at the first arrival sent a job of
+// 1 and made the rest wait a whole job for the next one. Each operation then gets its own outcome
+// from the shared result.
 //
 // What each operation sends is decided at submission, not when it was queued: right before every
 // POST (so after any wait for a busy tenant, and again after each refusal) the runner reads the
@@ -22,6 +23,7 @@ import { ApiError } from "../../api/errors";
 import { JobRequest, ServerUser, UserRecord } from "../../api/schemas";
 import { UserReader } from "../reads";
 import { Outcome, outcomeFor, SentKind } from "./outcome";
+import { EngineActivity } from "./engineActivity";
 import { JobPacing } from "./pacing";
 import { waitForJob } from "./poller";
 import { submitJob } from "./submit";
@@ -106,6 +108,8 @@ export class JobRunner {
     private lastArrival = 0;
     /** Job sizes and their measurements (pacing.ts). */
     private readonly pacing = new JobPacing();
+    /** Whether the engine is still working towards more operations (engineActivity.ts). */
+    private readonly activity = new EngineActivity();
     /** Wakes a gather waiting for the next arrival. */
     private onArrival: (() => void) | undefined;
     /** Engine steps waiting in the queue, and in the batch being run (prepared, submitted or waited for). */
@@ -124,13 +128,24 @@ export class JobRunner {
         return new Promise<Settled>((resolve, reject) => {
             this.queue.push({ ...op, resolve, reject });
             this.lastArrival = performance.now();
-            if (op.engineStep) this.pacing.arrived(++this.stepsQueued + this.stepsInJob, this.lastArrival);
+            if (op.engineStep) {
+                this.pacing.arrived(++this.stepsQueued + this.stepsInJob, this.lastArrival);
+                this.activity.note(this.lastArrival);
+            }
             this.onArrival?.();
             if (!this.pumping) {
                 this.pumping = true;
                 void this.pump();
             }
         });
+    }
+
+    /**
+     * The engine checked one of its steps' resources (UserProvider.check): it is turning results
+     * round and has more to hand over, so a gather waits for it rather than taking the pause for the end.
+     */
+    engineChecked(): void {
+        this.activity.note();
     }
 
     private async pump(): Promise<void> {
@@ -149,7 +164,7 @@ export class JobRunner {
 
     /**
      * Waits until the job is full (the pacing's cap), every operation the engine has in flight waits
-     * here, no operation has arrived for QUIET_MS while none is expected, or the gather's time is up.
+     * here, the engine has shown nothing for a while, or the gather's time is up.
      */
     private async gather(): Promise<void> {
         const jobMs = this.pacing.jobMs;
@@ -162,12 +177,15 @@ export class JobRunner {
             // Only engine steps are paced: with a UserSet's operations waiting, the quiet rule alone.
             const steps = waiting === this.stepsQueued;
             if (waiting >= cap || (steps && this.pacing.allWaiting(waiting)) || now >= end) return;
-            const quietFor = now - this.lastArrival;
-            // Not all wait (above), and a job has run: the engine still holds some, busy checkpointing.
-            const moreComing = steps && this.pacing.jobMs !== undefined;
-            if (quietFor >= QUIET_MS && !moreComing) return;
+            // Not all wait (above), and a job has run: the engine still holds some of its steps. It
+            // hands them over once it has checkpointed the results, unless the program has no
+            // resources left: wait while it shows it is working, not for a pause of QUIET_MS.
+            const paced = steps && this.pacing.jobMs !== undefined;
+            const quietFor = paced ? this.activity.quietFor(now) : now - this.lastArrival;
+            const quietEnough = paced ? this.activity.endAfterMs : QUIET_MS;
+            if (quietFor >= quietEnough) return;
             // Wake at the next arrival, the end of the quiet period or the end of the gather.
-            const sleep = Math.max(1, Math.min(moreComing ? Infinity : QUIET_MS - quietFor, end - now));
+            const sleep = Math.max(1, Math.min(quietEnough - quietFor, end - now));
             await new Promise<void>((resolve) => {
                 const timer = setTimeout(done, sleep);
                 function done() {
@@ -289,7 +307,10 @@ export class JobRunner {
                 throw e;
             }
             this.reader.invalidate();
-            this.pacing.finished(sending.filter((s) => s.p.engineStep).length, performance.now() - started);
+            const steps = sending.filter((s) => s.p.engineStep).length;
+            this.pacing.finished(steps, performance.now() - started);
+            // The engine now checkpoints these results: it is working again.
+            if (steps > 0) this.activity.note();
             for (const s of sending) {
                 const maybeSentBefore = this.maybeSent.has(s.p.loginId);
                 const outcome = outcomeFor(s.prepared.send, s.p.loginId, submitted.job.jobId, result);

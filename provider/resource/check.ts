@@ -16,7 +16,11 @@ export function containsUnknown(v: unknown): boolean {
     return false;
 }
 
-export function checkInputs(news: object, what = "a User"): pulumi.dynamic.CheckResult<UserInputs> {
+/**
+ * `notKnownYet`: fields whose values are not known yet although absent from `news` (a User's whole
+ * `spec` during a preview, spec.ts): they are not required until they are known.
+ */
+export function checkInputs(news: object, what = "a User", notKnownYet: readonly string[] = []): pulumi.dynamic.CheckResult<UserInputs> {
     const candidate: Record<string, unknown> = {};
     const unknowns: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(news)) {
@@ -26,9 +30,7 @@ export function checkInputs(news: object, what = "a User"): pulumi.dynamic.Check
     }
     // Keys whose value is unknown are validated once they are known (at `up`).
     const mask = Object.fromEntries(
-        Object.keys(unknowns)
-            .filter((k) => (INPUT_KEYS as string[]).includes(k))
-            .map((k) => [k, true as const]),
+        [...Object.keys(unknowns), ...notKnownYet].filter((k) => (INPUT_KEYS as string[]).includes(k)).map((k) => [k, true as const]),
     );
     const schema = Object.keys(mask).length ? userInputs.partial(mask as Parameters<typeof userInputs.partial>[0]) : userInputs;
     const parsed = schema.safeParse(candidate);

@@ -46,23 +46,26 @@ export interface UserOutputs extends LiveFields {
 
 /**
  * The stored form: the declared fields with the values the tenant last showed (what diff measures
- * drift against) are kept together as one JSON text, `live`, whose keys are the declared fields
+ * drift against) are kept together as one JSON text, `spec`, whose keys are the declared fields
  * (`"organization.type": true` when the type is declared), instead of one output each and a list
- * of their names. The program reads those outputs from its own inputs (the SDK's fallback for an
- * output the provider does not return), which the job or read-back confirmed. Fields the program
- * does not declare stay outputs of their own (a program without `roles` still reads the live
- * roles; `User.get` declares nothing and reads all). States written before (every field its own
- * output, and `declared`) are read as they are (expandOutputs).
+ * of their names. It has the name of the input that holds the declared values (spec.ts), so a
+ * secret field, which makes the input a secret, makes the engine keep this output secret too (it
+ * marks an output secret when the input of the same name is). The program reads the declared
+ * fields' outputs from its own inputs (user.ts), which the job or read-back confirmed. Fields the
+ * program does not declare stay outputs of their own (a program without `roles` still reads the
+ * live roles; `User.get` declares nothing and reads all). States written before are read as they
+ * are (expandOutputs): every field its own output and `declared` (0.1.0), or the same text as
+ * `live` (development builds only: that name left a secret field's live value in plain text).
  */
-export type StoredUserOutputs = Partial<UserOutputs> & { live?: string };
+export type StoredUserOutputs = Partial<UserOutputs> & { spec?: string; live?: string };
 
-/** The key of `live` that says the organization's type is declared. */
+/** The key of the stored `spec` that says the organization's type is declared. */
 const ORG_TYPE = "organization.type";
 
 /** Always outputs of their own: the identity and state a program uses to refer to the user. */
 const OWN_OUTPUTS = new Set(["loginId", "userId", "status", "locked"]);
 
-/** What `live` may hold: the managed fields but the login (an output of its own), and ORG_TYPE. */
+/** What the stored `spec` may hold: the managed fields but the login (an output of its own), and ORG_TYPE. */
 const LIVE_KEYS = new Set<string>([...RECORD_FIELDS.map((f) => f.key as string).filter((k) => !OWN_OUTPUTS.has(k)), ORG_TYPE]);
 
 /** A user as the tenant holds it, with the tenant's bookkeeping: what the lookups (getUser, getUsers) return. */
@@ -109,7 +112,7 @@ export function outputsOf(user: ServerUser, extra: Extra, declaredOrgType?: stri
     return plainJson({ ...liveFields(user, declaredOrgType), ...rest, adopt: adopt || undefined, declared: declared?.join(",") });
 }
 
-/** What the state holds of some outputs (StoredUserOutputs): the declared fields folded into `live`. */
+/** What the state holds of some outputs (StoredUserOutputs): the declared fields folded into `spec`. */
 export function storedOutputs(outs: UserOutputs): StoredUserOutputs {
     const { declared, ...fields } = outs as UserOutputs & Record<string, unknown>;
     if (declared === undefined) return fields;
@@ -120,7 +123,7 @@ export function storedOutputs(outs: UserOutputs): StoredUserOutputs {
         live[key] = fields[key] ?? null;
         delete fields[key];
     }
-    return { ...fields, live: JSON.stringify(live) };
+    return { ...fields, spec: JSON.stringify(live) };
 }
 
 /** A User resource's stored outputs from the live user. */
@@ -129,17 +132,19 @@ export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: stri
 }
 
 /**
- * The outputs as the provider works with them, from what the state holds: the `live` text unfolded
- * into its fields and `declared` (its keys). A state without it (written before, or by `User.get`)
- * is already in that form. A `live` that is not a JSON object is ignored: the declared fields then
- * read as absent and the declared list as unknown, so the next up re-applies them (a change, never
- * a loss) and refresh reports no managed inputs.
+ * The outputs as the provider works with them, from what the state holds: the `spec` text (`live`
+ * in development builds) unfolded into its fields and `declared` (its keys). A state without it
+ * (written by 0.1.0, or by `User.get`) is already in that form. A text that is not a JSON object is
+ * ignored: the declared fields then read as absent and the declared list as unknown, so the next up
+ * re-applies them (a change, never a loss) and refresh reports no managed inputs. Only managed
+ * fields are unfolded: never the identity, the provider text or anything else an edited state holds.
  */
-export function expandOutputs<T extends StoredUserOutputs>(stored: T): Omit<T, "live"> & Partial<UserOutputs> {
-    const { live, ...rest } = stored;
+export function expandOutputs<T extends StoredUserOutputs>(stored: T): Omit<T, "spec" | "live"> & Partial<UserOutputs> {
+    const { spec, live, ...rest } = stored;
+    const text = spec ?? live;
     let parsed: unknown;
     try {
-        parsed = typeof live === "string" ? JSON.parse(live) : undefined;
+        parsed = typeof text === "string" ? JSON.parse(text) : undefined;
     } catch {
         parsed = undefined;
     }

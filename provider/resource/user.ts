@@ -1,6 +1,7 @@
 // The User resource: a Primavera Administration user declared in a Pulumi program.
 import * as pulumi from "@pulumi/pulumi";
 import { USER_PROVIDER_TEXT } from "./providerText";
+import { SPEC_FIELDS, SPEC_KEY, specText } from "./spec";
 
 export interface UserArgs {
     /** The login, the user's primary key. Changing it replaces the user (the old one is deleted first). */
@@ -68,34 +69,19 @@ export class User extends pulumi.CustomResource {
     }
 
     constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
-        // Every output gets a resolver, also the inputs a program leaves out (`roles` absent still
-        // reads back the user's live roles) and, for `User.get`, the required ones. Undefined values
-        // are not sent as inputs.
-        const outputs = {
+        const given = args as unknown as Record<string, unknown>;
+        const declared = opts?.id === undefined ? SPEC_FIELDS.filter((k) => given[k] !== undefined) : [];
+        // Every output the provider returns gets a resolver, also for the fields a program leaves
+        // out (`roles` absent still reads back the user's live roles) and, for `User.get`, all of
+        // them. Undefined values are not sent as inputs.
+        const props: Record<string, unknown> = {
             loginId: undefined,
-            firstName: undefined,
-            lastName: undefined,
-            emailAddress: undefined,
-            organization: undefined,
-            middleName: undefined,
-            userType: undefined,
-            roles: undefined,
-            disabled: undefined,
-            employeeNumber: undefined,
-            manager: undefined,
-            startDate: undefined,
-            endDate: undefined,
             userId: undefined,
             status: undefined,
             locked: undefined,
             passwordHash: undefined,
         };
-        const props: Record<string, unknown> = { ...outputs, ...args };
-        if (args.password !== undefined) props.password = pulumi.secret(args.password);
-        // A dynamic resource is a custom resource of the `pulumi-nodejs` provider whose state carries
-        // its provider as text (`__provider`): ours is the fixed text of providerText.ts, not a
-        // serialized closure (80 bytes instead of 1.9 KB per resource, stored twice).
-        props.__provider = USER_PROVIDER_TEXT;
+        for (const k of SPEC_FIELDS) if (k !== "adopt" && !declared.includes(k)) props[k] = undefined;
         const resourceOpts: pulumi.CustomResourceOptions = {
             ...opts,
             additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "passwordHash"],
@@ -103,15 +89,38 @@ export class User extends pulumi.CustomResource {
         // The SDK gives every output four promises, each tagged with a formatted stack trace that
         // only its promise-leak report at exit reads: ~72 traces per User, 80% of the constructor's
         // time (0.47 s of CPU for 300 Users before the first one is registered; several times that
-        // under ts-node's source maps). They are skipped while the SDK builds this resource; the
+        // under ts-node's source maps). They are skipped while this resource is built; the
         // resource's own source position is captured by the SDK with its own limit, so it stays in
         // the state. PULUMI_DEBUG_PROMISE_LEAKS keeps them all.
         const stackTraceLimit = Error.stackTraceLimit;
         if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
         try {
+            if (opts?.id === undefined) {
+                // The engine's form (spec.ts): the login, and every other declared field in one JSON
+                // text. It is unknown in a preview while a field is, and a secret when a field is.
+                props.loginId = args.loginId;
+                const fields = Object.fromEntries(declared.map((k) => [k, given[k]]));
+                props[SPEC_KEY] = pulumi.output(fields).apply((f) => specText(f as Record<string, unknown>));
+            }
+            if (args.password !== undefined) props.password = pulumi.secret(args.password);
+            // A dynamic resource is a custom resource of the `pulumi-nodejs` provider whose state
+            // carries its provider as text (`__provider`): ours is the fixed text of
+            // providerText.ts, not a serialized closure (80 bytes instead of 1.9 KB per resource,
+            // stored twice).
+            props.__provider = USER_PROVIDER_TEXT;
             super(USER_TYPE, name, props, resourceOpts);
         } finally {
             Error.stackTraceLimit = stackTraceLimit;
+        }
+        // A declared field's output is the declared value once this user exists (the job or a
+        // read-back confirmed it; unknown while the id is, as in a preview that creates it), and
+        // depends on this resource. Built when first read: most programs read none of them.
+        for (const k of declared) {
+            let output: pulumi.Output<unknown> | undefined;
+            Object.defineProperty(this, k, {
+                enumerable: true,
+                get: () => (output ??= pulumi.all([this.id, given[k]]).apply(([, v]) => v)),
+            });
         }
     }
 }

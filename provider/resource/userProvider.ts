@@ -32,35 +32,57 @@ import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
 import { claimLogin } from "../tenant/registry";
 import { createUser, deleteUser, PartlyFailed, updateUser } from "./userOps";
+import { isPacked, packInputs, SPEC_FIELDS, SPEC_KEY, SpecError, specUnknown, unpackInputs } from "./spec";
 
-/** What the host passes in: the declared inputs, and the serialized provider text. */
-type Inputs = UserInputs & { [PROVIDER_KEY]?: string };
+/** What the host passes in: the declared inputs (flat, or packed in `spec`: spec.ts), and the serialized provider text. */
+type Inputs = UserInputs & { [PROVIDER_KEY]?: string; [SPEC_KEY]?: string };
 /** What the state holds (StoredUserOutputs) and the serialized provider text; each method reads it through expandOutputs. */
 type Outputs = StoredUserOutputs & { [PROVIDER_KEY]?: string };
 
 export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
     protected readonly engineSteps = true;
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        // The fields are checked unpacked, so every failure names its field; the answer comes in
+        // the form the inputs came in (spec.ts). A spec not known yet (a preview) is checked at `up`.
+        let flat: Partial<UserInputs>;
+        try {
+            flat = unpackInputs(news);
+        } catch (e) {
+            if (e instanceof SpecError) return { inputs: news, failures: [{ property: SPEC_KEY, reason: e.message }] };
+            throw e;
+        }
+        const later = specUnknown(news);
         // Shape and settings first (no network), then role names against the tenant's catalog (one
         // GET /roles per process). Bad or missing settings fail every resource's preview, naming the key.
-        const shape = checkInputs(news);
+        const shape = checkInputs(flat, "a User", later ? SPEC_FIELDS : []);
         const settings = this.settingsFailures();
-        if (settings.length > 0) return { inputs: shape.inputs, failures: [...(shape.failures ?? []), ...settings] };
-        // The engine checks a resource as a worker frees up, right before handing its operation
-        // over: the job runner then knows more are coming (engineActivity.ts).
-        this.tenant().runner.engineChecked();
-        return checkRoleNames(
-            shape,
-            () => this.settings(),
-            () => this.tenant(),
-        );
+        let result: pulumi.dynamic.CheckResult<UserInputs>;
+        if (settings.length > 0) {
+            result = { inputs: shape.inputs, failures: [...(shape.failures ?? []), ...settings] };
+        } else {
+            // The engine checks a resource as a worker frees up, right before handing its operation
+            // over: the job runner then knows more are coming (engineActivity.ts).
+            this.tenant().runner.engineChecked();
+            result = await checkRoleNames(
+                shape,
+                () => this.settings(),
+                () => this.tenant(),
+            );
+        }
+        if (!isPacked(news)) return result as pulumi.dynamic.CheckResult<Inputs>;
+        const failed = (result.failures ?? []).length > 0;
+        const inputs = later || failed ? news : (packInputs(result.inputs ?? {}) as unknown as Inputs);
+        return { inputs, failures: result.failures };
     }
 
     async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        return diffUser(expandOutputs(olds), news);
+        const result = diffUser(expandOutputs(olds), unpackInputs(news));
+        // A spec not known yet (a preview): its fields may change.
+        return specUnknown(news) ? { ...result, changes: true } : result;
     }
 
-    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    async create(packedOrFlat: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+        const inputs = unpackInputs(packedOrFlat) as Inputs;
         const login = inputs.loginId;
         const ctx = this.context();
         // One owner per login: a second resource of this program declaring the same login fails.
@@ -97,14 +119,16 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         }
         const declared = declaredList(old);
         const outs = outputsOf(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
-        // The managed inputs as the tenant holds them: refresh and preview then show drift by field.
-        const inputs = declared ? liveInputs(outs, declared) : undefined;
+        // The managed inputs as the tenant holds them, in the engine's form: refresh and preview
+        // then show drift by field (`~ spec: (json) { ~ firstName: ... }`).
+        const inputs = declared ? packInputs(liveInputs(outs, declared)) : undefined;
         // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
         // stores what it is given.
         return { id: live.id || id, props: storedOutputs(outs), ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
     }
 
-    async update(id: string, olds: Outputs, inputs: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    async update(id: string, olds: Outputs, packedOrFlat: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+        const inputs = unpackInputs(packedOrFlat) as Inputs;
         const old: Partial<UserOutputs> = expandOutputs(olds);
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
         const keepHash = inputs.password === undefined || passwordChanged ? undefined : old.passwordHash;

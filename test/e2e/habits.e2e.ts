@@ -1,11 +1,13 @@
 // Pulumi habits through the real engine (Automation API, file backend, simulator on 127.0.0.1):
 // bad settings fail preview naming the key; drift shows by field on refresh and preview;
-// User.get reads a user by id; organization.type changes are shown and stored.
+// User.get reads a user by id; organization.type changes are shown and stored; a secret field stays
+// encrypted.
 import assert from "node:assert/strict";
 import { expandOutputs } from "../../provider/resource/outputs";
+import * as pulumi from "@pulumi/pulumi";
 import { User } from "pulumi-primavera-admin";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { engineStack, tempHome } from "../../scripts/engine";
+import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 describe("Pulumi habits under the real engine", function () {
@@ -76,7 +78,7 @@ describe("Pulumi habits under the real engine", function () {
         assert.equal((await sim.stats()).jobsSubmitted, 0, "nothing was sent");
     });
 
-    it("drift shows by field: refresh marks [diff: ~emailAddress], preview --diff marks it; unmanaged roles stay unmanaged", async () => {
+    it("drift shows by field: refresh marks [diff: ~spec], preview --diff marks the field in it; unmanaged roles stay unmanaged", async () => {
         const stack = await stackFor("drift", async () => {
             new User("jsmith", {
                 loginId: "DRIFTF",
@@ -92,13 +94,15 @@ describe("Pulumi habits under the real engine", function () {
         const rfOut: string[] = [];
         const refresh = await stack.refresh({ onEvent: (e) => events.push(e), onOutput: (s) => rfOut.push(s) });
         assert.equal(refresh.summary.resourceChanges?.update, 1);
-        assert.match(rfOut.join(""), /\[diff: ~emailAddress\]/, "refresh names the drifted managed field");
+        assert.match(rfOut.join(""), /\[diff: ~spec\]/, "refresh marks the declared fields' text (preview --diff shows which one)");
         assert.doesNotMatch(rfOut.join(""), /\[diff:[^\]]*roles/, "and not the unmanaged roles");
         const pvOut: string[] = [];
         const pv = await stack.preview({ diff: true, onOutput: (s) => pvOut.push(s) });
         assert.equal(pv.changeSummary.update, 1);
         const text = pvOut.join("");
+        assert.match(text, /~ spec\s*: \(json\) \{/, "the engine decodes the declared fields' text");
         assert.match(text, /~ emailAddress\s*: "changed\.in\.ui@example\.com" => "jim@example\.com"/);
+        assert.doesNotMatch(text, /[~+-] (firstName|lastName|organization)\b/, "and shows only the field that changed");
         assert.doesNotMatch(text, /roles/, "roles are not managed and not shown");
         await stack.up();
         assert.equal((await sim.user("DRIFTF")).emailAddress, "jim@example.com");
@@ -107,6 +111,35 @@ describe("Pulumi habits under the real engine", function () {
             ["PrimaveraP6Test"],
             "the unmanaged roles survive",
         );
+    });
+
+    it("a field given as a secret is stored only encrypted (input and output `spec`), and the program reads it back as a secret", async () => {
+        const value = "E-SECRET-4417";
+        const stack = await stackFor("secretfield", async () => {
+            const u = new User("s", {
+                loginId: "SECRETF1",
+                firstName: "S",
+                lastName: "F",
+                emailAddress: "s@example.com",
+                organization: { name: "sfo" },
+                employeeNumber: pulumi.secret(value),
+            });
+            return { employeeNumber: u.employeeNumber, lastName: u.lastName };
+        });
+        const out: string[] = [];
+        const up = await stack.up({ onOutput: (s) => out.push(s) });
+        assert.equal((await sim.user("SECRETF1")).employeeNumber, value, "applied");
+        assert.equal(up.outputs.employeeNumber.secret, true, "read back as a secret");
+        assert.equal(up.outputs.employeeNumber.value, value);
+        assert.equal(up.outputs.lastName.secret, false, "the other fields' outputs are not secret");
+        const exported = await exportStackEncrypted(stack);
+        const text = JSON.stringify(exported);
+        assert.ok(!text.includes(value), "the state holds the secret field in plain text");
+        assert.ok(!out.join("").includes(value), "the engine printed the secret field");
+        const r = (exported.deployment.resources as any[]).find((x) => x.type.endsWith(":User"));
+        assert.ok(r.inputs.spec.ciphertext, "the input spec is encrypted");
+        assert.ok(r.outputs.spec.ciphertext, "the output spec, which has the input's name, is encrypted too");
+        assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "and no change when nothing changed");
     });
 
     it("User.get(name, id) reads an existing user into a program by id", async () => {
@@ -135,14 +168,23 @@ describe("Pulumi habits under the real engine", function () {
             return { lastName: u.lastName, org: u.organization, roles: u.roles };
         });
         const first = await stack.up();
-        // Declared fields read back as declared (the state keeps them in `live`, not as outputs of
+        // Declared fields read back as declared (the state keeps them in `spec`, not as outputs of
         // their own); an undeclared one (roles) reads back as the tenant holds it.
         assert.equal(first.outputs.lastName.value, "T");
         assert.deepEqual(first.outputs.org.value, { name: "sfo", type: "Company" });
         assert.deepEqual(first.outputs.roles.value, []);
         const stored = ((await stack.exportStack()).deployment.resources as any[]).find((x) => x.outputs?.loginId === "ORGT1");
         assert.equal(stored.outputs.lastName, undefined);
-        assert.equal(JSON.parse(stored.outputs.live).lastName, "T");
+        assert.equal(JSON.parse(stored.outputs.spec).lastName, "T");
+        // The engine's form of the inputs (spec.ts): the login and one text, so one dependency list each.
+        assert.deepEqual(Object.keys(stored.inputs).sort(), ["__provider", "loginId", "spec"]);
+        assert.deepEqual(JSON.parse(stored.inputs.spec), {
+            firstName: "O",
+            lastName: "T",
+            emailAddress: "t@example.com",
+            organization: { name: "sfo", type: "Company" },
+        });
+        assert.deepEqual(Object.keys(stored.propertyDependencies).sort(), ["__provider", "loginId", "spec"]);
         assert.match(stored.sourcePosition, /habits\.e2e\.ts#\d+,\d+$/, "the resource's source position is recorded");
         assert.deepEqual((await stack.preview()).changeSummary.update ?? 0, 0, "no change when nothing changed");
         type = "Partner";

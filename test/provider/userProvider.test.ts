@@ -40,8 +40,8 @@ describe("UserProvider against the simulator", function () {
         assert.equal(res.outs.status, "Active");
         assert.equal(JSON.stringify(res.outs), JSON.stringify(JSON.parse(JSON.stringify(res.outs))), "outputs are plain JSON");
         // Only what managing the user needs: the engine rewrites every property at every checkpoint.
-        // The declared fields are one `live` text whose keys say what is declared; adopt (false) is left out.
-        assert.deepEqual(Object.keys(res.outs).sort(), ["live", "locked", "loginId", "status", "userId"]);
+        // The declared fields are one `spec` text whose keys say what is declared; adopt (false) is left out.
+        assert.deepEqual(Object.keys(res.outs).sort(), ["locked", "loginId", "spec", "status", "userId"]);
         assert.equal(
             expandOutputs(res.outs).declared,
             "loginId,firstName,lastName,emailAddress,organization,userType,roles,disabled,organization.type",
@@ -51,7 +51,7 @@ describe("UserProvider against the simulator", function () {
 
     it("reads a state written by 0.1.0 (declared as a list, with the bookkeeping outputs) as the same state now", async () => {
         const { id, outs } = await create(base("OLDSTATE", { roles: ["PrimaveraCloudAdmin"] }));
-        // 0.1.0 kept every field as its own output (no `live` text), `adopt: false`, and `declared` as a list.
+        // 0.1.0 kept every field as its own output (no `spec` text), `adopt: false`, and `declared` as a list.
         const old = {
             ...expandOutputs(outs),
             adopt: false,
@@ -64,17 +64,21 @@ describe("UserProvider against the simulator", function () {
         const fromOld = await provider.read(id, old);
         const fromNew = await provider.read(id, outs);
         assert.deepEqual(fromOld, fromNew);
-        assert.equal(fromOld.inputs!.firstName, "Drifted", "the declared fields, live");
-        assert.equal(fromOld.inputs!.middleName, undefined, "an undeclared field stays out of the inputs");
-        assert.equal(JSON.parse(fromOld.props!.live).firstName, "Drifted", "rewritten in the form of today");
+        const inputs = JSON.parse(fromOld.inputs!.spec);
+        assert.equal(inputs.firstName, "Drifted", "the declared fields, live, in the engine's form");
+        assert.equal(inputs.middleName, undefined, "an undeclared field stays out of the inputs");
+        assert.equal(JSON.parse(fromOld.props!.spec).firstName, "Drifted", "rewritten in the form of today");
+        // Development builds stored the same text as `live`: read as the same state too.
+        const { spec, ...rest } = outs as Record<string, unknown>;
+        assert.deepEqual(await provider.read(id, { ...rest, live: spec }), fromNew);
         assert.equal(fromOld.props!.declared, undefined);
         assert.equal(fromOld.props!.roleDetails, undefined);
         assert.equal(fromOld.props!.lastJobId, undefined);
     });
 
-    it("stores the declared fields as one `live` text and the rest as outputs of their own; diff and read unfold it", async () => {
+    it("stores the declared fields as one `spec` text and the rest as outputs of their own; diff and read unfold it", async () => {
         const { id, outs } = await create(base("STORED1", { roles: ["PrimaveraCloudAdmin"] }));
-        assert.deepEqual(JSON.parse(outs.live), {
+        assert.deepEqual(JSON.parse(outs.spec), {
             firstName: "Jim",
             lastName: "Smith",
             emailAddress: "stored1@example.com",
@@ -90,19 +94,80 @@ describe("UserProvider against the simulator", function () {
         await sim.drift("STORED1", { employeeNumber: "E-7", firstName: "Drifted" });
         const read = await provider.read(id, outs);
         assert.equal(read.props!.employeeNumber, "E-7");
-        assert.equal(read.props!.firstName, undefined, "a declared field is in `live`");
-        assert.equal(JSON.parse(read.props!.live).firstName, "Drifted");
-        assert.equal(read.inputs!.firstName, "Drifted", "refresh shows the drift by field");
-        // A `live` that is not JSON is ignored: the declared fields read as absent, so the next up
+        assert.equal(read.props!.firstName, undefined, "a declared field is in `spec`");
+        assert.equal(JSON.parse(read.props!.spec).firstName, "Drifted");
+        assert.equal(JSON.parse(read.inputs!.spec).firstName, "Drifted", "refresh shows the drift by field");
+        // A `spec` that is not JSON is ignored: the declared fields read as absent, so the next up
         // re-applies them (a change), and nothing the program leaves out is touched.
-        const broken = { ...outs, live: "{not json" };
+        const broken = { ...outs, spec: "{not json" };
         assert.equal((await provider.diff(id, broken, base("STORED1", { roles: ["PrimaveraCloudAdmin"] }))).changes, true);
-        assert.deepEqual(expandOutputs({ ...outs, live: '["a"]' }).firstName, undefined);
-        const hostile = expandOutputs({ ...outs, live: JSON.stringify({ loginId: "OTHER", userId: "1", __provider: "x", lastName: "L" }) });
-        assert.equal(hostile.loginId, "STORED1", "`live` never overrides the identity");
+        assert.deepEqual(expandOutputs({ ...outs, spec: '["a"]' }).firstName, undefined);
+        const hostile = expandOutputs({ ...outs, spec: JSON.stringify({ loginId: "OTHER", userId: "1", __provider: "x", lastName: "L" }) });
+        assert.equal(hostile.loginId, "STORED1", "`spec` never overrides the identity");
         assert.equal(hostile.userId, outs.userId);
         assert.equal((hostile as Record<string, unknown>).__provider, undefined, "nor adds what is not a managed field");
         assert.equal(hostile.declared, "loginId,lastName");
+    });
+
+    it("takes the engine's form (the fields in one `spec` text): check answers in it, normalized; create, diff and update unfold it", async () => {
+        const { loginId, password, ...fields } = base("PACKED1", {
+            roles: ["PrimaveraCloudAdmin"],
+            firstName: "  Jim  ",
+            startDate: "2026-01-31",
+        });
+        assert.equal(password, undefined);
+        const packed = { loginId, spec: JSON.stringify(fields) };
+        const checked = await provider.check({}, packed);
+        assert.deepEqual(checked.failures, []);
+        assert.deepEqual(Object.keys(checked.inputs).sort(), ["loginId", "spec"], "answered in the form it was given");
+        const spec = JSON.parse(checked.inputs.spec);
+        assert.equal(spec.firstName, "Jim", "normalized like flat inputs");
+        assert.equal(spec.startDate, "2026-01-31T00:00:00");
+        const created = await provider.create(checked.inputs);
+        const live = await sim.user("PACKED1");
+        assert.equal(created.id, live.id);
+        assert.equal(live.firstName, "Jim");
+        assert.equal((await provider.diff(created.id, created.outs, checked.inputs)).changes, false);
+        // A stack written by 0.1.0 (every field its own output) meets a program of today: no change.
+        assert.equal((await provider.diff(created.id, { ...expandOutputs(created.outs), adopt: false }, checked.inputs)).changes, false);
+        const changed = { loginId, spec: JSON.stringify({ ...spec, lastName: "Smyth" }) };
+        assert.equal((await provider.diff(created.id, created.outs, changed)).changes, true);
+        await provider.update(created.id, created.outs, changed);
+        assert.equal((await sim.user("PACKED1")).lastName, "Smyth");
+        // A preview with a field computed from another resource: the whole spec is not known yet.
+        // check passes it through (validated at up) and diff cannot say it is unchanged.
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const preview = await provider.check({}, { loginId, spec: unknown });
+        assert.deepEqual(preview.failures, []);
+        assert.deepEqual(preview.inputs, { loginId, spec: unknown });
+        assert.equal((await provider.diff(created.id, created.outs, { loginId, spec: unknown })).changes, true);
+        // A field that fails names itself, in either form.
+        const bad = await provider.check({}, { loginId, spec: JSON.stringify({ ...spec, emailAddress: "not-an-email" }) });
+        assert.deepEqual(
+            bad.failures!.map((f: any) => f.property),
+            ["emailAddress"],
+        );
+    });
+
+    it("refuses a `spec` that is not the User's (hand-edited or hostile inputs), naming it and what it takes", async () => {
+        const cases: [Record<string, unknown>, RegExp][] = [
+            [{ loginId: "SPECBAD", spec: "{not json" }, /spec must be a JSON object/],
+            [{ loginId: "SPECBAD", spec: '["a"]' }, /spec must be a JSON object/],
+            [
+                { loginId: "SPECBAD", spec: JSON.stringify({ firstName: "A", loginId: "OTHER" }) },
+                /'loginId', which a User's spec does not take; it takes: firstName,/,
+            ],
+            [{ loginId: "SPECBAD", spec: JSON.stringify({ firstName: "A" }), lastName: "B" }, /'lastName' must be inside spec/],
+        ];
+        for (const [inputs, reason] of cases) {
+            const checked = await provider.check({}, inputs);
+            assert.equal(checked.failures!.length, 1, JSON.stringify(inputs));
+            assert.equal(checked.failures![0].property, "spec");
+            assert.match(checked.failures![0].reason, reason);
+        }
+        await assert.rejects(provider.create({ loginId: "SPECBAD", spec: JSON.stringify({ loginId: "OTHER" }) }), /spec holds 'loginId'/);
+        assert.equal(await sim.user("SPECBAD"), undefined);
+        assert.equal(await sim.user("OTHER"), undefined);
     });
 
     it("reads the live record, shows drift, and returns an empty id once the user is gone", async () => {

@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { expandOutputs } from "../../provider/resource/outputs";
 import * as pulumi from "@pulumi/pulumi";
-import { User } from "pulumi-primavera-admin";
+import { User, UserArgs } from "pulumi-primavera-admin";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
+import { declaredUser } from "../support/fixtures";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 describe("Pulumi habits under the real engine", function () {
@@ -116,14 +117,7 @@ describe("Pulumi habits under the real engine", function () {
     it("a field given as a secret is stored only encrypted (input and output `spec`), and the program reads it back as a secret", async () => {
         const value = "E-SECRET-4417";
         const stack = await stackFor("secretfield", async () => {
-            const u = new User("s", {
-                loginId: "SECRETF1",
-                firstName: "S",
-                lastName: "F",
-                emailAddress: "s@example.com",
-                organization: { name: "sfo" },
-                employeeNumber: pulumi.secret(value),
-            });
+            const u = new User("s", declaredUser("SECRETF1", { employeeNumber: pulumi.secret(value) }) as unknown as UserArgs);
             return { employeeNumber: u.employeeNumber, lastName: u.lastName };
         });
         const out: string[] = [];

@@ -281,4 +281,57 @@ describe("batching: pacing applies to engine steps only", function () {
         assert.equal((await sim.stats()).jobsRun, 2);
         assert.ok(steps < set + 150, `the last steps wait ${Math.round(steps - set)} ms (a busy engine: up to 300)`);
     });
+
+    /**
+     * The end of a program: 6 operations at once (3 a job, so the engine's most in flight is 6);
+     * the engine checks resources every 40 ms meanwhile (its checkpoints), turns the first job's
+     * first result round into a seventh operation and then has nothing more. Returns the ms from
+     * the second job's results to the seventh's result: the third job's time, plus any wait before it.
+     */
+    async function lastJobAfter(engineStep: boolean): Promise<number> {
+        resetTenants();
+        await sim.reset();
+        const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30, maxUsersPerJob: 3 });
+        const { runner } = tenantFor(provider.settings());
+        const op = (i: number) => {
+            const record = {
+                loginId: `LAST${i}`,
+                firstName: "L",
+                lastName: `${i}`,
+                emailAddress: `last${i}@example.com`,
+                organization: { name: "sfo" },
+            };
+            return runner.run({
+                loginId: record.loginId,
+                deadline: Date.now() + 30_000,
+                engineStep,
+                prepare: () => ({ send: "add", record }),
+            });
+        };
+        const checks = setInterval(() => runner.engineChecked(), 40);
+        try {
+            const first = Array.from({ length: 6 }, (_, i) => op(i));
+            let seventh: Promise<unknown> | undefined;
+            await first[0].then(() => {
+                clearInterval(checks);
+                seventh = op(6);
+            });
+            await first[3];
+            const secondJobDone = performance.now();
+            await Promise.all(first);
+            await seventh;
+            return performance.now() - secondJobDone;
+        } finally {
+            clearInterval(checks);
+        }
+    }
+
+    it("the last engine steps, handed over while a job ran and followed by nothing, go the moment that job ends", async () => {
+        const set = await lastJobAfter(false);
+        const steps = await lastJobAfter(true);
+        assert.equal((await sim.stats()).jobsRun, 3);
+        // Had the runner counted the second job's results as the engine working, it would wait for
+        // six typical gaps between checks (~190 ms here) before the third job.
+        assert.ok(steps < set + 100, `the third job waited ${Math.round(steps - set)} ms more than a UserSet's`);
+    });
 });

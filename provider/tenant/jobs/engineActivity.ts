@@ -15,6 +15,14 @@
 // job of their own); one taken for a checkpoint when it was the end costs the gather's bound. So
 // the pause that counts as the end is long next to a checkpoint: six times the typical gap between
 // signals (which grows with the state), and never under QUIET_END_MS.
+//
+// Handing a job's results back is a signal too (the engine checkpoints them), except when the
+// engine was idle before them: it had workers free (not every operation it had in flight waited on
+// us) and, after turning the previous results round, showed nothing for that long pause. Its program
+// had no resources left then, and checkpointing these results brings none: the operations that wait
+// go at once. Measured through the engine (300 Users): the last job then started within a few ms of the
+// one before it ended instead of ~170 ms. An engine still checkpointing the previous results (a huge
+// state: no check or arrival since they were handed back) is not idle; the results count as before.
 
 /** The shortest pause in the engine's signals taken for the end of its operations. */
 export const QUIET_END_MS = 80;
@@ -28,6 +36,8 @@ const ALPHA = 0.1;
 export class EngineActivity {
     private last = -Infinity;
     private typicalGapMs: number | undefined;
+    /** The engine showed something other than results handed back since the last results were. */
+    private turnedRound = true;
 
     /** The engine showed it is working on this tenant's resources (a result handed back, a check, an operation). */
     note(now = performance.now()): void {
@@ -35,6 +45,18 @@ export class EngineActivity {
         if (gap >= 0 && gap < WORKING_GAP_MS)
             this.typicalGapMs = this.typicalGapMs === undefined ? gap : this.typicalGapMs + ALPHA * (gap - this.typicalGapMs);
         this.last = Math.max(this.last, now);
+        this.turnedRound = true;
+    }
+
+    /**
+     * A job's results were just handed back to the engine. `allWaiting`: every operation the engine
+     * had in flight was waiting on us (it could do nothing but wait). Counts as a signal unless the
+     * engine was idle before them (above).
+     */
+    delivered(allWaiting: boolean, now = performance.now()): void {
+        const idle = !allWaiting && this.turnedRound && this.quietFor(now) >= this.endAfterMs;
+        if (!idle) this.note(now);
+        this.turnedRound = false;
     }
 
     /** How long nothing has shown (ms). */

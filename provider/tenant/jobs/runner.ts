@@ -308,9 +308,10 @@ export class JobRunner {
             }
             this.reader.invalidate();
             const steps = sending.filter((s) => s.p.engineStep).length;
-            this.pacing.finished(steps, performance.now() - started);
-            // The engine now checkpoints these results: it is working again.
-            if (steps > 0) this.activity.note();
+            const now = performance.now();
+            this.pacing.finished(steps, now - started, now);
+            // The engine now checkpoints these results: working again, unless it was idle (engineActivity.ts).
+            if (steps > 0) this.activity.delivered(this.pacing.allWaiting(this.stepsInJob + this.stepsQueued), now);
             for (const s of sending) {
                 const maybeSentBefore = this.maybeSent.has(s.p.loginId);
                 const outcome = outcomeFor(s.prepared.send, s.p.loginId, submitted.job.jobId, result);

@@ -19,8 +19,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { REPO_ROOT } from "./engine";
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const E2E_DIR = path.join(REPO_ROOT, "test", "e2e");
 const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m;
 

@@ -10,6 +10,8 @@ import { QUIET_END_MS } from "pulumi-primavera-admin/provider/tenant/jobs/engine
 import { UserProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
+type Runner = ReturnType<typeof tenantFor>["runner"];
+
 const inputs = (i: number) => ({
     loginId: `BULK${String(i).padStart(4, "0")}`,
     firstName: "Bulk",
@@ -225,36 +227,37 @@ describe("batching: pacing applies to engine steps only", function () {
         await sim.stop();
     });
 
+    /** A fresh simulator and tenant, and the tenant's job runner (3 users a job). */
+    async function freshRunner(): Promise<Runner> {
+        resetTenants();
+        await sim.reset();
+        const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30, maxUsersPerJob: 3 });
+        return tenantFor(provider.settings()).runner;
+    }
+
+    /** Adds user `login` through `runner`, as an engine step (a User's) or not (a UserSet's). */
+    function add(runner: Runner, login: string, engineStep: boolean) {
+        const record = {
+            loginId: login,
+            firstName: "P",
+            lastName: login,
+            emailAddress: `${login.toLowerCase()}@example.com`,
+            organization: { name: "sfo" },
+        };
+        return runner.run({ loginId: login, deadline: Date.now() + 30_000, engineStep, prepare: () => ({ send: "add", record }) });
+    }
+
     /**
      * Runs `n` adds through one runner (maxUsersPerJob 3); returns the ms from the first to the last
      * result. `engineBusy`: the engine keeps checking resources (every 10 ms) meanwhile, as it does
      * while it checkpoints results and has more of the program's resources to hand over.
      */
     async function run(n: number, engineStep: boolean, engineBusy = false): Promise<number> {
-        resetTenants();
-        await sim.reset();
-        const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30, maxUsersPerJob: 3 });
-        const { runner } = tenantFor(provider.settings());
+        const runner = await freshRunner();
         const busy = engineBusy ? setInterval(() => runner.engineChecked(), 10) : undefined;
         const started = performance.now();
         try {
-            await Promise.all(
-                Array.from({ length: n }, (_, i) => {
-                    const record = {
-                        loginId: `PACE${i}`,
-                        firstName: "P",
-                        lastName: `${i}`,
-                        emailAddress: `pace${i}@example.com`,
-                        organization: { name: "sfo" },
-                    };
-                    return runner.run({
-                        loginId: record.loginId,
-                        deadline: Date.now() + 30_000,
-                        engineStep,
-                        prepare: () => ({ send: "add", record }),
-                    });
-                }),
-            );
+            await Promise.all(Array.from({ length: n }, (_, i) => add(runner, `PACE${i}`, engineStep)));
         } finally {
             clearInterval(busy);
         }
@@ -289,25 +292,8 @@ describe("batching: pacing applies to engine steps only", function () {
      * the second job's results to the seventh's result: the third job's time, plus any wait before it.
      */
     async function lastJobAfter(engineStep: boolean): Promise<number> {
-        resetTenants();
-        await sim.reset();
-        const provider = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30, maxUsersPerJob: 3 });
-        const { runner } = tenantFor(provider.settings());
-        const op = (i: number) => {
-            const record = {
-                loginId: `LAST${i}`,
-                firstName: "L",
-                lastName: `${i}`,
-                emailAddress: `last${i}@example.com`,
-                organization: { name: "sfo" },
-            };
-            return runner.run({
-                loginId: record.loginId,
-                deadline: Date.now() + 30_000,
-                engineStep,
-                prepare: () => ({ send: "add", record }),
-            });
-        };
+        const runner = await freshRunner();
+        const op = (i: number) => add(runner, `LAST${i}`, engineStep);
         const checks = setInterval(() => runner.engineChecked(), 40);
         try {
             const first = Array.from({ length: 6 }, (_, i) => op(i));

@@ -21,6 +21,8 @@ export interface ConfigKey {
     allowedDoc: string;
     /** Whether a value that is set (already trimmed, except credentials) is outside what is allowed. */
     invalid: (value: unknown) => boolean;
+    /** The environment variable wins over the stack config (a guard raised for one run). */
+    envWins?: boolean;
 }
 
 /** Seconds an operation may take at most: Node's timers cannot wait longer than about 24 days, and a day is plenty. */
@@ -159,6 +161,18 @@ export const CONFIG_KEYS: ConfigKey[] = [
         invalid: numberIn(1, 10_000, true),
     },
     {
+        key: "maxDeletions",
+        stack: "primavera:maxDeletions",
+        env: "PRIMAVERA_MAX_DELETIONS",
+        default: "10",
+        envWins: true,
+        description:
+            "Most users one run may delete or deprovision (every User delete and UserSet member removal counts); a UserSet's removal over it fails at `preview`, and deletes beyond it fail during `up`. Raise it for one run with the environment variable, which wins over the stack config for this setting: `PRIMAVERA_MAX_DELETIONS=250 pulumi destroy`.",
+        allowedDoc: "a whole number from 0 to 1000000",
+        allowed: "must be a whole number from 0 to 1000000",
+        invalid: numberIn(0, 1_000_000, true),
+    },
+    {
         key: "lingerMs",
         stack: "primavera:lingerMs",
         env: "PRIMAVERA_LINGER_MS",
@@ -247,7 +261,8 @@ function echo(k: ConfigKey, value: unknown): string {
 
 /** The first non-empty value of a setting: explicit, then stack config, then environment. */
 function lookup(k: ConfigKey, explicit: Partial<ProviderConfigInput>, stack: ConfigLookup, env: NodeJS.ProcessEnv): unknown {
-    for (const candidate of [explicit[k.key], stack(k.stack), env[k.env]]) {
+    const ordered = k.envWins ? [explicit[k.key], env[k.env], stack(k.stack)] : [explicit[k.key], stack(k.stack), env[k.env]];
+    for (const candidate of ordered) {
         if (candidate === undefined || candidate === null) continue;
         if (typeof candidate === "string") {
             // Credentials are taken as they are; around anything else, spaces are a typing accident.

@@ -8,11 +8,27 @@ export const DATE_PATTERN =
 
 const OFFSET = /(Z|[+-]\d{2}:?\d{2})$/;
 
-/** The day exists in the calendar (no 2026-02-30). */
+/** The tenant's form, the only one sent: a four-digit year from 0001. */
+const TENANT_FORM = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+/** The day exists in the calendar (no 2026-02-30), years 0001 to 9999 included. */
 export function isRealDate(s: string): boolean {
     const [y, m, d] = s.slice(0, 10).split("-").map(Number);
-    const dt = new Date(Date.UTC(y, m - 1, d));
-    return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+    // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+    const dt = new Date(0);
+    dt.setUTCFullYear(y, m - 1, d);
+    return y >= 1 && dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+/**
+ * A date a program may write: a real calendar day whose tenant form is sendable. An offset can
+ * move an instant across a year boundary: 9999-12-31T23:00:00-02:00 is in the year 10000 in UTC,
+ * and 0001-01-01T00:30:00+01:00 in the year 0; neither can be written in the tenant's form.
+ */
+export function isSendableDate(s: string): boolean {
+    if (!isRealDate(s)) return false;
+    const year = TENANT_FORM.exec(normalizeDate(s) ?? "")?.[1];
+    return year !== undefined && year !== "0000";
 }
 
 /**

@@ -5,7 +5,7 @@
 // Everything else (the input schema, records, outputs, diff, export columns, the README's table)
 // is derived from USER_FIELDS, and UserSet reuses it per user.
 import { z } from "zod";
-import { DATE_PATTERN, dateText, isRealDate, normalizeDate } from "./dates";
+import { DATE_PATTERN, dateText, isRealDate, isSendableDate, normalizeDate } from "./dates";
 import { ServerUser, UserRecord } from "../api/schemas";
 
 export type FieldKind = "login" | "text" | "email" | "organization" | "roles" | "boolean" | "date" | "secret";
@@ -19,8 +19,6 @@ export interface FieldSpec {
     max?: number;
     /** An optional text that, when declared, must not be empty (there is no "clear it"). */
     notEmpty?: boolean;
-    /** Applied when a user is created and the program leaves the field out; never when adopting or updating. */
-    createDefault?: unknown;
     /** One line for the docs. */
     doc: string;
 }
@@ -53,8 +51,7 @@ export const USER_FIELDS = [
     {
         key: "disabled",
         kind: "boolean",
-        createDefault: false,
-        doc: "Absent: not managed (a new user is created enabled; an adopted or disabled user stays as it is).",
+        doc: "Absent: not managed, and never sent (the tenant creates a new user enabled; an adopted or disabled user stays as it is).",
     },
     { key: "employeeNumber", kind: "text", max: 100, doc: 'Employee number; `""` clears it.' },
     { key: "manager", kind: "text", max: 255, doc: 'Manager (login or name, as the tenant uses it); `""` clears it.' },
@@ -136,6 +133,9 @@ function fieldSchema(f: FieldSpec): z.ZodType {
                     error: `${k} must look like "2026-01-31" or "2026-01-31T08:00:00" (hours 00-23), optionally with Z or an offset such as +02:00`,
                 })
                 .refine(isRealDate, { error: `${k} is not a real calendar date` })
+                .refine(isSendableDate, {
+                    error: `${k} falls outside the years 0001-9999 once converted to UTC, which the tenant cannot store`,
+                })
                 .transform((s) => normalizeDate(s)!);
         case "secret":
             return z
@@ -315,21 +315,26 @@ function sameSet(a: string[], b: string[]): boolean {
 // ---------------------------------------------------------------------------------------------
 // Wire records.
 
-/** The writable part of a live user, as a modify record (read-modify-write starts here). */
+/**
+ * The writable part of a live user, as a modify record (read-modify-write starts here): every
+ * field but `disabled`, which the tenant keeps when a record leaves it out; carrying the value read
+ * before the job would undo an administrator who disables the user while the job runs.
+ */
 export function recordFromLive(live: ServerUser): UserRecord {
-    return declaredOnto({ loginId: live.loginId, ...(live.id ? { id: live.id } : {}) }, managedView(live) as UserInputs, false);
+    const { disabled: _kept, ...view } = managedView(live);
+    return declaredOnto({ loginId: live.loginId, ...(live.id ? { id: live.id } : {}) }, view);
 }
 
 /**
  * The record with the declared fields laid over it. Fields and roles the program leaves out are
  * carried over as they are (the vendor replaces a user's role set and may clear fields a modify
- * record leaves out). Defaults apply only when `creating`.
+ * record leaves out). Nothing is defaulted: a field the program leaves out of a create is the
+ * tenant's to fill.
  */
-export function declaredOnto(base: UserRecord, declared: Partial<UserInputs>, creating: boolean): UserRecord {
+export function declaredOnto(base: UserRecord, declared: Partial<UserInputs>): UserRecord {
     const rec: Record<string, unknown> = { ...base };
     for (const f of RECORD_FIELDS) {
-        let v = (declared as Record<string, unknown>)[f.key];
-        if (v === undefined && creating && "createDefault" in f) v = f.createDefault;
+        const v = (declared as Record<string, unknown>)[f.key];
         if (v === undefined || v === null) continue;
         switch (f.kind) {
             case "organization": {

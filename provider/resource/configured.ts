@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
 import { ProviderConfig, ProviderConfigInput } from "../api/schemas";
 import { Tenant, tenantFor } from "../tenant/registry";
-import { OpContext } from "./userOps";
+import { OpContext } from "../operations/context";
 
 export abstract class ConfiguredProvider {
     private stackConfig: ConfigLookup = () => undefined;
@@ -41,7 +41,14 @@ export abstract class ConfiguredProvider {
 
     /** What one operation needs: the tenant, the account and its deadline. */
     protected context(): OpContext {
-        return { tenant: this.tenant(), account: this.settings().username, deadline: this.deadline(), engineStep: this.engineSteps };
+        const settings = this.settings();
+        return {
+            tenant: this.tenant(),
+            account: settings.username,
+            deadline: this.deadline(),
+            engineStep: this.engineSteps,
+            deprovision: settings.deletionMode === "deprovision",
+        };
     }
 
     protected deadline(): number {

@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, PROVIDER_KEY } from "./check";
 import { changedFields, UserInputs } from "../model/fields";
 import { UserOutputs } from "./outputs";
+import { caseVariant } from "../model/identity";
 import { passwordMatches } from "./passwordHash";
 
 export function diffUser(
@@ -21,9 +22,13 @@ export function diffUser(
     if (news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY]) {
         changed.push(PROVIDER_KEY);
     }
+    // A rename creates the new login before it deletes the old one, so a person is never deleted
+    // for a login that turns out to be taken; only a change of case goes the other way round (on a
+    // tenant that folds case, both are one user, and creating first would collide with it).
+    const caseOnly = typeof news.loginId === "string" && typeof olds.loginId === "string" && caseVariant(news.loginId, olds.loginId);
     return {
         changes: changed.length > 0 || replaces.length > 0,
         replaces,
-        deleteBeforeReplace: true,
+        deleteBeforeReplace: caseOnly,
     };
 }

@@ -1,5 +1,6 @@
 // The User resource: a Primavera Administration user declared in a Pulumi program.
 import * as pulumi from "@pulumi/pulumi";
+import { declareLogin } from "./declarations";
 import { USER_PROVIDER_TEXT } from "./providerText";
 import { SPEC_FIELDS, SPEC_KEY, specText } from "./spec";
 
@@ -98,7 +99,10 @@ export class User extends pulumi.CustomResource {
             if (opts?.id === undefined) {
                 // The engine's form (spec.ts): the login, and every other declared field in one JSON
                 // text. It is unknown in a preview while a field is, and a secret when a field is.
-                props.loginId = args.loginId;
+                props.loginId = pulumi.output(args.loginId).apply((login) => {
+                    declareLogin(login, `User "${name}"`);
+                    return login;
+                });
                 const fields = Object.fromEntries(declared.map((k) => [k, given[k]]));
                 props[SPEC_KEY] = pulumi.output(fields).apply((f) => specText(f as Record<string, unknown>));
             }

@@ -7,9 +7,8 @@
 // right before its job is submitted (runner.ts), touches only the user with exactly its login and
 // the id in state, takes over an existing user only with `adopt: true` (or the leftover rule
 // below), and reports success only when the job result or a read-back confirms it.
-import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, PROVIDER_KEY } from "./check";
+import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
 import { checkRoleNames } from "./roleCheck";
 import { ConfiguredProvider } from "./configured";
 import { diffUser } from "./diff";
@@ -30,8 +29,11 @@ import {
 } from "./outputs";
 import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
-import { claimLogin } from "../tenant/registry";
-import { createUser, deleteUser, PartlyFailed, updateUser } from "./userOps";
+import { createUser } from "../operations/create";
+import { PartlyFailed } from "../operations/context";
+import { deleteUser } from "../operations/delete";
+import { updateUser } from "../operations/update";
+import { renameTargetProblem } from "../operations/rename";
 import { isPacked, packInputs, SPEC_FIELDS, SPEC_KEY, SpecError, specUnknown, unpackInputs } from "./spec";
 
 /** What the host passes in: the declared inputs (flat, or packed in `spec`: spec.ts), and the serialized provider text. */
@@ -62,7 +64,15 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         } else {
             // The engine checks a resource as a worker frees up, right before handing its operation
             // over: the job runner then knows more are coming (engineActivity.ts).
-            this.tenant().runner.engineChecked();
+            const tenant = this.tenant();
+            tenant.runner.engineChecked();
+            // One owner per login in this run: every User's check declares its login.
+            const login = shape.inputs?.loginId;
+            const taken =
+                typeof login === "string" && !containsUnknown(login) && (shape.failures ?? []).length === 0
+                    ? tenant.ownership.declare(login, { key: "User", describe: `a User with loginId '${login}'` })
+                    : undefined;
+            if (taken) return { inputs: news, failures: [{ property: "loginId", reason: taken }] };
             result = await checkRoleNames(
                 shape,
                 () => this.settings(),
@@ -76,26 +86,32 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     }
 
     async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const result = diffUser(expandOutputs(olds), unpackInputs(news));
+        const flat = unpackInputs(news);
+        const result = diffUser(expandOutputs(olds), flat);
+        // A rename creates the new login first: find out at preview that it is free.
+        if (result.replaces?.includes("loginId") && typeof flat.loginId === "string" && !containsUnknown(flat.loginId)) {
+            const problem = await renameTargetProblem(
+                this.tenant(),
+                String(expandOutputs(olds).loginId),
+                flat.loginId,
+                flat.adopt === true,
+                this.deadline(),
+            );
+            if (problem) throw problem;
+        }
         // A spec not known yet (a preview): its fields may change.
         return specUnknown(news) ? { ...result, changes: true } : result;
     }
 
     async create(packedOrFlat: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
         const inputs = unpackInputs(packedOrFlat) as Inputs;
-        const login = inputs.loginId;
-        const ctx = this.context();
-        // One owner per login: a second resource of this program declaring the same login fails.
-        claimLogin(ctx.tenant, login, `user:${randomUUID()}`);
         try {
-            const done = await createUser(ctx, inputs);
+            const done = await createUser(this.context(), inputs);
             return { id: done.user.id!, outs: this.outputs(inputs, done, undefined) };
         } catch (e) {
             if (e instanceof PartlyFailed) {
                 throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, undefined), inputs));
             }
-            // A create that made nothing (refused, not ours) leaves the login free for another try.
-            ctx.tenant.created.delete(login);
             throw e;
         }
     }
@@ -145,7 +161,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     async delete(id: string, props: Outputs): Promise<void> {
         const old: Partial<UserOutputs> = expandOutputs(props);
         const loginId = typeof old.loginId === "string" ? old.loginId : id;
-        await deleteUser(this.context(), loginId, old.userId || id, this.settings().deletionMode === "deprovision");
+        await deleteUser(this.context(), loginId, old.userId || id);
     }
 
     /** The outputs of a user as the job or a read-back confirmed it. */

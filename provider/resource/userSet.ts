@@ -2,6 +2,7 @@
 // in a handful of the vendor's jobs). Each member takes the fields of a User (same `roles`,
 // `adopt` and `disabled` semantics; no `password`).
 import * as pulumi from "@pulumi/pulumi";
+import { declareLogin } from "./declarations";
 import { USER_SET_PROVIDER_TEXT } from "./providerText";
 import type { UserArgs } from "./user";
 import type { Member } from "./userSetProvider";
@@ -31,7 +32,11 @@ export class UserSet extends pulumi.CustomResource {
     declare readonly userIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: UserSetArgs, opts?: pulumi.CustomResourceOptions) {
-        const users = pulumi.output(args.users).apply((list) => keyByLogin(list as unknown as Record<string, unknown>[]));
+        const users = pulumi.output(args.users).apply((list) => {
+            const members = keyByLogin(list as unknown as Record<string, unknown>[]);
+            for (const login of Object.keys(members)) declareLogin(login, `UserSet "${name}"`);
+            return members;
+        });
         super(USER_SET_TYPE, name, { users, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT }, opts);
     }
 }
@@ -39,16 +44,22 @@ export class UserSet extends pulumi.CustomResource {
 /**
  * The members keyed by login, as the state and `preview --diff` show them. A login listed twice
  * keeps both entries (the second under `LOGIN (2)`), so check() can refuse it by name instead of
- * one silently replacing the other.
+ * one silently replacing the other. `__proto__` cannot be a key the engine carries (a JavaScript
+ * object read back would take it for its prototype), so it is refused here by name; it is not a
+ * valid login either.
  */
 export function keyByLogin(list: Record<string, unknown>[]): Record<string, Record<string, unknown>> {
-    const out: Record<string, Record<string, unknown>> = {};
+    const out = new Map<string, Record<string, unknown>>();
     const seen = new Map<string, number>();
     for (const u of list ?? []) {
         const login = String(u?.loginId ?? "");
+        if (login === "__proto__")
+            throw new TypeError(
+                `UserSet: loginId '__proto__' is not a valid login (letters, digits and . _ @ + - only, starting with a letter or digit)`,
+            );
         const n = (seen.get(login) ?? 0) + 1;
         seen.set(login, n);
-        out[n === 1 ? login : `${login} (${n})`] = u;
+        out.set(n === 1 ? login : `${login} (${n})`, u);
     }
-    return out;
+    return Object.fromEntries(out);
 }

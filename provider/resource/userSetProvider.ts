@@ -1,20 +1,29 @@
 // The UserSet resource's provider: a whole list of users as one resource, for bulk loads. Every
-// member is created, updated or deleted by the same operations as a User (userOps.ts), all handed
-// to the tenant's job runner at once, so the runner packs them into as few jobs as the vendor's
-// limit allows (one job may carry added, modified and deleted users together). Inputs and outputs
-// are keyed by login, so `pulumi preview --diff` shows which members change.
+// member is created, updated or deleted by the same operations as a User (operations/), all
+// handed to the tenant's job runner at once, so the runner packs them into as few jobs as the
+// vendor's limit allows. Inputs and outputs are keyed by login, so `pulumi preview --diff` shows
+// which members change.
+//
+// What keeps a set from removing people by accident: an update never empties a set that had
+// members (destroying the set does that, and `protect` guards it); removals over
+// primavera:maxDeletions fail at preview and before anything is deleted; and when an update both
+// adds and removes (a rename is one of each) the removals wait until every add is confirmed.
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
 import { PrimaveraError, ResourceInitError } from "../api/errors";
-import { changedFields, declaredKeys, declaredView, managedView, UserInputs } from "../model/fields";
+import { declaredKeys, declaredView, managedView, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
 import { plainJson } from "./outputs";
 import { checkRoleNames } from "./roleCheck";
 import { ConfiguredProvider } from "./configured";
 import { ServerUser } from "../api/schemas";
-import { claimLogin } from "../tenant/registry";
-import { createUser, deleteUser, Done, PartlyFailed, updateUser } from "./userOps";
+import { createUser } from "../operations/create";
+import { Done, OpContext, PartlyFailed } from "../operations/context";
+import { deleteUser } from "../operations/delete";
+import { updateUser } from "../operations/update";
+import { claimKey } from "../safety/ownership";
+import { byLogin, Plan, planOf } from "./userSetPlan";
 
 /** What the host passes in: the members keyed by login (unchecked before check()), and the provider text. */
 interface Inputs {
@@ -41,52 +50,29 @@ export interface UserSetOutputs {
 const QUOTED_ERRORS = 20;
 
 export class UserSetProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
-    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        const failures: pulumi.dynamic.CheckFailure[] = [];
+    async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        const failures: pulumi.dynamic.CheckFailure[] = strayKeys(news);
         const raw: unknown = news.users;
-        const given = news as object as Record<string, unknown>;
-        for (const key of Object.keys(given)) {
-            if (key !== "users" && key !== PROVIDER_KEY && given[key] !== undefined && given[key] !== null)
-                failures.push({ property: key, reason: `unknown property '${key}'; a UserSet takes: users` });
-        }
         if (containsUnknown(raw)) return { inputs: news, failures };
         if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
             failures.push({ property: "users", reason: "users is required: a list of users, each with the fields of a User" });
             return { inputs: news, failures };
         }
-        const users: Record<string, UserInputs> = {};
-        for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-            const declared = (value ?? {}) as Record<string, unknown>;
-            const login = typeof declared.loginId === "string" ? declared.loginId : key;
-            if (key !== login) {
-                failures.push({ property: `users.${login}`, reason: `login '${login}' is listed twice in this UserSet: each login once` });
-                continue;
-            }
-            if (declared.password !== undefined) {
-                failures.push({
-                    property: `users.${login}.password`,
-                    reason:
-                        "password is not supported in a UserSet (it would make the whole list a secret, hiding every change in " +
-                        "previews): set initial passwords with the vendor's reset, or declare that user as a User",
-                });
-                continue;
-            }
-            let checked = checkInputs(declared, "a UserSet member");
-            if (!checked.failures?.length)
-                checked = await checkRoleNames(
-                    checked,
-                    () => this.settings(),
-                    () => this.tenant(),
-                );
-            for (const f of checked.failures ?? []) failures.push({ property: `users.${login}.${f.property}`, reason: f.reason });
-            users[login] = checked.inputs!;
+        const users = new Map<string, UserInputs>();
+        for (const [key, value] of byLogin(raw as Record<string, unknown>)) {
+            const checked = await this.checkMember(key, value);
+            failures.push(...checked.failures);
+            if (checked.inputs) users.set(key, checked.inputs);
         }
         failures.push(...this.settingsFailures());
-        return { inputs: { users }, failures };
+        if (failures.length === 0) failures.push(...this.declareMembers(olds, [...users.keys()]));
+        return { inputs: { users: Object.fromEntries(users) }, failures };
     }
 
     async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const plan = planOf(olds, news.users, containsUnknown);
+        const members = byLogin(olds.users);
+        const plan = planOf(members, news.users, containsUnknown);
+        if (!plan.unknown) await this.refusals(members.size, plan, news.users, true);
         const providerChanged =
             news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY];
         const changes = plan.unknown || plan.add.length + plan.change.length + plan.remove.length > 0 || providerChanged;
@@ -103,147 +89,239 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
     }
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        const old: Partial<UserSetOutputs> = props ?? {};
-        const members = old.users ?? {};
-        const logins = Object.keys(members);
+        const members = byLogin(props?.users);
+        const userIds = byLogin(props?.userIds);
         const ctx = this.context();
         // One GET /user for the whole set (single reads for a set of fewer than four).
-        const reads = await ctx.tenant.reader.readFresh(logins, ctx.deadline);
-        const outs: UserSetOutputs = { users: {}, userIds: {} };
-        const inputs: Record<string, unknown> = {};
+        const reads = await ctx.tenant.reader.readFresh([...members.keys()], ctx.deadline);
+        const users = new Map<string, Member>();
+        const ids = new Map<string, string>();
+        const inputs = new Map<string, unknown>();
         let dropped = 0;
-        for (const login of logins) {
+        for (const [login, member] of members) {
             const live = reads.get(login);
             if (live instanceof Error) throw live;
-            const expectedId = old.userIds?.[login];
+            const expectedId = userIds.get(login);
             if (!live || (expectedId && live.id !== expectedId)) {
                 dropped++; // gone, or the login is someone else's user now: the next `up` creates ours again
                 continue;
             }
-            const keys = declaredKeys(members[login]);
-            outs.users[login] = memberOf(live, keys, members[login]);
-            outs.userIds[login] = live.id ?? expectedId ?? "";
-            inputs[login] = { loginId: login, ...withoutStatus(outs.users[login]) };
+            const current = memberOf(live, declaredKeys(member), member);
+            users.set(login, current);
+            ids.set(login, live.id ?? expectedId ?? "");
+            inputs.set(login, { loginId: login, ...withoutStatus(current) });
         }
+        const outs: UserSetOutputs = { users: Object.fromEntries(users), userIds: Object.fromEntries(ids) };
         if (dropped > 0)
             progress(`UserSet ${id}: ${dropped} member(s) gone from the tenant (or replaced outside Pulumi); the next up creates them`);
         // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
         // stores what it is given.
-        return { id, props: plainJson(outs), inputs: plainJson({ users: inputs }) as unknown as Outputs };
+        return { id, props: plainJson(outs), inputs: plainJson({ users: Object.fromEntries(inputs) }) as unknown as Outputs };
     }
 
     async delete(_id: string, props: Outputs): Promise<void> {
-        const old: Partial<UserSetOutputs> = props;
         const ctx = this.context();
-        const deprovision = this.settings().deletionMode === "deprovision";
-        const logins = Object.keys(old.users ?? {});
-        progress(`UserSet: ${deprovision ? "deprovisioning" : "deleting"} ${logins.length} user(s)`);
-        const results = await Promise.allSettled(logins.map((l) => deleteUser(ctx, l, old.userIds?.[l], deprovision)));
+        const logins = Object.keys(props.users ?? {});
+        const userIds = byLogin(props.userIds);
+        const verb = ctx.deprovision ? "deprovision" : "delete";
+        ctx.tenant.deletions.check(logins.length, `${verb} the ${logins.length} member(s) of this UserSet`);
+        progress(`UserSet: ${ctx.deprovision ? "deprovisioning" : "deleting"} ${logins.length} user(s)`);
+        const results = await Promise.allSettled(logins.map((l) => deleteUser(ctx, l, userIds.get(l))));
         const failed = results.flatMap((r, i) => (r.status === "rejected" ? [`${logins[i]}: ${(r.reason as Error).message}`] : []));
         if (failed.length > 0) {
             throw new PrimaveraError(
-                `${failed.length} of ${logins.length} member(s) could not be ${deprovision ? "deprovisioned" : "deleted"}; the set stays in the ` +
+                `${failed.length} of ${logins.length} member(s) could not be ${verb}d; the set stays in the ` +
                     `state (run the command again: members already gone count as done):\n${quote(failed)}`,
             );
         }
     }
 
+    /** One member checked like a User (shape, then role names); its failures named `users.LOGIN.field`. */
+    private async checkMember(key: string, value: unknown): Promise<{ inputs?: UserInputs; failures: pulumi.dynamic.CheckFailure[] }> {
+        const declared = (value ?? {}) as Record<string, unknown>;
+        const login = typeof declared.loginId === "string" ? declared.loginId : key;
+        if (key !== login) {
+            return {
+                failures: [{ property: `users.${login}`, reason: `login '${login}' is listed twice in this UserSet: each login once` }],
+            };
+        }
+        if (declared.password !== undefined) {
+            const reason =
+                "password is not supported in a UserSet (it would make the whole list a secret, hiding every change in " +
+                "previews): set initial passwords with the vendor's reset, or declare that user as a User";
+            return { failures: [{ property: `users.${login}.password`, reason }] };
+        }
+        let checked = checkInputs(declared, "a UserSet member");
+        if (!checked.failures?.length)
+            checked = await checkRoleNames(
+                checked,
+                () => this.settings(),
+                () => this.tenant(),
+            );
+        const failures = (checked.failures ?? []).map((f) => ({ property: `users.${login}.${f.property}`, reason: f.reason }));
+        return { inputs: checked.inputs, failures };
+    }
+
+    /** One owner per login in this run: the set declares every member (told apart from other sets by its members). */
+    private declareMembers(olds: Inputs, logins: string[]): pulumi.dynamic.CheckFailure[] {
+        const before = Object.keys(olds?.users ?? {});
+        const identity = before.length ? `was:${before.sort().join("\n")}` : `new:${[...logins].sort().join("\n")}`;
+        const claimant = { key: claimKey("UserSet", identity), describe: "a member of a UserSet" };
+        const { ownership } = this.tenant();
+        return logins.flatMap((login) => {
+            const problem = ownership.declare(login, claimant);
+            return problem ? [{ property: `users.${login}.loginId`, reason: problem }] : [];
+        });
+    }
+
     /**
-     * Brings the tenant from `olds` (the last outputs) to the declaration `declared`: every added,
-     * changed and removed member at once, through the one job runner. Members that failed are left
-     * as they were in the outputs (or out of them, for a failed add), so the next `up` retries only
+     * Throws when the change must not go ahead: it empties a set that had members, removes more
+     * users than primavera:maxDeletions allows, or (at preview) adds a login someone else holds
+     * without `adopt`, which would fail after the removals it may come with (a rename).
+     */
+    private async refusals(had: number, plan: Plan, declared: Record<string, UserInputs>, preview: boolean): Promise<void> {
+        if (had > 0 && plan.remove.length === had && plan.add.length === 0 && plan.change.length === 0) {
+            throw new PrimaveraError(
+                `this update would remove every member (${had}) of the UserSet: its member list is empty. Removing them all is ` +
+                    `destroying the set: run \`pulumi destroy\` (or delete the resource from the program), which \`protect\` guards. ` +
+                    `If the list came from a file, check that it was read.`,
+            );
+        }
+        const ctx = this.context();
+        const verb = ctx.deprovision ? "deprovision" : "delete";
+        ctx.tenant.deletions.check(plan.remove.length, `${verb} ${plan.remove.length} member(s) removed from this UserSet`);
+        if (!preview) return;
+        const members = byLogin(declared);
+        const taken = [];
+        const reads = await ctx.tenant.reader.readFresh(
+            plan.add.filter((l) => members.get(l)?.adopt !== true),
+            ctx.deadline,
+        );
+        for (const [login, live] of reads) if (live instanceof Error || live !== undefined) taken.push(login);
+        if (taken.length > 0) {
+            throw new PrimaveraError(
+                `this update adds member(s) whose login already exists in the tenant, and this stack does not own them: ` +
+                    `${taken.slice(0, QUOTED_ERRORS).join(", ")}${taken.length > QUOTED_ERRORS ? ` and ${taken.length - QUOTED_ERRORS} more` : ""}. ` +
+                    `Nothing was changed. Give them \`adopt: true\` to take them over, or choose other logins.`,
+            );
+        }
+    }
+
+    /**
+     * Brings the tenant from `olds` (the last outputs) to the declaration `declared`: added and
+     * changed members at once through the one job runner, then the removed ones (with them when
+     * nothing is added; after every add is confirmed otherwise). Members that failed are left as
+     * they were in the outputs (or out of them, for a failed add), so the next `up` retries only
      * them; any failure makes the whole an init error that carries those outputs.
      */
     private async apply(olds: UserSetOutputs, declared: Record<string, UserInputs>, raw: Inputs, id: string): Promise<UserSetOutputs> {
         const ctx = this.context();
-        const plan = planOf(olds, declared);
-        const deprovision = this.settings().deletionMode === "deprovision";
-        const outs: UserSetOutputs = { users: { ...(olds.users ?? {}) }, userIds: { ...(olds.userIds ?? {}) } };
+        const members = byLogin(olds.users);
+        const plan = planOf(members, declared);
+        await this.refusals(members.size, plan, declared, false);
+        const state = new SetState(olds, declared);
         const total = plan.add.length + plan.change.length + plan.remove.length;
         if (total > 0)
             progress(
-                `UserSet: ${plan.add.length} to create, ${plan.change.length} to update, ${plan.remove.length} to ${deprovision ? "deprovision" : "delete"}`,
+                `UserSet: ${plan.add.length} to create, ${plan.change.length} to update, ${plan.remove.length} to ${ctx.deprovision ? "deprovision" : "delete"}`,
             );
-        const failures: string[] = [];
-        const record = (login: string, done: Done) => {
-            outs.users[login] = memberOf(done.user, declaredKeys(declared[login]), declared[login]);
-            outs.userIds[login] = done.user.id ?? outs.userIds[login];
-        };
-        const settle = async (login: string, op: () => Promise<Done | void>, onDone: (d: Done | void) => void) => {
-            try {
-                onDone(await op());
-            } catch (e) {
-                if (e instanceof PartlyFailed) record(login, e);
-                failures.push(`${login}: ${(e as Error).message}`);
-            }
-        };
-        await Promise.all([
-            ...plan.add.map((login) =>
-                settle(
-                    login,
-                    async () => {
-                        claimLogin(ctx.tenant, login, `set:${id}`);
-                        try {
-                            return await createUser(ctx, declared[login]);
-                        } catch (e) {
-                            if (!(e instanceof PartlyFailed)) ctx.tenant.created.delete(login);
-                            throw e;
-                        }
-                    },
-                    (d) => record(login, d as Done),
-                ),
-            ),
-            ...plan.change.map((login) =>
-                settle(
-                    login,
-                    () => updateUser(ctx, declared[login], olds.userIds?.[login], false, "recreate"),
-                    (d) => record(login, d as Done),
-                ),
-            ),
-            ...plan.remove.map((login) =>
-                settle(
-                    login,
-                    () => deleteUser(ctx, login, olds.userIds?.[login], deprovision),
-                    () => {
-                        delete outs.users[login];
-                        delete outs.userIds[login];
-                    },
-                ),
-            ),
-        ]);
-        const result = plainJson(outs);
-        if (failures.length > 0) {
+        const upserts = this.upserts(ctx, plan, declared, olds, state);
+        if (plan.add.length === 0) await Promise.all([upserts, this.removals(ctx, plan.remove, olds, state)]);
+        else {
+            await upserts;
+            if (state.failures.length === 0) await this.removals(ctx, plan.remove, olds, state);
+            else state.heldBack(plan.remove);
+        }
+        const result = plainJson(state.outputs());
+        if (state.failures.length > 0) {
             throw new ResourceInitError(
-                `${failures.length} of ${total} member change(s) failed; the others are done and recorded, and the next ` +
-                    `\`pulumi up\` retries only these:\n${quote(failures)}`,
+                `${state.failures.length} of ${total} member change(s) failed; the others are done and recorded, and the next ` +
+                    `\`pulumi up\` retries only these:\n${quote(state.failures)}`,
                 id,
                 { ...result, [PROVIDER_KEY]: raw[PROVIDER_KEY] },
             );
         }
         return result;
     }
-}
 
-interface Plan {
-    add: string[];
-    change: string[];
-    remove: string[];
-    /** Something is not known yet (preview). */
-    unknown: boolean;
-}
-
-/** Which members are added, changed and removed between the last outputs and a declaration. */
-function planOf(olds: Partial<UserSetOutputs>, news: unknown, unknown: (v: unknown) => boolean = () => false): Plan {
-    const plan: Plan = { add: [], change: [], remove: [], unknown: false };
-    const members = olds.users ?? {};
-    if (!news || typeof news !== "object" || unknown(news)) return { ...plan, unknown: true };
-    const declared = news as Record<string, Partial<UserInputs>>;
-    for (const [login, d] of Object.entries(declared)) {
-        if (!(login in members)) plan.add.push(login);
-        else if (changedFields(members[login], d, { unknown }).length > 0) plan.change.push(login);
+    private upserts(
+        ctx: OpContext,
+        plan: Plan,
+        declared: Record<string, UserInputs>,
+        olds: UserSetOutputs,
+        state: SetState,
+    ): Promise<void[]> {
+        const inputs = byLogin(declared);
+        const ids = byLogin(olds.userIds);
+        return Promise.all([
+            ...plan.add.map((login) => state.settle(login, () => createUser(ctx, inputs.get(login)!))),
+            ...plan.change.map((login) => state.settle(login, () => updateUser(ctx, inputs.get(login)!, ids.get(login), false))),
+        ]);
     }
-    for (const login of Object.keys(members)) if (!(login in declared)) plan.remove.push(login);
-    return plan;
+
+    private async removals(ctx: OpContext, logins: string[], olds: UserSetOutputs, state: SetState): Promise<void> {
+        const ids = byLogin(olds.userIds);
+        await Promise.all(logins.map((login) => state.settleRemoval(login, () => deleteUser(ctx, login, ids.get(login)))));
+    }
+}
+
+/** The outputs a set's update builds up member by member, and the failures on the way. */
+class SetState {
+    readonly failures: string[] = [];
+    private readonly users: Map<string, Member>;
+    private readonly userIds: Map<string, string>;
+    private readonly declared: Map<string, UserInputs>;
+
+    constructor(olds: UserSetOutputs, declared: Record<string, UserInputs>) {
+        this.users = byLogin(olds.users);
+        this.userIds = byLogin(olds.userIds);
+        this.declared = byLogin(declared);
+    }
+
+    async settle(login: string, op: () => Promise<Done>): Promise<void> {
+        try {
+            this.record(login, await op());
+        } catch (e) {
+            if (e instanceof PartlyFailed) this.record(login, e);
+            this.failures.push(`${login}: ${(e as Error).message}`);
+        }
+    }
+
+    async settleRemoval(login: string, op: () => Promise<unknown>): Promise<void> {
+        try {
+            await op();
+            this.users.delete(login);
+            this.userIds.delete(login);
+        } catch (e) {
+            this.failures.push(`${login}: ${(e as Error).message}`);
+        }
+    }
+
+    heldBack(logins: string[]): void {
+        if (logins.length === 0) return;
+        this.failures.push(
+            `${logins.length} removal(s) held back (${logins.slice(0, 5).join(", ")}${logins.length > 5 ? ", ..." : ""}): a set that ` +
+                `adds and removes members removes them only once every add is confirmed, so a rename never deletes a person ` +
+                `whose new login could not be created`,
+        );
+    }
+
+    outputs(): UserSetOutputs {
+        return { users: Object.fromEntries(this.users), userIds: Object.fromEntries(this.userIds) };
+    }
+
+    private record(login: string, done: Done): void {
+        const declared = this.declared.get(login)!;
+        this.users.set(login, memberOf(done.user, declaredKeys(declared), declared));
+        if (done.user.id) this.userIds.set(login, done.user.id);
+    }
+}
+
+function strayKeys(news: Inputs): pulumi.dynamic.CheckFailure[] {
+    const given = byLogin(news as object as Record<string, unknown>);
+    return [...given]
+        .filter(([key, value]) => key !== "users" && key !== PROVIDER_KEY && value !== undefined && value !== null)
+        .map(([key]) => ({ property: key, reason: `unknown property '${key}'; a UserSet takes: users` }));
 }
 
 /** The state's view of a member: the declared fields as the tenant holds them, and its status. */

@@ -5,7 +5,8 @@
 // provider differs get separate provider instances: keeping the registry on globalThis makes the
 // rule hold across all of them.
 import { PrimaveraClient } from "../api/client";
-import { PrimaveraError } from "../api/errors";
+import { DeletionBudget } from "../safety/deletionBudget";
+import { Ownership } from "../safety/ownership";
 import { JobRunner } from "./jobs/runner";
 import { UserReader } from "./reads";
 import { ProviderConfig, ServerRole } from "../api/schemas";
@@ -16,8 +17,10 @@ export interface Tenant {
     reader: UserReader;
     /** The role catalog, once fetched (tenant/roles.ts). */
     roles?: Promise<ServerRole[]>;
-    /** Logins created by a resource of this process, and by which (one owner per login). */
-    created: Map<string, string>;
+    /** One owner per login in this run. */
+    ownership: Ownership;
+    /** primavera:maxDeletions, spent by this run's deletes. */
+    deletions: DeletionBudget;
 }
 
 const REGISTRY = Symbol.for("pulumi-primavera-admin.tenants");
@@ -41,29 +44,15 @@ export function tenantFor(config: ProviderConfig): Tenant {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
         const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs });
-        tenant = { client, runner, reader, created: new Map() };
+        tenant = { client, runner, reader, ownership: new Ownership(), deletions: new DeletionBudget(config.maxDeletions) };
         tenants.set(key, tenant);
     } else {
         // The latest settings win for what is not the tenant's identity.
         tenant.client.reconfigure(config);
         tenant.runner.settings = { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs };
+        tenant.deletions.setLimit(config.maxDeletions);
     }
     return tenant;
-}
-
-/**
- * One owner per login within a process: the first resource (a User, or a UserSet for its members)
- * to create a login claims it; another one fails naming the login. `owner` names the claimant.
- */
-export function claimLogin(tenant: Tenant, login: string, owner: string): void {
-    const holder = tenant.created.get(login);
-    if (holder !== undefined && holder !== owner) {
-        throw new PrimaveraError(
-            `user '${login}' is declared by two resources of this program (User or UserSet members): each login may be managed by ` +
-                `one resource only. Remove one of the declarations (or give it another loginId).`,
-        );
-    }
-    tenant.created.set(login, owner);
 }
 
 /** Forgets every tenant (tests and benchmarks use it between runs). */

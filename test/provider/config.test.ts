@@ -249,6 +249,7 @@ describe("configuration: resolution and messages", () => {
             timeoutSeconds: ["from 1 to 86400", "fractions"],
             maxUsersPerJob: ["whole number from 1 to 10000"],
             lingerMs: ["from 0 to 5000"],
+            maxDeletions: ["whole number from 0 to 1000000", "wins over the stack config"],
             insecure: ["`1`/`0`", "`yes`/`no`", "error"],
             tokenExpirySeconds: ["whole number of seconds from 1 to 86400"],
         };

@@ -120,6 +120,7 @@ describe("the provider under faults (simulator)", function () {
             // A delete whose answer is lost: the second job reports the login in deleteFailed, and
             // delete() reads the user to find it gone: done, not an error.
             posts = 0;
+            resetTenants(); // a later run (pulumi destroy): a new provider process
             const p2 = new UserProvider({ baseUrl: proxy.url, ...ADMIN, timeoutSeconds: 20 });
             await p2.delete(made[0].id, made[0].outs);
             assert.equal(proxy.lost(), 2);

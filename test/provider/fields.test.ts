@@ -33,7 +33,7 @@ describe("the field table", () => {
         }
     });
 
-    it("defaults apply on create only: adopting or updating without `disabled` keeps the live value", () => {
+    it("an undeclared `disabled` is never sent: a create leaves it to the tenant, a modify keeps the live value", () => {
         const declared = {
             loginId: "JSMITH",
             firstName: "Jimmy",
@@ -41,9 +41,16 @@ describe("the field table", () => {
             emailAddress: "jim@example.com",
             organization: { name: "sfo" },
         };
-        assert.equal(declaredOnto({ loginId: "JSMITH" }, declared, true).disabled, false, "a new user is created enabled");
-        const modify = declaredOnto(recordFromLive(live), declared, false);
-        assert.equal(modify.disabled, true, "an existing disabled user stays disabled");
+        assert.equal(
+            "disabled" in declaredOnto({ loginId: "JSMITH" }, declared),
+            false,
+            "a create leaves it out (the tenant creates enabled)",
+        );
+        const modify = declaredOnto(recordFromLive(live), declared);
+        // Left out, the tenant keeps its value: an administrator who disables the user while our job
+        // runs is not undone by a value read before the job.
+        assert.equal("disabled" in modify, false, "a modify leaves it out too");
+        assert.equal(declaredOnto(recordFromLive(live), { ...declared, disabled: false }).disabled, false, "declared: sent");
         assert.deepEqual(
             modify.roles?.map((r) => r.name),
             ["A", "B"],
@@ -63,9 +70,9 @@ describe("the field table", () => {
             roles: ["A"],
             startDate: "2026-01-01",
         };
-        const created = declaredOnto({ loginId: "JSMITH", id: "pulumi-1" }, declared, true);
+        const created = declaredOnto({ loginId: "JSMITH", id: "pulumi-1" }, declared);
         assert.deepEqual(userRecord.parse(created), created, "a create record");
-        const modified = declaredOnto(recordFromLive(live), declared, false);
+        const modified = declaredOnto(recordFromLive(live), declared);
         assert.deepEqual(userRecord.parse(modified), modified, "a modify record");
         assert.ok(jobRequest.safeParse({ added: [created], modified: [modified], deleted: ["OLD"] }).success);
         assert.equal(created.startDate, "2026-01-01T00:00:00");

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, eventually, Sim, useSimulator, withSimulator } from "../support/sim";
@@ -60,6 +60,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             assert.equal(refreshed.props!.loginId, "JDOE");
             await provider.update(id, refreshed.props!, await checked(provider, base("JDOE", { lastName: "Changed" })));
             assert.equal((await sim.user("JDOE")).lastName, "Changed");
+            resetTenants(); // a later run (pulumi destroy): a new provider process
             await provider.delete(id, refreshed.props!);
             assert.equal(await sim.user("JDOE"), undefined);
             assert.deepEqual(await sim.user("jdoe"), theirs, "jdoe is exactly as its owner left it");
@@ -139,24 +140,24 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             } finally {
                 await proxy.stop();
             }
-            // A UserSet member deleted behind our back is created again when the program changes it: the same rule.
+            // A UserSet member deleted behind our back: refresh drops it, and the next up adds it again
+            // through the same create; a login someone else creates at that moment is not the set's.
             const set = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
             const members = { users: { LAST2: base("LAST2") } };
             const c = await set.check({}, members);
             const made = await set.create(c.inputs);
             await sim.remove("LAST2");
+            resetTenants(); // a later run: pulumi refresh, then pulumi up
+            const refreshed = await set.read(made.id, made.outs);
+            assert.equal((refreshed.props as any).users.LAST2, undefined, "refresh drops the member that is gone");
             const proxy2 = await lastMomentCreator("LAST2");
             try {
                 const later = new UserSetProvider({ baseUrl: proxy2.url, ...ADMIN, timeoutSeconds: 20 });
                 const changed = await later.check({}, { users: { LAST2: base("LAST2", { lastName: "Changed" }) } });
-                const theirs = later.update(made.id, made.outs, changed.inputs);
+                const theirs = later.update(made.id, refreshed.props, changed.inputs);
                 await assert.rejects(theirs, /LAST2.*already existed when job \d+ ran/s);
                 const e = await theirs.catch((x: any) => x);
-                assert.notEqual(
-                    e.properties.userIds.LAST2,
-                    (await sim.user("LAST2")).id,
-                    "the other user's id is not recorded as the set's",
-                );
+                assert.equal(e.properties.userIds.LAST2, undefined, "the other user's id is not recorded as the set's");
             } finally {
                 await proxy2.stop();
             }
@@ -234,6 +235,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
         it("deprovision: a job result that does not mention the user, or only a job-level exception, is not success", async () => {
             const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20, deletionMode: "deprovision" });
             const { id, outs } = await create(p, base("DEPRO1", { roles: ["PrimaveraCloudAdmin"] }));
+            resetTenants(); // a later run (pulumi destroy): a new provider process
             await sim.faults({ skipUsers: ["DEPRO1"] });
             await assert.rejects(p.delete(id, outs), (e: Error) => {
                 assert.match(e.message, /deprovisioning user 'DEPRO1' is not confirmed/);
@@ -277,7 +279,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
         it("a create whose job answers with only an exception creates nothing and says so", async () => {
             await sim.faults({ jobException: "IDM_UNAVAILABLE" });
             await assert.rejects(create(provider, base("EXC1")), (e: Error) => {
-                assert.match(e.message, /creating user 'EXC1': job \d+ finished without an entry/);
+                assert.match(e.message, /creating user 'EXC1' failed: job \d+ finished without an entry/);
                 assert.match(e.message, /IDM_UNAVAILABLE/);
                 return true;
             });
@@ -318,6 +320,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
         it("refuses to delete, deprovision, disable or strip roles from the account it signs in with", async () => {
             await foreign(sim, "admin", { organization: "sfo", roles: ["PrimaveraCloudAdmin"] });
             const { id, outs } = await create(provider, base("admin", { adopt: true }));
+            resetTenants(); // a later run (pulumi destroy): a new provider process
             await assert.rejects(
                 provider.delete(id, outs),
                 /refusing to delete user 'admin': it is the account this provider signs in with/,

@@ -7,6 +7,7 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import * as pulumi from "@pulumi/pulumi";
+import { resetTenants } from "pulumi-primavera-admin";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const requireFromString = require("require-from-string");
@@ -104,6 +105,7 @@ describe("serialized provider (__provider)", function () {
         ],
     ] as const) {
         it(`${what}: loads like the plugin loads it and runs create, read, diff, update and delete`, async () => {
+            resetTenants(); // a provider process of its own
             await runThrough(requireFromString(text()).handler());
         });
     }
@@ -127,6 +129,7 @@ describe("serialized provider (__provider)", function () {
         assert.equal((await provider.diff(created.id, created.outs, checked.inputs)).changes, false);
         const updated = await provider.update(created.id, created.outs, { ...checked.inputs, lastName: "Smythe" });
         assert.equal(expandOutputs(updated.outs).lastName, "Smythe");
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await provider.delete(created.id, updated.outs);
         assert.equal(await sim.user("SERIAL1"), undefined);
     }

@@ -1,7 +1,7 @@
 // The provider driven directly (as the Pulumi host would), against the real simulator.
 import assert from "node:assert/strict";
 import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
-import { tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin";
 import { UserProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, useSimulator } from "../support/sim";
@@ -217,7 +217,14 @@ describe("UserProvider against the simulator", function () {
         assert.equal((await provider.diff(id, outs, inputs)).changes, false);
         const renamed = await provider.diff(id, outs, { ...inputs, loginId: "DIFF2" });
         assert.deepEqual(renamed.replaces, ["loginId"]);
-        assert.equal(renamed.deleteBeforeReplace, true);
+        assert.equal(renamed.deleteBeforeReplace, false, "the new login is created before the old user is deleted");
+        // A rename to a login someone else holds fails at preview, before anything is deleted.
+        await assert.rejects(provider.diff(id, outs, { ...inputs, loginId: "DPATEL" }), (e: Error) => {
+            assert.match(e.message, /renaming user 'DIFF1' to 'DPATEL': 'DPATEL' already exists in the tenant/);
+            assert.match(e.message, /'DIFF1' is kept/);
+            return true;
+        });
+        assert.deepEqual((await provider.diff(id, outs, { ...inputs, loginId: "DPATEL", adopt: true })).replaces, ["loginId"]);
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
         const withUnknown = await provider.diff(id, outs, { ...inputs, lastName: unknown });
         assert.equal(withUnknown.changes, true);
@@ -281,14 +288,17 @@ describe("UserProvider against the simulator", function () {
 
     it("deletes, verifies the user is gone, and succeeds when it is already gone", async () => {
         const { id, outs } = await create(base("DEL1"));
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await provider.delete(id, outs);
         assert.equal(await sim.user("DEL1"), undefined);
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await provider.delete(id, outs);
     });
 
     it("quotes deleteFailed when the tenant refuses a delete", async () => {
         const { id, outs } = await create(base("DELFAIL"));
         await sim.faults({ failUsers: ["DELFAIL"] });
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await assert.rejects(provider.delete(id, outs), (e: Error) => {
             assert.match(e.message, /deleting user 'DELFAIL' failed/);
             assert.match(e.message, /deprovision/);
@@ -300,6 +310,7 @@ describe("UserProvider against the simulator", function () {
     it("deprovisions (disable, remove all roles) when deletionMode is deprovision", async () => {
         const { id, outs } = await create(base("DEPROV", { roles: ["PrimaveraCloudAdmin"] }));
         const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, deletionMode: "deprovision", timeoutSeconds: 20 });
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await p.delete(id, outs);
         const live = await sim.user("DEPROV");
         assert.equal(live.disabled, true);
@@ -335,6 +346,7 @@ describe("UserProvider against the simulator", function () {
         });
         const read = await provider.read(id, outs);
         assert.equal(read.id, "", "refresh drops ours: the live user is someone else's");
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await provider.delete(id, outs);
         const after = await sim.user("REBORN1");
         assert.ok(after, "destroy did not delete the other user");

@@ -33,10 +33,12 @@ describe("UserSet against the simulator", function () {
         resetTenants();
         await sim.clearFaults();
         await sim.reset();
-        provider = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 60, maxUsersPerJob: 100 });
+        provider = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 60, maxUsersPerJob: 100, maxDeletions: 1000 });
     });
 
+    /** The check that starts a run (a new provider process: each `pulumi up` declares its logins anew). */
     async function checked(list: Record<string, unknown>[]) {
+        resetTenants();
         const c = await provider.check({}, { users: keyByLogin(list), __provider: USER_SET_PROVIDER_TEXT });
         assert.deepEqual(c.failures, []);
         return { ...(c.inputs as Record<string, unknown>), __provider: USER_SET_PROVIDER_TEXT };
@@ -58,18 +60,25 @@ describe("UserSet against the simulator", function () {
         assert.equal((await sim.stats()).overlappingJobs, 0);
     });
 
-    it("an update sends only the difference, added, changed and removed members in one job", async () => {
+    it("an update sends only the difference: changed and removed members in one job, added ones first when it also removes", async () => {
         const created = await provider.create(await checked(members(50)));
-        const before = await jobs();
-        const next = members(50).filter((_, i) => i >= 10); // remove 0..9
+        let before = await jobs();
+        const changedAndRemoved = members(50).filter((_, i) => i >= 5); // remove 0..4
+        changedAndRemoved[0] = member(5, { lastName: "Changed" }); // change one
+        const first = await provider.update(created.id, created.outs, await checked(changedAndRemoved));
+        assert.equal((await jobs()) - before, 1, "one job carried the changed and the removed members");
+        assert.equal(first.outs.users.SET0005.lastName, "Changed");
+        before = await jobs();
+        const next = changedAndRemoved.filter((_, i) => i >= 5); // remove 5..9
         next[0] = member(10, { lastName: "Changed" }); // change one
         next.push(member(900)); // add one
         const news = await checked(next);
-        const diff = await provider.diff(created.id, created.outs, news);
+        const diff = await provider.diff(created.id, first.outs, news);
         assert.equal(diff.changes, true);
         assert.deepEqual(diff.replaces, []);
-        const { outs } = await provider.update(created.id, created.outs, news);
-        assert.equal((await jobs()) - before, 1, "one job carried all three lists");
+        const { outs } = await provider.update(created.id, first.outs, news);
+        // A set that adds and removes (a rename is one of each) removes only once every add is confirmed.
+        assert.equal((await jobs()) - before, 2, "the added and changed members, then the removed ones");
         assert.equal(Object.keys(outs.users).length, 41);
         assert.equal(outs.users.SET0010.lastName, "Changed");
         assert.ok(outs.userIds.SET0900);
@@ -160,22 +169,37 @@ describe("UserSet against the simulator", function () {
         assert.deepEqual(await sim.user("SET0003"), theirs, "untouched");
     });
 
-    it("a login in a set and in a User of the same program: the second create fails naming it", async () => {
+    it("a login in a set and in a User of the same program: the second declaration fails its check naming it", async () => {
         const user = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 30 });
         const c = await user.check({}, member(1));
-        await user.create(c.inputs);
-        await assert.rejects(provider.create(await checked([member(1), member(2)])), /'SET0001' is declared by two resources/);
+        assert.deepEqual(c.failures, []);
+        const set = await provider.check({}, { users: keyByLogin([member(1), member(2)]), __provider: USER_SET_PROVIDER_TEXT });
+        assert.equal(set.failures!.length, 1);
+        assert.equal(set.failures![0].property, "users.SET0001.loginId");
+        assert.match(
+            set.failures![0].reason,
+            /'SET0001' is declared by two resources of this program \(a User with loginId 'SET0001' and a member of a UserSet\)/,
+        );
+        // Also with adopt: true, and the other way round (the set first, then a User).
+        resetTenants();
+        assert.deepEqual((await provider.check({}, { users: keyByLogin([member(3, { adopt: true })]) })).failures, []);
+        const second = await user.check({}, member(3, { adopt: true }));
+        assert.equal(second.failures![0].property, "loginId");
+        assert.match(second.failures![0].reason, /declared by two resources/);
+        assert.equal(await sim.user("SET0001"), undefined, "nothing was created");
     });
 
     it("destroy deletes every member in as few jobs as the limit allows; deprovision disables and strips roles", async () => {
         const created = await provider.create(await checked(members(120)));
         const before = await jobs();
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await provider.delete(created.id, created.outs);
         assert.equal((await jobs()) - before, 2);
         assert.equal((await sim.users()).filter((u) => u.loginId.startsWith("SET")).length, 0);
 
         const dep = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 60, deletionMode: "deprovision" });
         const c2 = await provider.create(await checked(members(5)));
+        resetTenants(); // a later run (pulumi destroy): a new provider process
         await dep.delete(c2.id, c2.outs);
         for (const u of (await sim.users()).filter((x) => x.loginId.startsWith("SET"))) {
             assert.equal(u.disabled, true);

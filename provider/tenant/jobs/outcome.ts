@@ -80,8 +80,3 @@ export function entryProblem(entry: ServerUser | undefined): string | undefined 
     if (entry.statusInfoOK === false) return entry.statusInfo || "the server reported a failure without details";
     return undefined;
 }
-
-/** An `added` record came back as an update of a user that already existed (an upsert took it over). */
-export function addedWasUpdate(outcome: Outcome): boolean {
-    return outcome.listedIn === "modified" || outcome.entry?.lastAction === "Updated";
-}

@@ -32,8 +32,12 @@ import { submitJob } from "./submit";
 export type Prepared = { send: "add" | "modify"; record: UserRecord } | { send: "delete" } | { done: true };
 
 export interface PrepareContext {
-    /** An earlier job of this process may have applied this login's add, but its answer was lost. */
-    maybeSentBefore: boolean;
+    /**
+     * Epoch ms of the first job of this process whose answer was lost (a network error, a 5xx, or
+     * no result before the deadline) while it carried this login's add: that job may have created
+     * the user. Undefined when no such job is known.
+     */
+    lostAddAt?: number;
 }
 
 export interface Operation {
@@ -57,12 +61,14 @@ export interface Operation {
 export interface Settled {
     /** The user as read right before the (last) submission. */
     live: ServerUser | undefined;
+    /** Epoch ms when that read was answered: changes after it are not in `live`. */
+    readAt: number;
     /** What was sent; undefined when nothing had to be. */
     sent?: SentKind;
     record?: UserRecord;
     outcome?: Outcome;
-    /** The add of this login may have been applied by an earlier job whose answer was lost. */
-    maybeSentBefore: boolean;
+    /** See PrepareContext.lostAddAt. */
+    lostAddAt?: number;
 }
 
 interface Pending extends Operation {
@@ -115,8 +121,8 @@ export class JobRunner {
     /** Engine steps waiting in the queue, and in the batch being run (prepared, submitted or waited for). */
     private stepsQueued = 0;
     private stepsInJob = 0;
-    /** Logins whose add was in a job whose answer never came (lost, or past the deadline). */
-    private readonly maybeSent = new Set<string>();
+    /** Logins whose add was in a job whose answer never came (lost, or past the deadline), and when that job was first sent. */
+    private readonly lostAdds = new Map<string, number>();
 
     constructor(
         private readonly client: PrimaveraClient,
@@ -240,11 +246,13 @@ export class JobRunner {
         let open = batch;
         // The operations of the body sent last, with what each sent.
         let sending: { p: Pending; live: ServerUser | undefined; prepared: Exclude<Prepared, { done: true }> }[] = [];
+        let readAt = 0;
         const build = async (): Promise<JobRequest | undefined> => {
             const reads = await this.reader.readFresh(
                 open.map((p) => p.loginId),
                 deadline,
             );
+            readAt = Date.now();
             sending = [];
             const still: Pending[] = [];
             for (const p of open) {
@@ -253,16 +261,16 @@ export class JobRunner {
                     p.reject(live);
                     continue;
                 }
-                const maybeSentBefore = this.maybeSent.has(p.loginId);
+                const lostAddAt = this.lostAdds.get(p.loginId);
                 let prepared: Prepared;
                 try {
-                    prepared = p.prepare(live, { maybeSentBefore });
+                    prepared = p.prepare(live, { lostAddAt });
                 } catch (e) {
                     p.reject(e as Error);
                     continue;
                 }
                 if ("done" in prepared) {
-                    p.resolve({ live, maybeSentBefore });
+                    p.resolve({ live, readAt, lostAddAt });
                     continue;
                 }
                 still.push(p);
@@ -271,11 +279,12 @@ export class JobRunner {
             open = still;
             return sending.length ? jobRequest(sending.map((s) => ({ loginId: s.p.loginId, ...s.prepared }))) : undefined;
         };
-        const markMaybeSent = () => {
-            for (const s of sending) if (s.prepared.send === "add") this.maybeSent.add(s.p.loginId);
+        const rememberLostAdds = () => {
+            const now = Date.now();
+            for (const s of sending) if (s.prepared.send === "add" && !this.lostAdds.has(s.p.loginId)) this.lostAdds.set(s.p.loginId, now);
         };
         try {
-            const submitted = await submitJob(this.client, build, deadline, markMaybeSent);
+            const submitted = await submitJob(this.client, build, deadline, rememberLostAdds);
             this.reader.invalidate();
             if (submitted.kind === "nothing") return;
             if (submitted.kind === "rejected") {
@@ -303,7 +312,7 @@ export class JobRunner {
             try {
                 result = await waitForJob(this.client, submitted.job, deadline, this.pacing.shortestJobMs);
             } catch (e) {
-                markMaybeSent(); // the job may still complete on the tenant
+                rememberLostAdds(); // the job may still complete on the tenant
                 throw e;
             }
             this.reader.invalidate();
@@ -313,15 +322,16 @@ export class JobRunner {
             // The engine now checkpoints these results: working again, unless it was idle (engineActivity.ts).
             if (steps > 0) this.activity.delivered(this.pacing.allWaiting(this.stepsInJob + this.stepsQueued), now);
             for (const s of sending) {
-                const maybeSentBefore = this.maybeSent.has(s.p.loginId);
+                const lostAddAt = this.lostAdds.get(s.p.loginId);
                 const outcome = outcomeFor(s.prepared.send, s.p.loginId, submitted.job.jobId, result);
-                if (outcome.entry || outcome.deleted) this.maybeSent.delete(s.p.loginId);
+                if ((outcome.entry && !outcome.jobException) || outcome.deleted) this.lostAdds.delete(s.p.loginId);
                 s.p.resolve({
                     live: s.live,
+                    readAt,
                     sent: s.prepared.send,
                     record: "record" in s.prepared ? s.prepared.record : undefined,
                     outcome,
-                    maybeSentBefore,
+                    lostAddAt,
                 });
             }
         } catch (e) {

@@ -1,0 +1,85 @@
+// Deletes (or, with primavera:deletionMode=deprovision, disables and strips of every role) the
+// user with the id in state. Each takes one unit of the run's deletion budget (maxDeletions); a
+// login that another resource of this run declares is released instead (it moved there), and a
+// login that now belongs to another user (another id) is left alone.
+import { PrimaveraError } from "../api/errors";
+import { progress } from "../api/progress";
+import { recordFromLive } from "../model/fields";
+import { LoginCaseError } from "../model/identity";
+import { guardOwnAccount } from "../safety/ownAccount";
+import { entryProblem, Outcome } from "../tenant/jobs/outcome";
+import { Prepared } from "../tenant/jobs/runner";
+import { ServerUser } from "../api/schemas";
+import { OpContext, readNow } from "./context";
+
+/** What became of a delete: done, nothing to do (already gone, or someone else's now), or released to another resource. */
+export type Deleted = "deleted" | "gone" | "released";
+
+export async function deleteUser(ctx: OpContext, loginId: string, expectedId: string | undefined): Promise<Deleted> {
+    if (ctx.tenant.ownership.isDeclared(loginId)) {
+        progress(`user '${loginId}' is declared by another resource of this program now: released by this one, not deleted`);
+        return "released";
+    }
+    ctx.tenant.deletions.take(1, `${ctx.deprovision ? "deprovision" : "delete"} user '${loginId}'`);
+    const settled = await ctx.tenant.runner.run({
+        loginId,
+        deadline: ctx.deadline,
+        engineStep: ctx.engineStep,
+        prepare: (live) => prepareDelete(ctx, loginId, expectedId, live),
+    });
+    if (!settled.sent) {
+        ctx.tenant.deletions.giveBack(1);
+        return "gone";
+    }
+    try {
+        await confirmDelete(ctx, loginId, expectedId, settled.outcome!);
+    } catch (e) {
+        ctx.tenant.deletions.giveBack(1);
+        throw e;
+    }
+    ctx.tenant.ownership.endCreate(loginId);
+    return "deleted";
+}
+
+function prepareDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, live: ServerUser | undefined): Prepared {
+    if (!live) return { done: true }; // already gone
+    if (expectedId && live.id !== expectedId) {
+        progress(
+            `warning: user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack ` +
+                `managed is gone and the login belongs to another user, which is left alone.`,
+        );
+        return { done: true };
+    }
+    guardOwnAccount(ctx.account, live, ctx.deprovision ? "deprovision" : "delete");
+    if (!ctx.deprovision) return { send: "delete" };
+    if (live.disabled && (live.roles ?? []).length === 0) return { done: true };
+    return { send: "modify", record: { ...recordFromLive(live), disabled: true, roles: [] } };
+}
+
+/** Done only when a read after the job shows our user gone (or, deprovisioned, disabled without roles). */
+async function confirmDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, outcome: Outcome): Promise<void> {
+    const after = await readNow(ctx, loginId);
+    const stillOurs = after !== undefined && (!expectedId || after.id === expectedId);
+    if (!stillOurs) return; // deleted now, or gone some other way: either way our user is gone
+    if (ctx.deprovision) {
+        const roles = (after.roles ?? []).map((r) => r.name);
+        if (after.disabled && roles.length === 0) return;
+        throw new PrimaveraError(
+            `deprovisioning user '${loginId}' is not confirmed: after job ${outcome.jobId} ` +
+                `(${entryProblem(outcome.entry) ?? outcome.jobException ?? (outcome.entry ? "entry reported no problem" : "no entry for the user in the result")}) ` +
+                `the tenant shows it ${after.disabled ? "disabled" : "ENABLED"} with roles [${roles.join(", ")}]. ` +
+                `It stays in the state; run \`pulumi destroy\` (or \`up\`) again.`,
+        );
+    }
+    if (outcome.caseVariant) throw new LoginCaseError(loginId, outcome.caseVariant, `the result of job ${outcome.jobId}`);
+    if (outcome.deleteFailedReason !== undefined) {
+        throw new PrimaveraError(
+            `deleting user '${loginId}' failed in job ${outcome.jobId}: the tenant answered "${outcome.deleteFailedReason}". ` +
+                `If this tenant does not allow deleting users, set primavera:deletionMode=deprovision (disable and remove all roles).`,
+        );
+    }
+    throw new PrimaveraError(
+        `deleting user '${loginId}': job ${outcome.jobId} finished${outcome.jobException ? ` (${outcome.jobException})` : ""} but the user is still present. ` +
+            `Consider primavera:deletionMode=deprovision.`,
+    );
+}

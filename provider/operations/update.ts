@@ -1,0 +1,40 @@
+// Updates the user with the id in state to the declaration, from a read taken right before the
+// job. A user that is gone, or whose login now belongs to another user (another id), is not
+// touched: the update fails and says how to go on.
+import { PrimaveraError } from "../api/errors";
+import { ServerUser } from "../api/schemas";
+import { UserInputs } from "../model/fields";
+import { confirmModify } from "./confirmModify";
+import { Done, OpContext } from "./context";
+import { prepareModify } from "./modifyRecord";
+
+export async function updateUser(ctx: OpContext, inputs: UserInputs, expectedId: string | undefined, sendPassword: boolean): Promise<Done> {
+    const login = inputs.loginId;
+    const settled = await ctx.tenant.runner.run({
+        loginId: login,
+        deadline: ctx.deadline,
+        engineStep: ctx.engineStep,
+        prepare: (live) => {
+            if (!live) throw goneOutside(login, expectedId);
+            if (expectedId && live.id !== expectedId) throw replacedOutside(login, expectedId, live);
+            return prepareModify(ctx, live, inputs, sendPassword);
+        },
+    });
+    if (!settled.sent) return { user: settled.live! };
+    return confirmModify(ctx, settled, inputs);
+}
+
+function goneOutside(login: string, expectedId: string | undefined): PrimaveraError {
+    return new PrimaveraError(
+        `user '${login}' (id ${expectedId}) no longer exists in the tenant: it was deleted outside Pulumi. ` +
+            `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` creates it again.`,
+    );
+}
+
+export function replacedOutside(login: string, expectedId: string, live: ServerUser): PrimaveraError {
+    return new PrimaveraError(
+        `user '${login}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was deleted and the ` +
+            `login created again outside Pulumi, so it is someone else's user now and is left alone. Run \`pulumi refresh\` to drop ` +
+            `ours from the state; then \`adopt: true\` takes the new one over if that is what you want.`,
+    );
+}

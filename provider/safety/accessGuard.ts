@@ -1,0 +1,43 @@
+// What a modify job may not leave behind: access the program does not declare. A modify is
+// decided from the user as read right before the job (`before`); what the tenant then did
+// (`after`: the job's entry, or a read-back) is checked against it. Three findings:
+// - recreated: someone removed the user while our job ran, and the vendor's upsert created it
+//   again from our record (a new user, with roles the program may not even declare);
+// - rekeyed: the tenant gave the same user a new id (same creation date, or an update reported);
+// - unexplained: a new id that the tenant's answer cannot tell apart from a re-creation;
+// - widened: the user came out enabled, or with roles, that neither the program declares nor the
+//   user had before the job (a tenant that fills fields left out of the record its own way).
+// The caller undoes what it must (undo.ts) and fails, naming the user.
+import { ServerUser } from "../api/schemas";
+import { dateText } from "../model/dates";
+import { UserInputs } from "../model/fields";
+import { reportedCreated } from "./provenance";
+
+export type Finding =
+    | { kind: "recreated"; id: string | undefined }
+    | { kind: "rekeyed"; id: string }
+    | { kind: "unexplained"; id: string }
+    | { kind: "widened"; enabled: boolean; roles: string[] };
+
+/** What is wrong with `after` given `before` and the declaration; undefined when nothing is. */
+export function judgeModify(
+    before: ServerUser,
+    after: ServerUser,
+    declared: Partial<UserInputs>,
+    listedIn?: "added" | "modified",
+): Finding | undefined {
+    if (reportedCreated(after, listedIn)) return { kind: "recreated", id: after.id };
+    if (after.id && before.id && after.id !== before.id) return idChange(before, after, after.id);
+    const allowed = new Set(declared.roles ?? (before.roles ?? []).map((r) => r.name));
+    const roles = (after.roles ?? []).map((r) => r.name).filter((r) => !allowed.has(r));
+    const enabled = declared.disabled === undefined && before.disabled === true && after.disabled === false;
+    return enabled || roles.length > 0 ? { kind: "widened", enabled, roles } : undefined;
+}
+
+/** A new id: the same user when its creation date is unchanged (or the tenant reports an update), else a new user. */
+function idChange(before: ServerUser, after: ServerUser, id: string): Finding {
+    const was = dateText(before.createdDate);
+    const now = dateText(after.createdDate);
+    if (was !== undefined && now !== undefined) return was === now ? { kind: "rekeyed", id } : { kind: "recreated", id };
+    return after.lastAction === "Updated" ? { kind: "rekeyed", id } : { kind: "unexplained", id };
+}

@@ -18,6 +18,7 @@ import { userInfo, UserInfo } from "./resource/outputs";
 import { forgetRoleCatalog, roleCatalog } from "./tenant/roles";
 import { ProviderConfig, ProviderConfigInput } from "./api/schemas";
 import { tenantFor } from "./tenant/registry";
+import { redacting } from "./safety/redaction";
 
 export type { UserInfo };
 
@@ -104,7 +105,11 @@ function deadlineOf(config: ProviderConfig): number {
 }
 
 /** The user with exactly this login (case-sensitive), or undefined when the tenant has none. */
-export async function getUser(loginId: string, config?: LookupConfig): Promise<UserInfo | undefined> {
+export function getUser(loginId: string, config?: LookupConfig): Promise<UserInfo | undefined> {
+    return redacting(() => readUser(loginId, config));
+}
+
+async function readUser(loginId: string, config?: LookupConfig): Promise<UserInfo | undefined> {
     if (typeof loginId !== "string" || loginId === "")
         throw new TypeError(`getUser: loginId must be a non-empty string (got ${JSON.stringify(loginId)})`);
     const settings = lookupSettings(config);
@@ -117,7 +122,11 @@ export async function getUser(loginId: string, config?: LookupConfig): Promise<U
  * Every user of the tenant matching `filter` (all of them without one), sorted by login. One `GET /user`.
  * An unknown filter key (e.g. `org`) is an error naming the key and the allowed ones.
  */
-export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): Promise<UserInfo[]> {
+export function getUsers(filter: UserFilter = {}, config?: LookupConfig): Promise<UserInfo[]> {
+    return redacting(() => listUsers(filter, config));
+}
+
+async function listUsers(filter: UserFilter, config?: LookupConfig): Promise<UserInfo[]> {
     assertFilter(filter);
     const settings = lookupSettings(config);
     const users = await tenantFor(settings).reader.list(deadlineOf(settings));
@@ -136,7 +145,11 @@ export async function getUsers(filter: UserFilter = {}, config?: LookupConfig): 
 }
 
 /** The tenant's role catalog (`GET /roles`), sorted by name. Cached per process; `fresh: true` asks again. */
-export async function getRoles(config?: LookupConfig & { fresh?: boolean }): Promise<RoleInfo[]> {
+export function getRoles(config?: LookupConfig & { fresh?: boolean }): Promise<RoleInfo[]> {
+    return redacting(() => listRoles(config));
+}
+
+async function listRoles(config?: LookupConfig & { fresh?: boolean }): Promise<RoleInfo[]> {
     const { fresh, ...explicit } = config ?? {};
     const settings = lookupSettings(explicit);
     const tenant = tenantFor(settings);

@@ -8,7 +8,9 @@ import { z } from "zod";
 import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "./backoff";
 import { ApiError, DeadlineError, excerpt, PrimaveraError } from "./errors";
 import { shutdownSignal, throwIfAborted, Verdict, waitFor } from "./wait";
+import { issuesText, MAX_JSON_NODES, MAX_RESPONSE_BYTES, parseBoundedJson } from "./bounds";
 import { errorBody, ProviderConfig } from "./schemas";
+import { rememberSecret } from "../safety/redaction";
 
 const API_ROOT = "/cloudapi/restapi";
 
@@ -45,9 +47,6 @@ interface Sent {
     networkError?: string;
 }
 
-/** Largest response body accepted; a bigger one fails with a clear error instead of filling memory. */
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
 const RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000, factor: 2 };
 /** A safety net under the deadline: one call never sends more requests than this (429 waits included). */
 const MAX_REQUESTS_PER_CALL = 1_000;
@@ -66,6 +65,7 @@ export class PrimaveraClient {
     private tokenPending: Promise<string> | undefined;
 
     constructor(private config: ProviderConfig) {
+        rememberCredentials(config);
         this.http = axios.create({
             baseURL: config.baseUrl,
             // Keep-alive: one job means dozens of polls; new TCP/TLS connections each time add up.
@@ -86,6 +86,7 @@ export class PrimaveraClient {
      * other settings): a rotated password, another timeout. A token of the old password is dropped.
      */
     reconfigure(config: ProviderConfig): void {
+        rememberCredentials(config);
         if (config.password !== this.config.password) this.token = undefined;
         this.config = config;
     }
@@ -140,7 +141,7 @@ export class PrimaveraClient {
                     return { retry: `network error (${networkError})`, failure: true };
                 }
                 if (res!.status === 401 || res!.status === 403) return { fail: this.authError(res!, method, path, opts.purpose) };
-                if (opts.passStatuses?.includes(res!.status)) return { done: toResponse(res!) };
+                if (opts.passStatuses?.includes(res!.status)) return { done: toResponse(res!, `${method} ${path}`) };
                 if ((res!.status >= 500 || res!.status === 429) && opts.retryTransient !== false) {
                     const after = parseRetryAfterMs(header(res!, "retry-after"));
                     return {
@@ -150,7 +151,7 @@ export class PrimaveraClient {
                         failure: res!.status !== 429,
                     };
                 }
-                return { done: toResponse(res!) };
+                return { done: toResponse(res!, `${method} ${path}`) };
             },
             ended: ({ reason, attempts, last }) =>
                 reason === "deadline"
@@ -185,7 +186,7 @@ export class PrimaveraClient {
         const parsed = schema.safeParse(res.json);
         if (!parsed.success)
             throw new ApiError(
-                `${opts.purpose}: the answer of GET ${path} is not what the API documents: ${excerpt(parsed.error.message)}`,
+                `${opts.purpose}: the answer of GET ${path} is not what the API documents: ${excerpt(issuesText(parsed.error))}`,
                 200,
             );
         return parsed.data;
@@ -195,6 +196,7 @@ export class PrimaveraClient {
     private async send(method: string, path: string, opts: RequestOptions): Promise<Sent> {
         for (let renewed = false; ; renewed = true) {
             let res: AxiosResponse<string>;
+            const bounded = untilDeadline(opts);
             try {
                 this.stats.requests++;
                 res = await this.http.request<string>({
@@ -207,11 +209,12 @@ export class PrimaveraClient {
                         Authorization: await this.authorization(opts),
                     },
                     timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
-                    signal: opts.signal ?? shutdownSignal(),
+                    signal: bounded.signal,
                 });
             } catch (e) {
                 if (e instanceof PrimaveraError) throw e;
                 throwIfAborted(opts.signal ?? shutdownSignal());
+                if (bounded.expired()) throw this.deadlineError(method, path, opts);
                 // axios errors carry the request config (and so the Authorization header): keep only the words.
                 const err = e as { code?: string; message?: string };
                 if (/maxContentLength/i.test(err.message ?? "")) {
@@ -229,6 +232,14 @@ export class PrimaveraClient {
             }
             return { res };
         }
+    }
+
+    /** A request the deadline cut off, however slowly the tenant was still answering. */
+    private deadlineError(method: string, path: string, opts: RequestOptions): DeadlineError {
+        return new DeadlineError(
+            `${opts.purpose}: ${method} ${path} was still unanswered (or still arriving) at the deadline ` +
+                `(primavera:timeoutSeconds=${this.config.timeoutSeconds}) and was aborted.`,
+        );
     }
 
     private async authorization(opts: RequestOptions): Promise<string> {
@@ -257,16 +268,18 @@ export class PrimaveraClient {
             maxAttempts: 6,
             signal: opts.signal,
             attempt: async () => {
+                const bounded = untilDeadline(opts);
                 try {
                     this.stats.requests++;
                     const res = await this.http.get<string>(path, {
                         headers: { Authorization: basic(this.config.username, this.config.password), Accept: "text/plain" },
                         timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
-                        signal: opts.signal ?? shutdownSignal(),
+                        signal: bounded.signal,
                     });
                     return { res };
                 } catch (e) {
                     throwIfAborted(opts.signal ?? shutdownSignal());
+                    if (bounded.expired()) throw this.deadlineError("GET", path, { ...opts, purpose: "getting an OAuth token" });
                     return { networkError: (e as Error).message };
                 }
             },
@@ -275,6 +288,7 @@ export class PrimaveraClient {
                 if (res.status === 401 || res.status === 403)
                     return { fail: this.authError(res, "GET", `${API_ROOT}/oauth2/token`, "getting an OAuth token") };
                 if (res.status === 200 && res.data.trim()) {
+                    rememberSecret(res.data.trim());
                     this.token = { value: res.data.trim(), expiresAt: Date.now() + expiry * 1000 };
                     return { done: this.token.value };
                 }
@@ -309,8 +323,24 @@ export class PrimaveraClient {
     }
 }
 
+/**
+ * The signal of one request: the caller's (or the process's shutdown) and the operation's
+ * deadline together. axios's own timeout only measures silence, so a tenant that trickles a byte
+ * at a time would otherwise keep a request alive past any deadline.
+ */
+function untilDeadline(opts: Pick<RequestOptions, "deadline" | "signal">): { signal: AbortSignal; expired(): boolean } {
+    const deadline = AbortSignal.timeout(Math.max(1, opts.deadline - Date.now()));
+    return { signal: AbortSignal.any([opts.signal ?? shutdownSignal(), deadline]), expired: () => deadline.aborted };
+}
+
 function basic(user: string, password: string): string {
     return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+
+/** The password and the Authorization value made of it are secrets no message may show. */
+function rememberCredentials(config: ProviderConfig): void {
+    rememberSecret(config.password);
+    rememberSecret(`${config.username}:${config.password}`);
 }
 
 function header(res: AxiosResponse, name: string): string | undefined {
@@ -318,16 +348,17 @@ function header(res: AxiosResponse, name: string): string | undefined {
     return v === undefined || v === null ? undefined : String(v);
 }
 
-function toResponse(res: AxiosResponse<string>): ApiResponse {
+function toResponse(res: AxiosResponse<string>, request: string): ApiResponse {
     const text = typeof res.data === "string" ? res.data : String(res.data ?? "");
-    let json: unknown = undefined;
-    if (text.trim()) {
-        try {
-            json = JSON.parse(text);
-        } catch {
-            json = undefined;
-        }
+    const parsed = parseBoundedJson(text);
+    if ("tooManyNodes" in parsed) {
+        throw new ApiError(
+            `the answer to ${request} (${(text.length / 1024 / 1024).toFixed(1)} MiB) holds more than ${MAX_JSON_NODES} JSON objects ` +
+                `and arrays; refusing to parse it (no user API answer is that large: a tenant of 100,000 users needs a tenth of it).`,
+            res.status,
+        );
     }
+    const json = parsed.json;
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers ?? {}))
         headers[k.toLowerCase()] = v === undefined || v === null ? undefined : String(v);

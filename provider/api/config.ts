@@ -78,6 +78,8 @@ function urlProblem(value: unknown): string | undefined {
         return "must start with https:// (http:// only for a loopback host, or with primavera:insecure)";
     }
     if (!url.hostname) return "must name a host, e.g. https://<region>.p6.oraclecloud.com/<tenant>";
+    if (url.username || url.password)
+        return "must not carry credentials (user:password@): set primavera:username and primavera:password (or PRIMAVERA_USERNAME and PRIMAVERA_PASSWORD) instead";
     return undefined;
 }
 
@@ -91,7 +93,7 @@ export const CONFIG_KEYS: ConfigKey[] = [
         description:
             "Root URL of the tenant, e.g. `https://<region>.p6.oraclecloud.com/<tenant>`, or `http://127.0.0.1:18080` for the simulator. `/cloudapi/restapi` is appended. Must be `https://` unless the host is a loopback address or `primavera:insecure` is set.",
         allowedDoc:
-            "an absolute URL, `https://`; `http://` only for a loopback host (`localhost`, `127.x.x.x`, `::1`) or with `primavera:insecure`",
+            "an absolute URL, `https://`; `http://` only for a loopback host (`localhost`, `127.x.x.x`, `::1`) or with `primavera:insecure`; no `user:password@`",
         allowed: "must be an absolute https:// URL (http:// only for a loopback host, or with primavera:insecure)",
         invalid: (v) => urlProblem(v) !== undefined,
     },
@@ -249,12 +251,12 @@ const defaultHowToSet = (k: ConfigKey) =>
 
 const MAX_ECHO = 200;
 
-/** The value as the message shows it: quoted text, never a secret, never the password of a URL. */
+/** The value as the message shows it: quoted text, never a secret, never the credentials of a URL. */
 function echo(k: ConfigKey, value: unknown): string {
     if (k.secret) return "(secret, not shown)";
     if (typeof value !== "string") return typeof value === "object" ? JSON.stringify(value) : String(value);
     let s = value;
-    if (k.key === "baseUrl") s = s.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, "$1:***@");
+    if (k.key === "baseUrl") s = s.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
     if (s.length > MAX_ECHO) s = `${s.slice(0, MAX_ECHO)}...`;
     return JSON.stringify(s);
 }

@@ -61,7 +61,6 @@ export const serverUser = z
     .loose();
 export type ServerUser = z.infer<typeof serverUser>;
 
-export const serverUserList = z.array(serverUser);
 export const serverRoleList = z.array(serverRole);
 
 /** UserDataStore: the job result (and, in a narrower form, the job request). */

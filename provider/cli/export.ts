@@ -2,6 +2,7 @@
 // the first `pulumi up` takes them over without changing them) or as a CSV for examples/bulk.
 // Pure functions here; argument parsing, I/O and progress live in cli/index.ts.
 import { checkInputs } from "../resource/check";
+import { escapeControls, redact } from "../safety/redaction";
 import { declarationOf, ManagedView } from "../model/fields";
 import type { UserInfo } from "../lookups";
 
@@ -78,7 +79,8 @@ export function renderProgram(users: UserInfo[], info: ExportInfo, onUser?: (don
         "    const users: Record<string, primavera.User> = {};",
     ];
     users.forEach((u, i) => {
-        for (const p of declarationProblems(u)) lines.push(`    // check: ${p.replace(/\s+/g, " ")} (fix it here or in the tenant)`);
+        for (const p of declarationProblems(u))
+            lines.push(`    // check: ${redact(p).replace(/\s+/g, " ")} (fix it here or in the tenant)`);
         lines.push(`    users[${JSON.stringify(u.loginId)}] = new primavera.User(`, `        ${JSON.stringify(names[i])},`, "        {");
         for (const [k, v] of Object.entries(declaredArgs(u))) lines.push(`            ${k}: ${literal(v)},`);
         lines.push("        },", "        { protect: true },", "    );");
@@ -131,6 +133,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * which examples/bulk's reader removes again; then RFC 4180 quoting.
  */
 function csvField(value: string): string {
-    const s = FORMULA_START.test(value) ? `'${value}` : value;
+    // Control characters (but CR and LF, which quoting keeps) are written escaped: a tenant's text must not drive a terminal.
+    const safe = escapeControls(value, "\r\n");
+    const s = FORMULA_START.test(safe) ? `'${safe}` : safe;
     return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -13,6 +13,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { getUsers, lookupSettings, UserFilter, UserInfo } from "../lookups";
+import { redact } from "../safety/redaction";
 import { declarationProblems, renderCsv, renderProgram } from "./export";
 
 const USAGE = `usage: pulumi-primavera-admin export [options]
@@ -141,10 +142,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         ...(values["login-prefix"] !== undefined ? { loginIdPrefix: values["login-prefix"] } : {}),
     };
     const source = settings.baseUrl;
-    process.stderr.write(`reading users from ${source} as ${settings.username} ...\n`);
+    say(`reading users from ${source} as ${settings.username} ...`);
     const started = Date.now();
     const users: UserInfo[] = await getUsers(filter, settings);
-    process.stderr.write(`read ${users.length} user(s) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+    say(`read ${users.length} user(s) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
     const progress = new Progress(users.length, `writing ${format === "ts" ? "program" : "CSV"}`);
     const text =
@@ -156,15 +157,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
     const attention = users.map((u) => ({ u, problems: declarationProblems(u) })).filter((x) => x.problems.length > 0);
     for (const { u, problems } of attention) {
-        process.stderr.write(`warning: ${u.loginId}: the tenant's record would not pass check(): ${problems.join("; ")}\n`);
+        say(`warning: ${u.loginId}: the tenant's record would not pass check(): ${problems.join("; ")}`);
     }
     const filtered = Object.keys(filter).length ? ` matching ${JSON.stringify(filter)}` : "";
-    process.stderr.write(
+    say(
         `exported ${users.length} user(s)${filtered} from ${source}${values.out ? ` to ${values.out}` : ""} as ${format === "ts" ? "a Pulumi program (adopt: true)" : "CSV"}` +
-            (attention.length ? `; ${attention.length} need attention (see warnings above)` : "") +
-            "\n",
+            (attention.length ? `; ${attention.length} need attention (see warnings above)` : ""),
     );
     return 0;
+}
+
+/** A line on stderr, through the redaction boundary (it may quote the tenant). */
+function say(line: string): void {
+    process.stderr.write(`${redact(line)}\n`);
 }
 
 /** Runs `fn` with `env` as process.env (the settings resolver reads process.env). */
@@ -184,10 +189,10 @@ if (require.main === module) {
         (code) => process.exit(code),
         (e: Error) => {
             if (e instanceof UsageError) {
-                process.stderr.write(`pulumi-primavera-admin: ${e.message}\n\n${USAGE}`);
+                say(`pulumi-primavera-admin: ${e.message}\n\n${USAGE}`);
                 process.exit(2);
             }
-            process.stderr.write(`pulumi-primavera-admin: ${e.message}\n`);
+            say(`pulumi-primavera-admin: ${e.message}`);
             process.exit(1);
         },
     );

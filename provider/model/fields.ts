@@ -181,7 +181,8 @@ export const INPUT_KEYS = [...USER_FIELDS.map((f) => f.key), "adopt"] as (keyof 
 /** endDate before startDate (both normalized to the tenant's form, so compared as instants). */
 export function datesOutOfOrder(inputs: Partial<UserInputs>): string | undefined {
     const { startDate: s, endDate: e } = inputs;
-    if (typeof s === "string" && typeof e === "string" && e < s) return `endDate (${e}) is before startDate (${s})`;
+    // The values are not quoted: either may be a secret.
+    if (typeof s === "string" && typeof e === "string" && e < s) return "endDate is before startDate (they are compared as instants)";
     return undefined;
 }
 

@@ -1,6 +1,7 @@
 // What one operation on one user needs, and what it hands back to the resource that asked.
 import { PrimaveraError } from "../api/errors";
 import { ServerUser, UserRecord } from "../api/schemas";
+import { rememberSecret } from "../safety/redaction";
 import { Tenant } from "../tenant/registry";
 
 export interface OpContext {
@@ -41,6 +42,8 @@ export function readNow(ctx: OpContext, login: string): Promise<ServerUser | und
     return ctx.tenant.reader.read(login, ctx.deadline);
 }
 
+/** The record carrying a password to set; the password is then a secret no message may show. */
 export function withPassword(record: UserRecord, password: string | undefined): UserRecord {
+    rememberSecret(password);
     return password ? { ...record, password } : record;
 }

@@ -6,13 +6,24 @@ import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
 import { ProviderConfig, ProviderConfigInput } from "../api/schemas";
 import { Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
+import { redacting } from "../safety/redaction";
+
+/** The methods the dynamic-provider host calls. */
+const PROVIDER_METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
 
 export abstract class ConfiguredProvider {
     private stackConfig: ConfigLookup = () => undefined;
     private resolved: ProviderConfig | undefined;
 
     /** `explicit` overrides stack config and environment variables, key by key. */
-    constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {}
+    constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {
+        // The redaction boundary: whatever a method throws (the host prints it, and stores an
+        // init error's reasons in the state) leaves without a secret in it.
+        for (const name of PROVIDER_METHODS) {
+            const method: unknown = Reflect.get(this, name);
+            if (typeof method === "function") Reflect.set(this, name, (...args: unknown[]) => redacting(() => method.apply(this, args)));
+        }
+    }
 
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         this.stackConfig = (key) => req.config.get(key);

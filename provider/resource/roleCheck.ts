@@ -62,7 +62,8 @@ export async function checkRoleNames(
         failures.push({
             property: `roles[${i}]`,
             reason:
-                `role '${r}' is not in the role catalog of ${config.baseUrl} (GET /roles)` +
+                // The name is not quoted (it may be a secret); a close catalog name is the tenant's, not the program's.
+                `roles[${i}] is not in the role catalog of ${config.baseUrl} (GET /roles)` +
                 (close.length
                     ? `; did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
                     : `; it has ${catalog.length} roles, e.g. ${catalog

@@ -14,7 +14,8 @@ import { z } from "zod";
 import { PrimaveraClient } from "../api/client";
 import { ApiError, excerpt } from "../api/errors";
 import { assertSameLogin, caseVariant } from "../model/identity";
-import { ServerUser, serverUser, serverUserList } from "../api/schemas";
+import { issuesText, validateEach } from "../api/bounds";
+import { ServerUser, serverUser } from "../api/schemas";
 
 /**
  * The users of one `GET /user`, by exact login (identity.ts); entries are validated when first
@@ -42,7 +43,10 @@ class UserIndex {
         if (entry === undefined) return undefined;
         const r = serverUser.safeParse(entry);
         if (!r.success)
-            throw new ApiError(`reading user '${loginId}': its entry in GET /user is not a user record: ${excerpt(r.error.message)}`, 200);
+            throw new ApiError(
+                `reading user '${loginId}': its entry in GET /user is not a user record: ${excerpt(issuesText(r.error))}`,
+                200,
+            );
         this.parsed.set(loginId, r.data);
         return r.data;
     }
@@ -120,11 +124,12 @@ export class UserReader {
         return (await this.list(deadline)).find((u) => u.id === id);
     }
 
-    /** Every user of the tenant (one `GET /user`), each validated. */
+    /** Every user of the tenant (one `GET /user`), each validated (stopping at the first that is not a user record). */
     async list(deadline: number): Promise<ServerUser[]> {
-        const parsed = serverUserList.safeParse(await this.fetchList(deadline));
-        if (!parsed.success) throw new ApiError(`listing users: the answer is not a list of users: ${excerpt(parsed.error.message)}`, 200);
-        return parsed.data;
+        const checked = validateEach(serverUser, await this.fetchList(deadline));
+        if ("bad" in checked)
+            throw new ApiError(`listing users: entry ${checked.bad} of GET /user is not a user record: ${excerpt(checked.why)}`, 200);
+        return checked.ok;
     }
 
     /**

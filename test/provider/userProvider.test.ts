@@ -264,7 +264,7 @@ describe("UserProvider against the simulator", function () {
     it("reports a user created with a failed role as created (init error with its id)", async () => {
         // check() now refuses a role missing from GET /roles; a role can still vanish between preview and up.
         const checked = await provider.check({}, base("BADROLE", { roles: ["NoSuchRole"] }));
-        assert.match(String(checked.failures?.[0]?.reason), /NoSuchRole/);
+        assert.match(String(checked.failures?.[0]?.reason), /^roles\[0\] is not in the role catalog/);
         await assert.rejects(provider.create(checked.inputs), (e: any) => {
             assert.equal(e.name, "ResourceInitError");
             assert.ok(e.id, "the error carries the id");

@@ -2,6 +2,7 @@
 // the result when done. Polls start fast and back off, honour Retry-After and Location, and stop
 // at the deadline with an error that names the job, the time waited and the last answer.
 import { BackoffPolicy, parseRetryAfterMs } from "../../api/backoff";
+import { issuesText } from "../../api/bounds";
 import { ApiResponse, PrimaveraClient, serverMessage } from "../../api/client";
 import { ApiError, DeadlineError, excerpt } from "../../api/errors";
 import { JobResult, jobResult } from "../../api/schemas";
@@ -68,7 +69,7 @@ export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, dea
                 if (parsed.success) return { done: parsed.data };
                 return {
                     fail: new ApiError(
-                        `job ${job.jobId} finished but its result is not a UserDataStore: ${excerpt(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))}`,
+                        `job ${job.jobId} finished but its result is not a UserDataStore: ${excerpt(issuesText(parsed.error))}`,
                         200,
                     ),
                 };

@@ -10,6 +10,7 @@ import { Finding, judgeModify } from "../safety/accessGuard";
 import { entryProblem, Outcome } from "../tenant/jobs/outcome";
 import { Settled } from "../tenant/jobs/runner";
 import { Done, OpContext, PartlyFailed, readNow } from "./context";
+import { checkOthersDuringJob } from "./afterOthers";
 import { narrow, removeRecreated } from "./undo";
 
 export async function confirmModify(ctx: OpContext, settled: Settled, inputs: UserInputs): Promise<Done> {
@@ -60,7 +61,7 @@ async function settle(ctx: OpContext, settled: Settled, inputs: UserInputs, find
             const differs = changedFields(managedView(after), inputs, { live: true });
             if (differs.length > 0)
                 throw notConfirmed(login, settled.live!, settled.outcome!, `a read-back shows ${differs.join(", ")} not as declared`);
-            return { user: after, jobId };
+            return checkOthersDuringJob(ctx, settled, inputs, { user: after, jobId });
         }
         case "unexplained":
             throw new PrimaveraError(

@@ -8,6 +8,7 @@ import { PrimaveraClient } from "../api/client";
 import { DeletionBudget } from "../safety/deletionBudget";
 import { Ownership } from "../safety/ownership";
 import { JobRunner } from "./jobs/runner";
+import { AuditLog } from "./audits";
 import { UserReader } from "./reads";
 import { ProviderConfig, ServerRole } from "../api/schemas";
 
@@ -17,6 +18,8 @@ export interface Tenant {
     reader: UserReader;
     /** The role catalog, once fetched (tenant/roles.ts). */
     roles?: Promise<ServerRole[]>;
+    /** The tenant's audit events (who changed which user, and when). */
+    audits: AuditLog;
     /** One owner per login in this run. */
     ownership: Ownership;
     /** primavera:maxDeletions, spent by this run's deletes. */
@@ -44,7 +47,8 @@ export function tenantFor(config: ProviderConfig): Tenant {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
         const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs });
-        tenant = { client, runner, reader, ownership: new Ownership(), deletions: new DeletionBudget(config.maxDeletions) };
+        const audits = new AuditLog(client);
+        tenant = { client, runner, reader, audits, ownership: new Ownership(), deletions: new DeletionBudget(config.maxDeletions) };
         tenants.set(key, tenant);
     } else {
         // The latest settings win for what is not the tenant's identity.

@@ -63,6 +63,8 @@ export interface Settled {
     live: ServerUser | undefined;
     /** Epoch ms when that read was answered: changes after it are not in `live`. */
     readAt: number;
+    /** Epoch ms when the job's result was seen (equal to readAt when nothing was sent). */
+    doneAt: number;
     /** What was sent; undefined when nothing had to be. */
     sent?: SentKind;
     record?: UserRecord;
@@ -270,7 +272,7 @@ export class JobRunner {
                     continue;
                 }
                 if ("done" in prepared) {
-                    p.resolve({ live, readAt, lostAddAt });
+                    p.resolve({ live, readAt, doneAt: readAt, lostAddAt });
                     continue;
                 }
                 still.push(p);
@@ -328,6 +330,7 @@ export class JobRunner {
                 s.p.resolve({
                     live: s.live,
                     readAt,
+                    doneAt: Date.now(),
                     sent: s.prepared.send,
                     record: "record" in s.prepared ? s.prepared.record : undefined,
                     outcome,

@@ -1,0 +1,38 @@
+// After a modify job: did another administrator change the user while it ran (safety/interference.ts)?
+// Asked of the tenant's audit events once per job (the audit log gathers the job's users into one
+// request). Nothing to ask when the record carried nothing the program does not declare.
+import { PrimaveraError } from "../api/errors";
+import { RECORD_FIELDS, UserInputs, declaredKeys } from "../model/fields";
+import { foreignEvents, interferenceOf } from "../safety/interference";
+import { Settled } from "../tenant/jobs/runner";
+import { Done, OpContext, PartlyFailed, readNow } from "./context";
+import { narrow } from "./undo";
+
+/** `done`, unless another administrator's change during the job makes it an error (after undoing what it must). */
+export async function checkOthersDuringJob(ctx: OpContext, settled: Settled, inputs: UserInputs, done: Done): Promise<Done> {
+    const login = inputs.loginId;
+    const declared = new Set(declaredKeys(inputs));
+    const carried = RECORD_FIELDS.map((f) => f.key as string).filter((k) => k !== "loginId" && k !== "disabled" && !declared.has(k));
+    const audits = await ctx.tenant.audits.between(settled.readAt, settled.doneAt, ctx.deadline);
+    if (!("events" in audits)) return done;
+    const found = interferenceOf(foreignEvents(audits.events, login, ctx.account), carried);
+    if (!found) return done;
+    const reapplied = found.overwritten.includes("roles") ? (settled.record?.roles ?? []).map((r) => r.name) : [];
+    const redisable = found.disabled && inputs.disabled === undefined && done.user.disabled !== true;
+    const undone =
+        reapplied.length > 0 || redisable ? await narrow(ctx, login, done.user.id, { disable: redisable, roles: reapplied }) : undefined;
+    const who = found.events.map((e) => `${e.grantor || "someone"} at ${new Date(e.at).toISOString()} ("${e.description}")`).join("; ");
+    const message =
+        `user '${login}' was changed by another administrator while job ${settled.outcome!.jobId} updated it: ${who}. ` +
+        (found.overwritten.length
+            ? `The job re-applied, as read before it ran, fields this program does not manage (${found.overwritten.join(", ")}), so ` +
+              `that change to them may be lost. `
+            : "") +
+        (undone
+            ? `To keep access closed, ${[redisable ? "the user was disabled again" : "", reapplied.length ? `the roles the job re-applied [${reapplied.join(", ")}] were taken back` : ""].filter(Boolean).join(" and ")}: ${undone}. `
+            : "") +
+        `The declared fields are applied and recorded. Check the user in the vendor UI${reapplied.length ? " and re-grant what it should keep" : ""}.`;
+    const now = await readNow(ctx, login);
+    if (!now || now.id !== done.user.id) throw new PrimaveraError(message);
+    throw new PartlyFailed(message, now, settled.outcome!.jobId);
+}

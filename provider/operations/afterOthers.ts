@@ -19,6 +19,8 @@ export async function checkOthersDuringJob(ctx: OpContext, settled: Settled, inp
     if (!found) return done;
     const reapplied = found.overwritten.includes("roles") ? (settled.record?.roles ?? []).map((r) => r.name) : [];
     const redisable = found.disabled && inputs.disabled === undefined && done.user.disabled !== true;
+    // Their disable held (our record leaves `disabled` out) and nothing we carried was touched: all is well.
+    if (found.overwritten.length === 0 && !redisable) return done;
     const undone =
         reapplied.length > 0 || redisable ? await narrow(ctx, login, done.user.id, { disable: redisable, roles: reapplied }) : undefined;
     const who = found.events.map((e) => `${e.grantor || "someone"} at ${new Date(e.at).toISOString()} ("${e.description}")`).join("; ");

@@ -3,7 +3,7 @@
  * primavera-simulator: runs the simulator until SIGINT/SIGTERM.
  *
  *   primavera-simulator --port 18080 [--host 127.0.0.1] [--job-ms 1000] [--job-ms-per-user 2]
- *     [--user admin --password admin] [--readonly-user viewer --readonly-password viewer]
+ *     [--user admin --password sim-Pw-4827] [--readonly-user viewer --readonly-password viewer-Pw-3961]
  *     [--data FILE] [--seed FILE] [--busy-status 409|400|429] [--verbose]
  *     [--case-insensitive-logins] [--base-path /tenant1] [--location-style absolute|relative]
  *

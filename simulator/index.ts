@@ -10,6 +10,10 @@ import { loadSeed } from "./tenant/seedData";
 import { SimulatorServer } from "./http/server";
 import { Store } from "./tenant/store";
 
+// Not "admin": Pulumi masks a secret config value wherever it appears, and "admin" is part of many names.
+const DEFAULT_PASSWORD = "sim-Pw-4827";
+const DEFAULT_READONLY_PASSWORD = "viewer-Pw-3961";
+
 export interface SimulatorOptions {
     /** TCP port; 0 (the default) picks a free one. */
     port?: number;
@@ -19,10 +23,10 @@ export interface SimulatorOptions {
     jobMs?: number;
     /** Extra time per user in a job, ms (default 2). */
     jobMsPerUser?: number;
-    /** Administrator account (default admin / admin). */
+    /** Administrator account (default admin / sim-Pw-4827). */
     username?: string;
     password?: string;
-    /** Read-only account (default viewer / viewer): may read, gets 403 on POST/PUT. */
+    /** Read-only account (default viewer / viewer-Pw-3961): may read, gets 403 on POST/PUT. */
     readOnlyUsername?: string;
     readOnlyPassword?: string;
     /** Status of a `POST /user` refused because a job is running (default 409). */
@@ -80,8 +84,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     }
     const store = new Store(loadSeed(opts.seedFile), opts.dataFile, { caseInsensitiveLogins: opts.caseInsensitiveLogins ?? false });
     const auth = new Auth([
-        { username: opts.username ?? "admin", password: opts.password ?? "admin", readOnly: false },
-        { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? "viewer", readOnly: true },
+        { username: opts.username ?? "admin", password: opts.password ?? DEFAULT_PASSWORD, readOnly: false },
+        { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? DEFAULT_READONLY_PASSWORD, readOnly: true },
     ]);
     const server = new SimulatorServer({
         host,

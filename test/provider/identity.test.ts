@@ -8,7 +8,7 @@ import { AddressInfo } from "node:net";
 import { tenantFor } from "pulumi-primavera-admin";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
-import { ADMIN, eventually, Sim, useSimulator, withSimulator } from "../support/sim";
+import { ADMIN, eventually, Sim, useSimulator, VIEWER, withSimulator } from "../support/sim";
 
 const base = (loginId: string, extra: Record<string, unknown> = {}) =>
     declaredUser(loginId, { firstName: "Ida", lastName: "Entity", ...extra });
@@ -407,7 +407,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             assert.equal(ta.runner, tb.runner);
             assert.equal(ta.reader, tb.reader);
             assert.equal(ta.client, tb.client);
-            const c = new UserProvider({ baseUrl: sim.url, username: "viewer", password: "viewer" });
+            const c = new UserProvider({ baseUrl: sim.url, ...VIEWER });
             assert.notEqual(tenantFor(c.settings()).runner, ta.runner, "another account is another tenant key");
         });
     });

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import axios from "axios";
+import { ADMIN } from "../support/sim";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -33,7 +34,7 @@ describe("simulator: command line", () => {
             });
             child!.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
         });
-        const r = await axios.get(`${url}/cloudapi/restapi/roles`, { auth: { username: "admin", password: "admin" } });
+        const r = await axios.get(`${url}/cloudapi/restapi/roles`, { auth: ADMIN });
         assert.equal(r.status, 200);
         const code = await new Promise<number | null>((resolve) => {
             child!.on("exit", (c) => resolve(c));
@@ -75,8 +76,7 @@ describe("simulator: command line", () => {
             child!.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
         });
         assert.equal(baseUrl, `${url}/tenant1`);
-        const auth = { username: "admin", password: "admin" };
-        const opts = { auth, validateStatus: () => true };
+        const opts = { auth: ADMIN, validateStatus: () => true };
         assert.equal((await axios.get(`${url}/cloudapi/restapi/roles`, opts)).status, 404);
         const post = await axios.post(`${baseUrl}/cloudapi/restapi/user`, { deleted: ["nobody"] }, opts);
         assert.equal(post.status, 202);

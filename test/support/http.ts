@@ -1,13 +1,12 @@
 /** Raw HTTP against the simulator's API, for the simulator's own tests: clients that never throw on a status, job submission and polling. */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
 import { RunningSimulator, SimulatorOptions, startSimulator } from "../../simulator";
-import { ADMIN, eventually } from "./sim";
+import { ADMIN, eventually, VIEWER } from "./sim";
 import { declaredUser } from "./fixtures";
 
-export { ADMIN };
+export { ADMIN, VIEWER };
 
 export const API = "/cloudapi/restapi";
-export const VIEWER = { username: "viewer", password: "viewer" };
 
 /** Test defaults: quick jobs, port 0, quiet. */
 export function start(opts: SimulatorOptions = {}): Promise<RunningSimulator> {

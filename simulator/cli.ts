@@ -6,6 +6,7 @@
  *     [--user admin --password sim-Pw-4827] [--readonly-user viewer --readonly-password viewer-Pw-3961]
  *     [--data FILE] [--seed FILE] [--busy-status 409|400|429] [--verbose]
  *     [--case-insensitive-logins] [--base-path /tenant1] [--location-style absolute|relative]
+ *     [--max-body-bytes N]
  *
  * Passwords may also come from PRIMAVERA_SIM_PASSWORD / PRIMAVERA_SIM_READONLY_PASSWORD so
  * they do not show in the process list.
@@ -16,7 +17,8 @@ import { normalizeBasePath, SimulatorOptions, startSimulator } from "./index";
 const USAGE = `usage: primavera-simulator [--port N] [--host H] [--job-ms MS] [--job-ms-per-user MS]
   [--user U] [--password P] [--readonly-user U] [--readonly-password P]
   [--data FILE] [--seed FILE] [--busy-status 400|409|429] [--verbose]
-  [--case-insensitive-logins] [--base-path /TENANT] [--location-style absolute|relative]`;
+  [--case-insensitive-logins] [--base-path /TENANT] [--location-style absolute|relative]
+  [--max-body-bytes N]`;
 
 /** The options a command line asks for; throws an Error that names the flag. */
 export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulatorOptions | "help" {
@@ -40,6 +42,7 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
             "case-insensitive-logins": { type: "boolean" },
             "base-path": { type: "string" },
             "location-style": { type: "string" },
+            "max-body-bytes": { type: "string" },
             help: { type: "boolean", short: "h" },
         },
     });
@@ -70,6 +73,12 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     if (values["case-insensitive-logins"]) opts.caseInsensitiveLogins = true;
     if (values["base-path"] !== undefined) opts.basePath = normalizeBasePath(values["base-path"]);
+    const maxBody = num("max-body-bytes", values["max-body-bytes"]);
+    if (maxBody !== undefined) {
+        if (!Number.isSafeInteger(maxBody) || maxBody < 1)
+            throw new Error(`--max-body-bytes: expected a positive whole number, got "${values["max-body-bytes"]}"`);
+        opts.maxBodyBytes = maxBody;
+    }
     const style = values["location-style"];
     if (style !== undefined) {
         if (style !== "absolute" && style !== "relative")

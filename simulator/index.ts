@@ -6,6 +6,7 @@
  *     await sim.stop();
  */
 import { Auth } from "./http/auth";
+import { DEFAULT_MAX_BODY_BYTES } from "./http/body";
 import { loadSeed } from "./tenant/seedData";
 import { SimulatorServer } from "./http/server";
 import { Store } from "./tenant/store";
@@ -49,6 +50,8 @@ export interface SimulatorOptions {
     basePath?: string;
     /** `Location` of `POST /user` and of a running job: "absolute" (default) or root-relative. */
     locationStyle?: "absolute" | "relative";
+    /** Largest request body, in bytes (default 64 MiB); a larger one is answered 413. */
+    maxBodyBytes?: number;
 }
 
 export interface RunningSimulator {
@@ -82,6 +85,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     if (locationStyle !== "absolute" && locationStyle !== "relative") {
         throw new Error(`locationStyle must be "absolute" or "relative", got "${String(locationStyle)}"`);
     }
+    const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
+        throw new Error(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
     const store = new Store(loadSeed(opts.seedFile), opts.dataFile, { caseInsensitiveLogins: opts.caseInsensitiveLogins ?? false });
     const auth = new Auth([
         { username: opts.username ?? "admin", password: opts.password ?? DEFAULT_PASSWORD, readOnly: false },
@@ -97,6 +103,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         quiet: opts.quiet ?? true,
         basePath,
         locationStyle,
+        maxBodyBytes,
     });
     await new Promise<void>((resolve, reject) => {
         server.http.once("error", reject);

@@ -44,6 +44,8 @@ export interface ApiRoutesConfig {
     jobMsPerUser: number;
     busyStatus: 400 | 409 | 429;
     locationStyle: "absolute" | "relative";
+    /** Largest request body, in bytes (413 beyond). */
+    maxBodyBytes: number;
     auth: Auth;
     store: Store;
     jobs: OneJobAtATime;
@@ -116,7 +118,7 @@ export class ApiRoutes {
 
     private async submitJob(c: ApiCtx): Promise<void> {
         const { faults, store, jobs } = this.cfg;
-        const request = parseWith(UserDataStoreRequestSchema, await readJson(c.req));
+        const request = parseWith(UserDataStoreRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         const users = (request.added?.length ?? 0) + (request.modified?.length ?? 0) + (request.deleted?.length ?? 0);
         const jobFaults = faults.jobFaults();
         const createdBy = c.principal.username.toUpperCase();
@@ -162,12 +164,12 @@ export class ApiRoutes {
     }
 
     private async changeStatus(c: ApiCtx): Promise<void> {
-        const items = parseWith(ChangeStatusRequestSchema, await readJson(c.req));
+        const items = parseWith(ChangeStatusRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         sendJson(c.res, 200, this.cfg.store.changeStatus(items));
     }
 
     private async changeLock(c: ApiCtx): Promise<void> {
-        const items = parseWith(ChangeLockRequestSchema, await readJson(c.req));
+        const items = parseWith(ChangeLockRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         sendJson(c.res, 200, this.cfg.store.unlock(items.map((i) => i.loginId)));
     }
 

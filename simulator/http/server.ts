@@ -29,6 +29,8 @@ export interface ServerConfig {
     basePath: string;
     /** `Location` headers: absolute URLs (from the `Host` header) or root-relative paths. */
     locationStyle: "absolute" | "relative";
+    /** Largest request body, in bytes, of any route (413 beyond). */
+    maxBodyBytes: number;
 }
 
 export class SimulatorServer {
@@ -44,8 +46,8 @@ export class SimulatorServer {
     constructor(private readonly cfg: ServerConfig) {
         this.apiRoot = cfg.basePath + BASE_PATH;
         this.jobs = new OneJobAtATime(() => cfg.store.allocateJobId());
-        const { auth, store, jobMs, jobMsPerUser, busyStatus, locationStyle } = cfg;
-        const tenant = { auth, store, jobs: this.jobs, faults: this.faults };
+        const { auth, store, jobMs, jobMsPerUser, busyStatus, locationStyle, maxBodyBytes } = cfg;
+        const tenant = { auth, store, jobs: this.jobs, faults: this.faults, maxBodyBytes };
         this.api = new ApiRoutes({ ...tenant, apiRoot: this.apiRoot, jobMs, jobMsPerUser, busyStatus, locationStyle });
         this.sim = new SimRoutes({ ...tenant, stats: this.stats });
         this.http = http.createServer((req, res) => {

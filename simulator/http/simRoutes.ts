@@ -30,6 +30,8 @@ export interface SimRoutesConfig {
     jobs: OneJobAtATime;
     faults: Faults;
     stats: RequestStats;
+    /** Largest request body, in bytes (413 beyond). */
+    maxBodyBytes: number;
 }
 
 export class SimRoutes {
@@ -51,7 +53,7 @@ export class SimRoutes {
     /** `POST /__sim/faults`: replaces the switches; `foreignJobMs` also starts a foreign job (409, nothing changed, when busy). */
     private async setFaults(c: SimCtx): Promise<void> {
         const { faults, jobs } = this.cfg;
-        const cfg = parseWith(FaultConfigSchema, await readJson(c.req));
+        const cfg = parseWith(FaultConfigSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         const busy = cfg.foreignJobMs !== undefined && jobs.busyWith();
         if (busy) throw new HttpError(409, `Job ${busy.id} is in progress; the foreign job was not started (faults unchanged).`);
         faults.set(cfg);
@@ -90,7 +92,7 @@ export class SimRoutes {
 
     /** `PUT /__sim/users/{loginId}`: drift, merging a partial record (201 when it creates the user). */
     private async putUser(c: SimCtx): Promise<void> {
-        const patch = parseWith(UserPatchSchema, await readJson(c.req));
+        const patch = parseWith(UserPatchSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         const { user, created } = this.cfg.store.putUser(c.params.loginId, patch);
         sendJson(c.res, created ? 201 : 200, user);
     }

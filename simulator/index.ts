@@ -5,7 +5,7 @@
  *     // ... talk HTTP to sim.baseUrl + "/cloudapi/restapi/user" ...
  *     await sim.stop();
  */
-import { Auth } from "./http/auth";
+import { Account, Auth } from "./http/auth";
 import { DEFAULT_MAX_BODY_BYTES } from "./http/body";
 import { loadSeed } from "./tenant/seedData";
 import { SimulatorServer } from "./http/server";
@@ -27,6 +27,11 @@ export interface SimulatorOptions {
     /** Administrator account (default admin / sim-Pw-4827). */
     username?: string;
     password?: string;
+    /**
+     * More administrator accounts next to the main one, e.g. a second team's account; a job's
+     * `createdBy` and an audit event's `grantor` name the account that made the change.
+     */
+    admins?: { username: string; password: string }[];
     /** Read-only account (default viewer / viewer-Pw-3961): may read, gets 403 on POST/PUT. */
     readOnlyUsername?: string;
     readOnlyPassword?: string;
@@ -76,6 +81,18 @@ export function normalizeBasePath(basePath: string): string {
     return p;
 }
 
+/** The accounts as given; throws when a name is empty, holds a colon (Basic auth splits there) or repeats, or a password is empty. */
+function checkAccounts(accounts: Account[]): Account[] {
+    const seen = new Set<string>();
+    for (const a of accounts) {
+        if (!a.username || a.username.includes(":")) throw new Error(`account name must be non-empty and without ":", got "${a.username}"`);
+        if (!a.password) throw new Error(`account ${a.username}: the password must not be empty`);
+        if (seen.has(a.username)) throw new Error(`account ${a.username} is given twice`);
+        seen.add(a.username);
+    }
+    return accounts;
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
     const host = opts.host ?? "127.0.0.1";
     const busyStatus = opts.busyStatus ?? 409;
@@ -89,10 +106,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
         throw new Error(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
     const store = new Store(loadSeed(opts.seedFile), opts.dataFile, { caseInsensitiveLogins: opts.caseInsensitiveLogins ?? false });
-    const auth = new Auth([
-        { username: opts.username ?? "admin", password: opts.password ?? DEFAULT_PASSWORD, readOnly: false },
-        { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? DEFAULT_READONLY_PASSWORD, readOnly: true },
-    ]);
+    const auth = new Auth(
+        checkAccounts([
+            { username: opts.username ?? "admin", password: opts.password ?? DEFAULT_PASSWORD, readOnly: false },
+            { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? DEFAULT_READONLY_PASSWORD, readOnly: true },
+            ...(opts.admins ?? []).map((a) => ({ username: a.username, password: a.password, readOnly: false })),
+        ]),
+    );
     const server = new SimulatorServer({
         host,
         jobMs: opts.jobMs ?? 1000,

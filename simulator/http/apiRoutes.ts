@@ -1,6 +1,7 @@
 /**
  * The vendor's routes (`[basePath]/cloudapi/restapi[/v2|/v3]/...`): their route table and their
- * handlers, which read a request, ask the tenant, and answer in the vendor's shapes.
+ * handlers, which read a request, ask the tenant, and answer in the vendor's shapes (the audit
+ * routes' entries and handlers come from auditRoutes.ts).
  * Routing, authentication, fault injection and error answers happen before and around them, in
  * server.ts.
  */
@@ -10,6 +11,7 @@ import { Job, OneJobAtATime } from "../tenant/jobs";
 import { emptyResult } from "../tenant/render";
 import { Store } from "../tenant/store";
 import { Auth, DEFAULT_TOKEN_EXPIRY_S, Principal } from "./auth";
+import { auditRoutes } from "./auditRoutes";
 import { parseWith, readJson } from "./body";
 import { HttpError, INVALID_INPUT, sendJson, sendText } from "./respond";
 import { route, Route } from "./router";
@@ -97,6 +99,7 @@ export class ApiRoutes {
                 "/roles",
                 api((c) => this.listRoles(c)),
             ),
+            ...auditRoutes(cfg.store.audit, cfg.faults),
             route("GET", "/oauth2/token", { auth: "token", handle: (c) => this.token(c) }),
         ];
         this.versionedTable = this.table.filter((r) => r.handler.auth !== "token");
@@ -121,7 +124,7 @@ export class ApiRoutes {
         const request = parseWith(UserDataStoreRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         const users = (request.added?.length ?? 0) + (request.modified?.length ?? 0) + (request.deleted?.length ?? 0);
         const jobFaults = faults.jobFaults();
-        const createdBy = c.principal.username.toUpperCase();
+        const grantor = grantorOf(c);
         const r = jobs.trySubmit({
             owner: "client",
             users,
@@ -129,7 +132,7 @@ export class ApiRoutes {
             stuck: () => faults.takeStuck(),
             work: () =>
                 store.applyJob(request, {
-                    createdBy,
+                    grantor,
                     ...jobFaults,
                     failRoles: faults.failRoleSet,
                     onFault: (counter) => faults.counters[counter]++,
@@ -165,12 +168,19 @@ export class ApiRoutes {
 
     private async changeStatus(c: ApiCtx): Promise<void> {
         const items = parseWith(ChangeStatusRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
-        sendJson(c.res, 200, this.cfg.store.changeStatus(items));
+        sendJson(c.res, 200, this.cfg.store.changeStatus(items, grantorOf(c)));
     }
 
     private async changeLock(c: ApiCtx): Promise<void> {
         const items = parseWith(ChangeLockRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
-        sendJson(c.res, 200, this.cfg.store.unlock(items.map((i) => i.loginId)));
+        sendJson(
+            c.res,
+            200,
+            this.cfg.store.unlock(
+                items.map((i) => i.loginId),
+                grantorOf(c),
+            ),
+        );
     }
 
     private token(c: ApiCtx): void {
@@ -193,4 +203,9 @@ export class ApiRoutes {
         const host = c.req.headers.host ?? `${c.req.socket.localAddress ?? "127.0.0.1"}:${c.req.socket.localPort}`;
         return `http://${host}${path}`;
     }
+}
+
+/** The caller as the tenant names it in `createdBy` and audit events: the account name upper-cased. */
+function grantorOf(c: ApiCtx): string {
+    return c.principal.username.toUpperCase();
 }

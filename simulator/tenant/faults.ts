@@ -32,6 +32,8 @@ export const FaultConfigSchema = z.object({
     jobException: z.string().min(1).optional(),
     /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
     renameIds: z.boolean().optional(),
+    /** The audit routes as an older edition (missing: 404) or an account without the privilege (forbidden: 403) answers them. */
+    audits: z.enum(["ok", "missing", "forbidden"]).optional(),
 });
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 
@@ -116,6 +118,11 @@ export class Faults {
 
     get retryAfterSeconds(): number {
         return this.config.retryAfterSeconds ?? 1;
+    }
+
+    /** How the audit routes answer: "ok" (default), "missing" (404) or "forbidden" (403). */
+    get auditsMode(): "ok" | "missing" | "forbidden" {
+        return this.config.audits ?? "ok";
     }
 
     get failUserSet(): ReadonlySet<string> {

@@ -4,8 +4,9 @@
  * every change to them: a job's request, change-status, change-lock, drift and reset.
  *
  * Everything that changes users lives here, so jobs, the user routes and the drift routes share
- * one set of rules. How a user looks on the wire is render.ts's job; reading and writing the data
- * file is persistence.ts's (called after every change when there is a data file).
+ * one set of rules, and every change is recorded as an audit event (audit.ts) naming who made it.
+ * How a user looks on the wire is render.ts's job; reading and writing the data file is
+ * persistence.ts's (called after every change when there is a data file).
  */
 import {
     OrganizationWire,
@@ -17,10 +18,11 @@ import {
     UserResultEntry,
     UserWire,
 } from "../http/wire";
+import { AuditLog, auditText } from "./audit";
 import { readDataFile, writeDataFile } from "./persistence";
 import { emptyResult, failedEntry, organizationWire, renderUser, roleRefWire, roleWire } from "./render";
 import { SeedData } from "./seedData";
-import { hashStoredPassword, StoredUser, UserPatch } from "./user";
+import { changedFields, hashStoredPassword, StoredUser, UserPatch } from "./user";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;
@@ -36,8 +38,8 @@ export interface StoreOptions {
 export type JobFaultCounter = "failedUsers" | "skippedUsers" | "droppedFromResult" | "jobExceptions" | "renamedIds";
 
 export interface JobContext {
-    /** Upper-cased account name of the submitter; becomes `createdBy`. */
-    createdBy: string;
+    /** Upper-cased account name of the submitter: `createdBy` of the users it creates, `grantor` of its audit events. */
+    grantor: string;
     /** Login ids whose create/modify/delete fails inside this job (fault injection). */
     failUsers: ReadonlySet<string>;
     /** Role names whose application access fails (the user is still stored, without them). */
@@ -70,6 +72,8 @@ export class Store {
     private nextUserId = FIRST_USER_ID;
     private nextJobId = FIRST_JOB_ID;
     private readonly caseInsensitive: boolean;
+    /** One event per change to a user, oldest first. */
+    readonly audit: AuditLog;
 
     constructor(
         private readonly seed: SeedData,
@@ -95,6 +99,7 @@ export class Store {
         } else {
             this.loadSeedUsers();
         }
+        this.audit = new AuditLog(fromFile?.audits, fromFile?.nextAuditId);
     }
 
     /* ------------------------------------------------------------------ reads */
@@ -159,7 +164,7 @@ export class Store {
         }
         for (const loginId of req.deleted ?? []) {
             if (hit(skip, loginId, "skippedUsers")) continue;
-            const outcome = this.deleteRecord(loginId, hit(fail, loginId, "failedUsers"));
+            const outcome = this.deleteRecord(loginId, ctx.grantor, hit(fail, loginId, "failedUsers"));
             if (hit(drop, loginId, "droppedFromResult")) continue;
             if (typeof outcome === "string") result.deleted.push(outcome);
             else result.deleteFailed.push(outcome);
@@ -169,11 +174,12 @@ export class Store {
     }
 
     /** One login of `deleted`: the stored login id when it was deleted, else its `deleteFailed` entry. */
-    private deleteRecord(loginId: string, injectedFailure: boolean): string | UserResultEntry {
+    private deleteRecord(loginId: string, grantor: string, injectedFailure: boolean): string | UserResultEntry {
         if (injectedFailure) return { loginId, statusInfo: injectedFailureText(loginId), statusInfoOK: false };
         const existing = this.users.get(this.key(loginId));
         if (!existing) return { loginId, statusInfo: `User ${loginId} does not exist.`, statusInfoOK: false };
         this.users.delete(this.key(loginId));
+        this.audit.record(existing.loginId, auditText.deleted(existing.loginId), grantor);
         return existing.loginId;
     }
 
@@ -213,7 +219,7 @@ export class Store {
             locked: existing?.locked ?? false,
             loginAttemptsCtr: existing?.loginAttemptsCtr ?? "0",
             pwdCantChange: rec.pwdCantChange ?? existing?.pwdCantChange ?? false,
-            createdBy: existing?.createdBy ?? ctx.createdBy,
+            createdBy: existing?.createdBy ?? ctx.grantor,
             createdDate: existing?.createdDate ?? now,
             updatedDate: now,
             provisionedDate: existing?.provisionedDate ?? now,
@@ -228,6 +234,7 @@ export class Store {
         const passwordHash = rec.password ? hashStoredPassword(rec.password) : existing?.passwordHash;
         if (passwordHash) user.passwordHash = passwordHash;
         this.users.set(this.key(user.loginId), user);
+        this.recordChange(existing, user, ctx.grantor, rec.password);
 
         const from = rec.id ?? (renamed ? existing.id : undefined);
         const entry: UserResultEntry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true };
@@ -237,8 +244,8 @@ export class Store {
 
     /* ------------------------------------------------- status / lock (not jobs) */
 
-    /** `PUT /user/change-status`: loginId -> "" when done, else the reason. */
-    changeStatus(items: { loginId: string; disabled: boolean }[]): Record<string, string> {
+    /** `PUT /user/change-status` by `grantor`: loginId -> "" when done, else the reason. */
+    changeStatus(items: { loginId: string; disabled: boolean }[], grantor: string): Record<string, string> {
         const out: Record<string, string> = {};
         let changed = false;
         for (const { loginId, disabled } of items) {
@@ -249,6 +256,7 @@ export class Store {
             }
             if (u.disabled !== disabled) {
                 this.users.set(this.key(loginId), { ...u, disabled, updatedDate: timestamp() });
+                this.audit.record(u.loginId, (disabled ? auditText.disabled : auditText.enabled)(u.loginId), grantor);
                 changed = true;
             }
             out[loginId] = "";
@@ -257,8 +265,8 @@ export class Store {
         return out;
     }
 
-    /** `PUT /user/change-lock`: unlocks; loginId -> "" when done, else the reason. */
-    unlock(loginIds: string[]): Record<string, string> {
+    /** `PUT /user/change-lock` by `grantor`: unlocks; loginId -> "" when done, else the reason. */
+    unlock(loginIds: string[], grantor: string): Record<string, string> {
         const out: Record<string, string> = {};
         let changed = false;
         for (const loginId of loginIds) {
@@ -269,6 +277,7 @@ export class Store {
             }
             if (u.locked || u.loginAttemptsCtr !== "0") {
                 this.users.set(this.key(loginId), { ...u, locked: false, loginAttemptsCtr: "0", updatedDate: timestamp() });
+                this.audit.record(u.loginId, auditText.unlocked(u.loginId), grantor);
                 changed = true;
             }
             out[loginId] = "";
@@ -281,15 +290,18 @@ export class Store {
 
     /**
      * Merges `patch` into the user, or creates the user when absent (then firstName, lastName,
-     * emailAddress and organization are required). Throws InputError on unknown org/role.
+     * emailAddress and organization are required), as the administrator `grantor` would in the
+     * vendor's UI; a created user gets `createdBy`. Throws InputError on unknown org/role.
      */
-    putUser(loginId: string, patch: UserPatch): { user: UserWire; created: boolean } {
-        const r = this.mergeUser(loginId, patch, "SIMULATOR");
+    putUser(loginId: string, patch: UserPatch, grantor: string, createdBy = "SIMULATOR"): { user: UserWire; created: boolean } {
+        const { before, after } = this.mergeUser(loginId, patch, createdBy);
+        this.recordChange(before, after, grantor, patch.password);
         this.persist();
-        return r;
+        return { user: this.render(after), created: !before };
     }
 
-    private mergeUser(loginId: string, patch: UserPatch, createdBy: string): { user: UserWire; created: boolean } {
+    /** Lays `patch` over the stored user (or creates it): the user before (absent when created) and after. */
+    private mergeUser(loginId: string, patch: UserPatch, createdBy: string): { before?: StoredUser; after: StoredUser } {
         const existing = this.users.get(this.key(loginId));
         const org = patch.organization === undefined ? undefined : this.orgByRef(patch.organization);
         const roles = patch.roles === undefined ? undefined : this.roleNames(patch.roles);
@@ -337,19 +349,24 @@ export class Store {
         if (roles) user.roles = roles;
         if (password) user.passwordHash = hashStoredPassword(password);
         this.users.set(this.key(loginId), user);
-        return { user: this.render(user), created: !existing };
+        return { before: existing, after: user };
     }
 
-    removeUser(loginId: string): boolean {
-        const gone = this.users.delete(this.key(loginId));
-        if (gone) this.persist();
-        return gone;
+    /** Deletes the user as the administrator `grantor` would in the vendor's UI; false when absent. */
+    removeUser(loginId: string, grantor: string): boolean {
+        const existing = this.users.get(this.key(loginId));
+        if (!existing) return false;
+        this.users.delete(this.key(loginId));
+        this.audit.record(existing.loginId, auditText.deleted(existing.loginId), grantor);
+        this.persist();
+        return true;
     }
 
-    /** Users back to the seed; id counters keep counting so ids are never reused. */
+    /** Users back to the seed and no audit events; id counters keep counting so ids are never reused. */
     reset(): void {
         this.users.clear();
         this.loadSeedUsers();
+        this.audit.clear();
         this.persist();
     }
 
@@ -358,7 +375,21 @@ export class Store {
     /** Writes the whole state to the data file, when there is one. */
     persist(): void {
         if (!this.dataFile) return;
-        writeDataFile(this.dataFile, { nextUserId: this.nextUserId, nextJobId: this.nextJobId, users: [...this.users.values()] });
+        writeDataFile(this.dataFile, {
+            nextUserId: this.nextUserId,
+            nextJobId: this.nextJobId,
+            users: [...this.users.values()],
+            audits: this.audit.all(),
+            nextAuditId: this.audit.nextAuditId,
+        });
+    }
+
+    /** The audit event of a create (no `before`) or an update by `grantor`; `sentPassword` counts as a change when it is new. */
+    private recordChange(before: StoredUser | undefined, after: StoredUser, grantor: string, sentPassword?: string | null): void {
+        const description = before
+            ? auditText.updated(after.loginId, changedFields(before, after, sentPassword))
+            : auditText.created(after.loginId);
+        this.audit.record(after.loginId, description, grantor);
     }
 
     /* --------------------------------------------------------------- helpers */

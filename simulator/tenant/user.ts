@@ -1,7 +1,8 @@
 /**
  * A user as the tenant keeps it (StoredUser: names instead of catalog objects, a password
  * hash instead of a password, the fields the vendor's record shows read-only), the partial
- * user that drift and the seed lay over it (UserPatch), and the password hash itself.
+ * user that drift and the seed lay over it (UserPatch), the password hash itself, and which
+ * fields a change altered (for the audit events).
  *
  * The vendor's record is a wire shape (http/wire.ts); tenant/render.ts turns one into the other.
  */
@@ -74,4 +75,44 @@ export type UserPatch = z.infer<typeof UserPatchSchema>;
 export function hashStoredPassword(password: string): string {
     const salt = crypto.randomBytes(16).toString("hex");
     return `sha256$${salt}$${crypto.createHash("sha256").update(salt).update(password).digest("hex")}`;
+}
+
+/** Whether `password` is the one `hash` (from hashStoredPassword) was made from. */
+export function passwordMatches(hash: string, password: string): boolean {
+    const [kind, salt, digest] = hash.split("$");
+    return kind === "sha256" && digest === crypto.createHash("sha256").update(salt).update(password).digest("hex");
+}
+
+/** The fields a change can alter, in the order of the vendor's record (drift's lock fields last). */
+const COMPARED_FIELDS = [
+    "id",
+    "firstName",
+    "middleName",
+    "lastName",
+    "emailAddress",
+    "userType",
+    "organization",
+    "roles",
+    "disabled",
+    "password",
+    "employeeNumber",
+    "manager",
+    "startDate",
+    "endDate",
+    "pwdCantChange",
+    "locked",
+    "loginAttemptsCtr",
+] as const;
+
+/**
+ * The names of the fields whose value differs between two versions of a user, in record order.
+ * Roles compare as a set; `password` counts when one was sent (`sentPassword`) that the old hash
+ * was not made from. Bookkeeping (dates, createdBy, lastAction) never counts.
+ */
+export function changedFields(before: StoredUser, after: StoredUser, sentPassword?: string | null): string[] {
+    return COMPARED_FIELDS.filter((f) => {
+        if (f === "password") return !!sentPassword && !(before.passwordHash && passwordMatches(before.passwordHash, sentPassword));
+        if (f === "roles") return before.roles.length !== after.roles.length || before.roles.some((r) => !after.roles.includes(r));
+        return before[f] !== after[f];
+    });
 }

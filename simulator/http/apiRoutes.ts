@@ -6,7 +6,8 @@
  * server.ts.
  */
 import * as http from "node:http";
-import { Faults } from "../tenant/faults";
+import { Faults, ForeignActionSlot } from "../tenant/faults";
+import { applyForeignAction } from "../tenant/foreignActions";
 import { Job, OneJobAtATime } from "../tenant/jobs";
 import { emptyResult } from "../tenant/render";
 import { Store } from "../tenant/store";
@@ -125,18 +126,25 @@ export class ApiRoutes {
         const users = (request.added?.length ?? 0) + (request.modified?.length ?? 0) + (request.deleted?.length ?? 0);
         const jobFaults = faults.jobFaults();
         const grantor = grantorOf(c);
+        let foreign: ForeignActionSlot[] = [];
         const r = jobs.trySubmit({
             owner: "client",
             users,
             durationMs: this.cfg.jobMs + this.cfg.jobMsPerUser * users,
             stuck: () => faults.takeStuck(),
-            work: () =>
-                store.applyJob(request, {
+            work: () => {
+                // Another administrator's changes land first, as if made while the job waited.
+                for (const slot of foreign) {
+                    applyForeignAction(store, slot.action);
+                    faults.foreignActionFired(slot);
+                }
+                return store.applyJob(request, {
                     grantor,
                     ...jobFaults,
                     failRoles: faults.failRoleSet,
                     onFault: (counter) => faults.counters[counter]++,
-                }),
+                });
+            },
         });
         if ("busyWith" in r) {
             const id = r.busyWith.id;
@@ -147,6 +155,9 @@ export class ApiRoutes {
                 this.cfg.busyStatus === 429 ? { "Retry-After": "1" } : {},
             );
         }
+        const named = new Set([...(request.added ?? []), ...(request.modified ?? [])].map((u) => store.key(u.loginId)));
+        for (const l of request.deleted ?? []) named.add(store.key(l));
+        foreign = faults.claimForeignActions((loginId) => named.has(store.key(loginId)));
         sendText(c.res, 202, r.job.id, "text/plain", { Location: this.statusUrl(c, r.job.id) });
     }
 

@@ -7,8 +7,33 @@
  */
 import { z } from "zod";
 import { JobContext } from "./store";
+import { UserPatchSchema } from "./user";
 
 const rate = z.number().min(0).max(1);
+
+/** The administrator an action acts as (default COADMIN, the seeded one). */
+const actingAdmin = { loginId: z.string().min(1), grantor: z.string().min(1).optional() };
+
+/**
+ * One change another administrator makes while a job of ours runs (`duringJob`): the user's
+ * fields use the drift shape (organization and roles as names or `{name}`).
+ */
+export const ForeignActionSchema = z.discriminatedUnion("op", [
+    z.object({ op: z.enum(["disable", "enable", "delete"]), ...actingAdmin }),
+    UserPatchSchema.pick({ firstName: true, lastName: true, emailAddress: true, organization: true, roles: true, disabled: true })
+        .required({ firstName: true, lastName: true, emailAddress: true, organization: true })
+        .extend({ op: z.literal("create"), ...actingAdmin }),
+    z.object({ op: z.literal("setRoles"), roles: UserPatchSchema.shape.roles.unwrap(), ...actingAdmin }),
+    z.object({ op: z.literal("set"), fields: UserPatchSchema, ...actingAdmin }),
+]);
+export type ForeignAction = z.infer<typeof ForeignActionSchema>;
+
+/** A `duringJob` action and how far it got: claimed by the job that names its login, then fired once. */
+export interface ForeignActionSlot {
+    action: ForeignAction;
+    claimed: boolean;
+    fired: boolean;
+}
 
 /** The fault switches: the body of `POST /__sim/faults` (absent switches are off). */
 export const FaultConfigSchema = z.object({
@@ -32,6 +57,8 @@ export const FaultConfigSchema = z.object({
     jobException: z.string().min(1).optional(),
     /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
     renameIds: z.boolean().optional(),
+    /** Changes another administrator makes right before the work of the first job that names their login. */
+    duringJob: z.array(ForeignActionSchema).optional(),
     /** The audit routes as an older edition (missing: 404) or an account without the privilege (forbidden: 403) answers them. */
     audits: z.enum(["ok", "missing", "forbidden"]).optional(),
 });
@@ -55,6 +82,8 @@ export interface FaultCounters {
     jobExceptions: number;
     /** Users given a fresh id by `renameIds`. */
     renamedIds: number;
+    /** `duringJob` actions fired. */
+    foreignActions: number;
 }
 
 /** The job fault switches, as taken when a job is submitted. */
@@ -84,6 +113,7 @@ export class Faults {
     private skipUsers: ReadonlySet<string> = new Set();
     private dropFromResult: ReadonlySet<string> = new Set();
     private routes: ReadonlySet<string> | undefined;
+    private foreign: ForeignActionSlot[] = [];
     counters: FaultCounters = zeroCounters();
 
     /** Replaces the fault configuration (absent switches are off) and reseeds the PRNG. */
@@ -96,6 +126,8 @@ export class Faults {
         this.skipUsers = new Set(config.skipUsers ?? []);
         this.dropFromResult = new Set(config.dropFromResult ?? []);
         this.routes = config.routes ? new Set(config.routes) : undefined;
+        // Slots a job already claimed stay with that job; the new list starts unclaimed.
+        this.foreign = (config.duringJob ?? []).map((action) => ({ action, claimed: false, fired: false }));
     }
 
     /** Clears every switch (the counters stay; `reset` clears them). */
@@ -108,8 +140,23 @@ export class Faults {
         this.counters = zeroCounters();
     }
 
+    /** The configuration, `duringJob` showing only the actions not yet fired. */
     describe(): FaultConfig & { stuckJobsLeft: number } {
-        return { ...this.config, stuckJobsLeft: this.stuckLeft };
+        const duringJob = this.config.duringJob && this.foreign.filter((s) => !s.fired).map((s) => s.action);
+        return { ...this.config, ...(duringJob ? { duringJob } : {}), stuckJobsLeft: this.stuckLeft };
+    }
+
+    /** For a job being accepted: the unclaimed `duringJob` actions whose login it names, now its own. */
+    claimForeignActions(names: (loginId: string) => boolean): ForeignActionSlot[] {
+        const mine = this.foreign.filter((s) => !s.claimed && names(s.action.loginId));
+        for (const s of mine) s.claimed = true;
+        return mine;
+    }
+
+    /** Notes that a claimed action was applied. */
+    foreignActionFired(slot: ForeignActionSlot): void {
+        slot.fired = true;
+        this.counters.foreignActions++;
     }
 
     get latencyMs(): number {
@@ -189,5 +236,6 @@ function zeroCounters(): FaultCounters {
         skippedUsers: 0,
         jobExceptions: 0,
         renamedIds: 0,
+        foreignActions: 0,
     };
 }

@@ -112,6 +112,10 @@ export class Store {
         return [...this.roles.values()];
     }
 
+    hasUser(loginId: string): boolean {
+        return this.users.has(this.key(loginId));
+    }
+
     getUser(loginId: string): UserWire | undefined {
         const u = this.users.get(this.key(loginId));
         return u && this.render(u);
@@ -394,8 +398,8 @@ export class Store {
 
     /* --------------------------------------------------------------- helpers */
 
-    /** The users map key of a login: itself, or lower-cased on a case-insensitive tenant. */
-    private key(loginId: string): string {
+    /** The users map key of a login: itself, or lower-cased on a case-insensitive tenant (logins with one key are one user). */
+    key(loginId: string): string {
         return this.caseInsensitive ? loginId.toLowerCase() : loginId;
     }
 

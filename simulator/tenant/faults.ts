@@ -57,6 +57,12 @@ export const FaultConfigSchema = z.object({
     jobException: z.string().min(1).optional(),
     /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
     renameIds: z.boolean().optional(),
+    /** Every job applies nothing and reports every record as applied, with the exception "Job rolled back, nothing saved". */
+    rollbackEcho: z.boolean().optional(),
+    /** Jobs apply as usual but report, for every record, the id of another existing user. */
+    lieIds: z.enum(["map", "entry", "both"]).optional(),
+    /** Answers quote secrets: passwords in job entries and in 400s of POST /user, the Authorization header in 401s. */
+    echoSecrets: z.boolean().optional(),
     /** Changes another administrator makes right before the work of the first job that names their login. */
     duringJob: z.array(ForeignActionSchema).optional(),
     /** The audit routes as an older edition (missing: 404) or an account without the privilege (forbidden: 403) answers them. */
@@ -84,11 +90,19 @@ export interface FaultCounters {
     renamedIds: number;
     /** `duringJob` actions fired. */
     foreignActions: number;
+    /** Jobs that reported everything and applied nothing (`rollbackEcho`). */
+    rolledBackJobs: number;
+    /** Records reported with another user's id (`lieIds`). */
+    liedIds: number;
+    /** Answers that quoted a secret (`echoSecrets`): job entries, 400s, 401s. */
+    echoedSecrets: number;
 }
 
 /** The job fault switches, as taken when a job is submitted. */
-export type JobFaults = Required<Pick<JobContext, "failUsers" | "skipUsers" | "dropFromResult" | "renameIds">> &
-    Pick<JobContext, "jobException">;
+export type JobFaults = Required<
+    Pick<JobContext, "failUsers" | "skipUsers" | "dropFromResult" | "renameIds" | "rollbackEcho" | "echoSecrets">
+> &
+    Pick<JobContext, "jobException" | "lieIds">;
 
 const DEFAULT_SEED = 1;
 
@@ -187,7 +201,10 @@ export class Faults {
             skipUsers: this.skipUsers,
             dropFromResult: this.dropFromResult,
             renameIds: this.config.renameIds ?? false,
+            rollbackEcho: this.config.rollbackEcho ?? false,
+            echoSecrets: this.config.echoSecrets ?? false,
             ...(this.config.jobException !== undefined ? { jobException: this.config.jobException } : {}),
+            ...(this.config.lieIds !== undefined ? { lieIds: this.config.lieIds } : {}),
         };
     }
 
@@ -237,5 +254,8 @@ function zeroCounters(): FaultCounters {
         jobExceptions: 0,
         renamedIds: 0,
         foreignActions: 0,
+        rolledBackJobs: 0,
+        liedIds: 0,
+        echoedSecrets: 0,
     };
 }

@@ -22,7 +22,8 @@ import { AuditLog, auditText } from "./audit";
 import { readDataFile, writeDataFile } from "./persistence";
 import { emptyResult, failedEntry, organizationWire, renderUser, roleRefWire, roleWire } from "./render";
 import { SeedData } from "./seedData";
-import { changedFields, hashStoredPassword, StoredUser, UserPatch } from "./user";
+import { AppliedEntry, IdLie, lieAboutIds } from "./idLies";
+import { changedFields, hashStoredPassword, StoredUser, userFromRecord, UserPatch } from "./user";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;
@@ -35,7 +36,11 @@ export interface StoreOptions {
 }
 
 /** The fault counters a job can move (see `FaultCounters`). */
-export type JobFaultCounter = "failedUsers" | "skippedUsers" | "droppedFromResult" | "jobExceptions" | "renamedIds";
+export type JobFaultCounter =
+    "failedUsers" | "skippedUsers" | "droppedFromResult" | "jobExceptions" | "renamedIds" | "rolledBackJobs" | "liedIds" | "echoedSecrets";
+
+/** The exception of a job result under `rollbackEcho`. */
+export const ROLLED_BACK = "Job rolled back, nothing saved";
 
 export interface JobContext {
     /** Upper-cased account name of the submitter: `createdBy` of the users it creates, `grantor` of its audit events. */
@@ -52,6 +57,12 @@ export interface JobContext {
     jobException?: string;
     /** Every user the job updates gets a fresh id; `updatedIdMap` maps the sent (or old) id to it. */
     renameIds?: boolean;
+    /** The job applies nothing but echoes every record as if applied, with the exception ROLLED_BACK. */
+    rollbackEcho?: boolean;
+    /** `updatedIdMap` ("map"), the entries' `id` ("entry") or both give each record another user's id. */
+    lieIds?: IdLie;
+    /** An entry whose record carried a password quotes it in its `statusInfo`. */
+    echoSecrets?: boolean;
     /** Called once per injected fault, naming its counter. */
     onFault?: (counter: JobFaultCounter) => void;
 }
@@ -136,15 +147,20 @@ export class Store {
 
     /**
      * Applies one job's request (added, then modified, then deleted) and returns its result.
-     * Fault switches in `ctx`: `jobException` (nothing is processed), `skipUsers` (not
-     * processed, not reported; wins over `failUsers`), `failUsers`, `dropFromResult` (applied,
-     * or failed, but not reported), `renameIds`. Login lists match by this store's key rule.
+     * Fault switches in `ctx`: `jobException` (nothing is processed), `rollbackEcho` (nothing is
+     * applied, everything reported), `skipUsers` (not processed, not reported; wins over
+     * `failUsers`), `failUsers`, `dropFromResult` (applied, or failed, but not reported),
+     * `renameIds`, `lieIds`, `echoSecrets`. Login lists match by this store's key rule.
      */
     applyJob(req: UserDataStoreRequest, ctx: JobContext): UserDataStoreResult {
         const result = emptyResult();
         if (ctx.jobException !== undefined) {
             ctx.onFault?.("jobExceptions");
             return { ...result, exception: ctx.jobException };
+        }
+        if (ctx.rollbackEcho) {
+            ctx.onFault?.("rolledBackJobs");
+            return this.echoWithoutApplying(req, ctx.grantor);
         }
         const skip = this.keySet(ctx.skipUsers);
         const drop = this.keySet(ctx.dropFromResult);
@@ -154,16 +170,18 @@ export class Store {
             ctx.onFault?.(counter);
             return true;
         };
+        const applied: AppliedEntry[] = [];
         for (const [records, entries] of [
             [req.added, result.added],
             [req.modified, result.modified],
         ] as const) {
             for (const rec of records ?? []) {
                 if (hit(skip, rec.loginId, "skippedUsers")) continue;
-                const { entry, idChange } = this.upsertRecord(rec, ctx, hit(fail, rec.loginId, "failedUsers"));
+                const { entry, idChange, stored } = this.upsertRecord(rec, ctx, hit(fail, rec.loginId, "failedUsers"));
                 if (hit(drop, rec.loginId, "droppedFromResult")) continue;
                 entries.push(entry);
                 if (idChange) result.updatedIdMap[idChange[0]] = idChange[1];
+                if (stored) applied.push({ entry: stored, mapKey: idChange?.[0] ?? stored.id });
             }
         }
         for (const loginId of req.deleted ?? []) {
@@ -173,8 +191,37 @@ export class Store {
             if (typeof outcome === "string") result.deleted.push(outcome);
             else result.deleteFailed.push(outcome);
         }
+        if (ctx.lieIds) lieAboutIds(ctx.lieIds, applied, result, this.otherUserId(), () => ctx.onFault?.("liedIds"));
         this.persist();
         return result;
+    }
+
+    /** The `rollbackEcho` result: every record as if applied (fresh ids for `added`), nothing stored. */
+    private echoWithoutApplying(req: UserDataStoreRequest, grantor: string): UserDataStoreResult {
+        const result: UserDataStoreResult = { ...emptyResult(), exception: ROLLED_BACK };
+        const now = timestamp();
+        for (const [records, entries, lastAction] of [
+            [req.added, result.added, "Created"],
+            [req.modified, result.modified, "Updated"],
+        ] as const) {
+            for (const rec of records ?? []) {
+                const existing = lastAction === "Updated" ? this.users.get(this.key(rec.loginId)) : undefined;
+                const roles = [...new Set((rec.roles ?? []).map((r) => r.name))];
+                const id = existing?.id ?? String(this.nextUserId++);
+                const user = userFromRecord(rec, existing, { id, organization: rec.organization.name, roles, createdBy: grantor, now });
+                user.lastAction = lastAction;
+                entries.push({ ...this.render(user), statusInfoOK: true, processed: true });
+                if (rec.id != null && rec.id !== id) result.updatedIdMap[rec.id] = id;
+            }
+        }
+        result.deleted = [...(req.deleted ?? [])];
+        return result;
+    }
+
+    /** For `lieIds`: the id of the first stored user whose login is not `loginId` (undefined when there is none). */
+    private otherUserId(): (loginId: string) => string | undefined {
+        const [first, second] = this.users.values();
+        return (loginId) => (first && this.key(first.loginId) !== this.key(loginId) ? first.id : second?.id);
     }
 
     /** One login of `deleted`: the stored login id when it was deleted, else its `deleteFailed` entry. */
@@ -195,7 +242,7 @@ export class Store {
         rec: UserRecordWire,
         ctx: JobContext,
         injectedFailure: boolean,
-    ): { entry: UserResultEntry; idChange?: [string, string] } {
+    ): { entry: UserResultEntry; idChange?: [string, string]; stored?: UserWire & { statusInfoOK: boolean } } {
         if (injectedFailure) return { entry: failedEntry(rec, injectedFailureText(rec.loginId)) };
         const org = this.orgs.get(rec.organization.name);
         if (!org) return { entry: failedEntry(rec, `Organization "${rec.organization.name}" does not exist.`) };
@@ -208,42 +255,27 @@ export class Store {
         const existing = this.users.get(this.key(rec.loginId));
         const renamed = existing !== undefined && ctx.renameIds === true;
         if (renamed) ctx.onFault?.("renamedIds");
-        const now = timestamp();
-        const user: StoredUser = {
-            id: existing && !renamed ? existing.id : String(this.nextUserId++),
-            // A case-insensitive tenant keeps the login as first created.
-            loginId: existing ? existing.loginId : rec.loginId,
-            firstName: rec.firstName,
-            lastName: rec.lastName,
-            emailAddress: rec.emailAddress,
-            userType: rec.userType ?? existing?.userType ?? "EMP",
+        const id = existing && !renamed ? existing.id : String(this.nextUserId++);
+        const user = userFromRecord(rec, existing, {
+            id,
             organization: org.name,
             roles: roleNames,
-            disabled: rec.disabled ?? existing?.disabled ?? false,
-            locked: existing?.locked ?? false,
-            loginAttemptsCtr: existing?.loginAttemptsCtr ?? "0",
-            pwdCantChange: rec.pwdCantChange ?? existing?.pwdCantChange ?? false,
-            createdBy: existing?.createdBy ?? ctx.grantor,
-            createdDate: existing?.createdDate ?? now,
-            updatedDate: now,
-            provisionedDate: existing?.provisionedDate ?? now,
-            lastAction: existing ? "Updated" : "Created",
-        };
-        // Optional text fields absent from the record are cleared (full-record semantics).
-        if (rec.middleName) user.middleName = rec.middleName;
-        if (rec.employeeNumber) user.employeeNumber = rec.employeeNumber;
-        if (rec.manager) user.manager = rec.manager;
-        if (rec.startDate) user.startDate = rec.startDate;
-        if (rec.endDate) user.endDate = rec.endDate;
-        const passwordHash = rec.password ? hashStoredPassword(rec.password) : existing?.passwordHash;
-        if (passwordHash) user.passwordHash = passwordHash;
+            createdBy: ctx.grantor,
+            now: timestamp(),
+        });
         this.users.set(this.key(user.loginId), user);
         this.recordChange(existing, user, ctx.grantor, rec.password);
 
         const from = rec.id ?? (renamed ? existing.id : undefined);
-        const entry: UserResultEntry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true };
-        if (unknownRoles > 0) entry.statusInfo = `User ${existing ? "updated" : "created"}, but Application Access failed`;
-        return { entry, idChange: from != null && from !== user.id ? [from, user.id] : undefined };
+        const entry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true as const };
+        const done = existing ? "updated" : "created";
+        if (unknownRoles > 0) entry.statusInfo = `User ${done}, but Application Access failed`;
+        if (ctx.echoSecrets && rec.password) {
+            entry.statusInfo = `User ${done}, but password '${rec.password}' does not meet the password policy`;
+            entry.statusInfoOK = false;
+            ctx.onFault?.("echoedSecrets");
+        }
+        return { entry, idChange: from != null && from !== user.id ? [from, user.id] : undefined, stored: entry };
     }
 
     /* ------------------------------------------------- status / lock (not jobs) */

@@ -1,14 +1,14 @@
 /**
  * A user as the tenant keeps it (StoredUser: names instead of catalog objects, a password
  * hash instead of a password, the fields the vendor's record shows read-only), the partial
- * user that drift and the seed lay over it (UserPatch), the password hash itself, and which
- * fields a change altered (for the audit events).
+ * user that drift and the seed lay over it (UserPatch), a job's record made into a stored user,
+ * the password hash itself, and which fields a change altered (for the audit events).
  *
  * The vendor's record is a wire shape (http/wire.ts); tenant/render.ts turns one into the other.
  */
 import * as crypto from "node:crypto";
 import { z } from "zod";
-import { emailAddressText, idText, optionalText, OrganizationRefSchema, RoleRefSchema } from "../http/wire";
+import { emailAddressText, idText, optionalText, OrganizationRefSchema, RoleRefSchema, UserRecordWire } from "../http/wire";
 
 /** A user as the tenant keeps it (also the record format of the data file). */
 export const StoredUserSchema = z.object({
@@ -67,6 +67,46 @@ export const UserPatchSchema = z.object({
     loginAttemptsCtr: z.union([z.string(), z.number().transform(String)]).optional(),
 });
 export type UserPatch = z.infer<typeof UserPatchSchema>;
+
+/**
+ * The user a job's record makes, the vendor's way: the record is the full user (optional texts
+ * it lacks are cleared), `disabled`, `userType` and `pwdCantChange` it lacks are kept from
+ * `existing`, the login keeps its first-created case, bookkeeping follows `existing`. The caller
+ * has resolved `organization` and `roles` against the catalog and chosen the `id`.
+ */
+export function userFromRecord(
+    rec: UserRecordWire,
+    existing: StoredUser | undefined,
+    given: { id: string; organization: string; roles: string[]; createdBy: string; now: string },
+): StoredUser {
+    const user: StoredUser = {
+        id: given.id,
+        loginId: existing ? existing.loginId : rec.loginId,
+        firstName: rec.firstName,
+        lastName: rec.lastName,
+        emailAddress: rec.emailAddress,
+        userType: rec.userType ?? existing?.userType ?? "EMP",
+        organization: given.organization,
+        roles: given.roles,
+        disabled: rec.disabled ?? existing?.disabled ?? false,
+        locked: existing?.locked ?? false,
+        loginAttemptsCtr: existing?.loginAttemptsCtr ?? "0",
+        pwdCantChange: rec.pwdCantChange ?? existing?.pwdCantChange ?? false,
+        createdBy: existing?.createdBy ?? given.createdBy,
+        createdDate: existing?.createdDate ?? given.now,
+        updatedDate: given.now,
+        provisionedDate: existing?.provisionedDate ?? given.now,
+        lastAction: existing ? "Updated" : "Created",
+    };
+    if (rec.middleName) user.middleName = rec.middleName;
+    if (rec.employeeNumber) user.employeeNumber = rec.employeeNumber;
+    if (rec.manager) user.manager = rec.manager;
+    if (rec.startDate) user.startDate = rec.startDate;
+    if (rec.endDate) user.endDate = rec.endDate;
+    const passwordHash = rec.password ? hashStoredPassword(rec.password) : existing?.passwordHash;
+    if (passwordHash) user.passwordHash = passwordHash;
+    return user;
+}
 
 /**
  * What the tenant keeps of a password: `sha256$<salt hex>$<digest hex>`, a salted SHA-256 (fast

@@ -13,10 +13,11 @@ import { emptyResult } from "../tenant/render";
 import { Store } from "../tenant/store";
 import { Auth, DEFAULT_TOKEN_EXPIRY_S, Principal } from "./auth";
 import { auditRoutes } from "./auditRoutes";
-import { parseWith, readJson } from "./body";
-import { HttpError, INVALID_INPUT, sendJson, sendText } from "./respond";
+import { parseJson, parseWith, readJson, readText } from "./body";
+import { hugeListBody } from "./hugeList";
+import { HttpError, INVALID_INPUT, sendChunks, sendJson, sendText } from "./respond";
 import { route, Route } from "./router";
-import { ChangeLockRequestSchema, ChangeStatusRequestSchema, UserDataStoreRequestSchema } from "./wire";
+import { ChangeLockRequestSchema, ChangeStatusRequestSchema, UserDataStoreRequest, UserDataStoreRequestSchema } from "./wire";
 
 /** The API root after the tenant's base path (`ServerConfig.basePath`, often ""). */
 export const BASE_PATH = "/cloudapi/restapi";
@@ -107,6 +108,12 @@ export class ApiRoutes {
     }
 
     private listUsers(c: ApiCtx): void {
+        const huge = this.cfg.faults.hugeList;
+        if (huge) {
+            this.cfg.faults.counters.hugeLists++;
+            const body = hugeListBody(huge.bytes, huge.kind);
+            return sendChunks(c.res, 200, "application/json", body.length, body.chunks);
+        }
         sendJson(c.res, 200, this.cfg.store.listUsers());
     }
 
@@ -122,7 +129,15 @@ export class ApiRoutes {
 
     private async submitJob(c: ApiCtx): Promise<void> {
         const { faults, store, jobs } = this.cfg;
-        const request = parseWith(UserDataStoreRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
+        const text = await readText(c.req, this.cfg.maxBodyBytes);
+        let request: UserDataStoreRequest;
+        try {
+            request = parseWith(UserDataStoreRequestSchema, parseJson(text));
+        } catch (e) {
+            if (!(e instanceof HttpError) || !faults.echoSecrets) throw e;
+            faults.counters.echoedSecrets++;
+            throw new HttpError(e.status, e.exception, `${e.message}; request body: ${text}`, e.headers);
+        }
         const users = (request.added?.length ?? 0) + (request.modified?.length ?? 0) + (request.deleted?.length ?? 0);
         const jobFaults = faults.jobFaults();
         const grantor = grantorOf(c);

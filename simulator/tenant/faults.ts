@@ -63,6 +63,12 @@ export const FaultConfigSchema = z.object({
     lieIds: z.enum(["map", "entry", "both"]).optional(),
     /** Answers quote secrets: passwords in job entries and in 400s of POST /user, the Authorization header in 401s. */
     echoSecrets: z.boolean().optional(),
+    /** Answers of these routes (all vendor routes when absent) are written one byte every `everyMs` ms. */
+    trickle: z.object({ everyMs: z.number().min(0), routes: z.array(z.string()).optional() }).optional(),
+    /** `GET /user` answers about `bytes` bytes: a JSON array of `{}`, or text that is not JSON. */
+    hugeList: z.object({ bytes: z.number().int().min(1), kind: z.enum(["emptyEntries", "garbage"]) }).optional(),
+    /** These routes answer 200 with a body that is not JSON. */
+    malformed: z.array(z.string()).optional(),
     /** Changes another administrator makes right before the work of the first job that names their login. */
     duringJob: z.array(ForeignActionSchema).optional(),
     /** The audit routes as an older edition (missing: 404) or an account without the privilege (forbidden: 403) answers them. */
@@ -96,6 +102,12 @@ export interface FaultCounters {
     liedIds: number;
     /** Answers that quoted a secret (`echoSecrets`): job entries, 400s, 401s. */
     echoedSecrets: number;
+    /** Answers written one byte at a time (`trickle`). */
+    trickledAnswers: number;
+    /** `GET /user` answers replaced by a huge body (`hugeList`). */
+    hugeLists: number;
+    /** Answers replaced by a body that is not JSON (`malformed`). */
+    malformedAnswers: number;
 }
 
 /** The job fault switches, as taken when a job is submitted. */
@@ -127,6 +139,8 @@ export class Faults {
     private skipUsers: ReadonlySet<string> = new Set();
     private dropFromResult: ReadonlySet<string> = new Set();
     private routes: ReadonlySet<string> | undefined;
+    private trickleRoutes: ReadonlySet<string> | undefined;
+    private malformedRoutes: ReadonlySet<string> = new Set();
     private foreign: ForeignActionSlot[] = [];
     counters: FaultCounters = zeroCounters();
 
@@ -140,6 +154,8 @@ export class Faults {
         this.skipUsers = new Set(config.skipUsers ?? []);
         this.dropFromResult = new Set(config.dropFromResult ?? []);
         this.routes = config.routes ? new Set(config.routes) : undefined;
+        this.trickleRoutes = config.trickle?.routes ? new Set(config.trickle.routes) : undefined;
+        this.malformedRoutes = new Set(config.malformed ?? []);
         // Slots a job already claimed stay with that job; the new list starts unclaimed.
         this.foreign = (config.duringJob ?? []).map((action) => ({ action, claimed: false, fired: false }));
     }
@@ -181,6 +197,26 @@ export class Faults {
         return this.config.retryAfterSeconds ?? 1;
     }
 
+    get echoSecrets(): boolean {
+        return this.config.echoSecrets ?? false;
+    }
+
+    get hugeList(): FaultConfig["hugeList"] {
+        return this.config.hugeList;
+    }
+
+    /** Every how many ms a byte of an answer to `routeKey` is written, or undefined when it is not trickled (see `draw` for the keys). */
+    trickleMs(routeKey: string, unversionedKey: string): number | undefined {
+        const t = this.config.trickle;
+        if (!t || (this.trickleRoutes && !routeListed(this.trickleRoutes, routeKey, unversionedKey))) return undefined;
+        return t.everyMs;
+    }
+
+    /** Whether answers to `routeKey` are replaced by a body that is not JSON (see `draw` for the keys). */
+    malforms(routeKey: string, unversionedKey: string): boolean {
+        return routeListed(this.malformedRoutes, routeKey, unversionedKey);
+    }
+
     /** How the audit routes answer: "ok" (default), "missing" (404) or "forbidden" (403). */
     get auditsMode(): "ok" | "missing" | "forbidden" {
         return this.config.audits ?? "ok";
@@ -216,7 +252,7 @@ export class Faults {
     draw(routeKey: string, unversionedKey?: string): RandomFault | undefined {
         const { dropRate = 0, error5xxRate = 0, rate429 = 0 } = this.config;
         if (dropRate === 0 && error5xxRate === 0 && rate429 === 0) return undefined;
-        if (this.routes && !this.routes.has(routeKey) && !(unversionedKey && this.routes.has(unversionedKey))) return undefined;
+        if (this.routes && !routeListed(this.routes, routeKey, unversionedKey)) return undefined;
         const [d, e, r] = [this.rng(), this.rng(), this.rng()];
         if (d < dropRate) return this.count("drop");
         if (e < error5xxRate) return this.count("5xx");
@@ -240,6 +276,11 @@ export class Faults {
     }
 }
 
+/** Whether a route list names the route: by its key with version ("GET /v3/user") or without ("GET /user", every version). */
+function routeListed(list: ReadonlySet<string>, routeKey: string, unversionedKey?: string): boolean {
+    return list.has(routeKey) || (unversionedKey !== undefined && list.has(unversionedKey));
+}
+
 function zeroCounters(): FaultCounters {
     return {
         error5xx: 0,
@@ -257,5 +298,8 @@ function zeroCounters(): FaultCounters {
         rolledBackJobs: 0,
         liedIds: 0,
         echoedSecrets: 0,
+        trickledAnswers: 0,
+        hugeLists: 0,
+        malformedAnswers: 0,
     };
 }

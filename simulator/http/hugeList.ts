@@ -3,6 +3,7 @@
  * objects (`[{},{},…]`), or of text that is not JSON, as a lazy sequence of 64 KiB chunks that
  * reuse one buffer, so a body of many megabytes costs the simulator one chunk of memory.
  */
+import { FaultConfig } from "../tenant/faults";
 
 const CHUNK_BYTES = 64 * 1024;
 /** `{},` repeated to just under CHUNK_BYTES (a whole number of entries). */
@@ -11,7 +12,7 @@ const ENTRIES = Buffer.from("{},".repeat(Math.floor(CHUNK_BYTES / 3)));
 const GARBAGE_LINE = "<html><body>Service temporarily unavailable (this is not JSON)</body></html>\n";
 const GARBAGE = Buffer.from(GARBAGE_LINE.repeat(Math.ceil(CHUNK_BYTES / GARBAGE_LINE.length))).subarray(0, CHUNK_BYTES);
 
-export type HugeListKind = "emptyEntries" | "garbage";
+type HugeListKind = NonNullable<FaultConfig["hugeList"]>["kind"];
 
 /** The body's exact length and its chunks, for about `bytes` bytes of `kind`. */
 export function hugeListBody(bytes: number, kind: HugeListKind): { length: number; chunks: Iterable<Buffer> } {

@@ -6,12 +6,13 @@
  * rates, so a run with the same seed and the same request sequence injects the same faults.
  */
 import { z } from "zod";
+import { IdLieSchema } from "./idLies";
 import { JobContext } from "./store";
 import { UserPatchSchema } from "./user";
 
 const rate = z.number().min(0).max(1);
 
-/** The administrator an action acts as (default COADMIN, the seeded one). */
+/** The user a `duringJob` action acts on and the administrator acting (default COADMIN, the seeded one). */
 const actingAdmin = { loginId: z.string().min(1), grantor: z.string().min(1).optional() };
 
 /**
@@ -60,7 +61,7 @@ export const FaultConfigSchema = z.object({
     /** Every job applies nothing and reports every record as applied, with the exception "Job rolled back, nothing saved". */
     rollbackEcho: z.boolean().optional(),
     /** Jobs apply as usual but report, for every record, the id of another existing user. */
-    lieIds: z.enum(["map", "entry", "both"]).optional(),
+    lieIds: IdLieSchema.optional(),
     /** Answers quote secrets: passwords in job entries and in 400s of POST /user, the Authorization header in 401s. */
     echoSecrets: z.boolean().optional(),
     /** Answers of these routes (all vendor routes when absent) are written one byte every `everyMs` ms. */
@@ -218,7 +219,7 @@ export class Faults {
     }
 
     /** How the audit routes answer: "ok" (default), "missing" (404) or "forbidden" (403). */
-    get auditsMode(): "ok" | "missing" | "forbidden" {
+    get auditsMode(): NonNullable<FaultConfig["audits"]> {
         return this.config.audits ?? "ok";
     }
 

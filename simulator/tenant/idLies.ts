@@ -3,9 +3,12 @@
  * of another existing user, in `updatedIdMap` ("map"), in the entry's `id` ("entry"), or both,
  * so a client that trusts either without checking the login it belongs to is caught.
  */
+import { z } from "zod";
 import { UserDataStoreResult, UserWire } from "../http/wire";
 
-export type IdLie = "map" | "entry" | "both";
+/** Where a result lies: `updatedIdMap`, the entries' `id`, or both. */
+export const IdLieSchema = z.enum(["map", "entry", "both"]);
+export type IdLie = z.infer<typeof IdLieSchema>;
 
 /** An entry of an applied record as the result reports it, and the `updatedIdMap` key it has or would have. */
 export interface AppliedEntry {

@@ -63,27 +63,23 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
 }
 
 export function sendText(res: http.ServerResponse, status: number, text: string, type: string, headers: Record<string, string> = {}): void {
-    const body = Buffer.from(text);
-    sendChunks(res, status, type, body.length, [body], headers);
+    sendChunks(res, status, type, Buffer.byteLength(text), [text], headers);
 }
 
 /**
- * Answers with a body of `length` bytes given as `chunks`, taken one at a time as the client
- * reads them, so a long body never has to be built whole.
+ * Answers with a body of `length` bytes given as `chunks` (texts are UTF-8), taken one at a time
+ * as the client reads them, so a long body never has to be built whole.
  */
 export function sendChunks(
     res: http.ServerResponse,
     status: number,
     type: string,
     length: number,
-    chunks: Iterable<Buffer>,
+    chunks: Iterable<Buffer | string>,
     headers: Record<string, string> = {},
 ): void {
     const style = styleOf(res);
-    if (style.malformed) {
-        const body = Buffer.from(MALFORMED_BODY);
-        [status, type, length, chunks, headers] = [200, "application/json", body.length, [body], {}];
-    }
+    if (style.malformed) [status, type, length, chunks, headers] = [200, "application/json", MALFORMED_BODY.length, [MALFORMED_BODY], {}];
     const timing: Record<string, string> =
         style.started === undefined
             ? {}

@@ -6,7 +6,7 @@
 import * as http from "node:http";
 
 /** Writes `chunks` and ends the answer; stops early when the client goes away. */
-export async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buffer>): Promise<void> {
+export async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buffer | string>): Promise<void> {
     const closed = watchClose(res);
     for (const chunk of chunks) {
         if (closed()) return;
@@ -16,10 +16,11 @@ export async function writeChunks(res: http.ServerResponse, chunks: Iterable<Buf
 }
 
 /** Sends the headers now, then the bytes of `chunks` one every `everyMs` ms, and ends; stops early when the client goes away. */
-export async function writeTrickled(res: http.ServerResponse, chunks: Iterable<Buffer>, everyMs: number): Promise<void> {
+export async function writeTrickled(res: http.ServerResponse, chunks: Iterable<Buffer | string>, everyMs: number): Promise<void> {
     const closed = watchClose(res);
     res.flushHeaders();
-    for (const chunk of chunks) {
+    for (const piece of chunks) {
+        const chunk = typeof piece === "string" ? Buffer.from(piece) : piece;
         for (let i = 0; i < chunk.length; i++) {
             await pauseOrClose(res, everyMs);
             if (closed()) return;

@@ -215,6 +215,8 @@ export class Store {
             }
         }
         result.deleted = [...(req.deleted ?? [])];
+        // The fresh ids are spent: saving the counter keeps a restart from handing them out again.
+        this.persist();
         return result;
     }
 

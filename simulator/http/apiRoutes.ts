@@ -170,6 +170,7 @@ export class ApiRoutes {
                 this.cfg.busyStatus === 429 ? { "Retry-After": "1" } : {},
             );
         }
+        // Claimed only once accepted, so a refused POST leaves the actions to the next job.
         const named = new Set([...(request.added ?? []), ...(request.modified ?? [])].map((u) => store.key(u.loginId)));
         for (const l of request.deleted ?? []) named.add(store.key(l));
         foreign = faults.claimForeignActions((loginId) => named.has(store.key(loginId)));

@@ -110,7 +110,7 @@ async function runProvider(opts: RunOptions): Promise<PhaseResult[]> {
     const provider = new UserProvider({
         baseUrl: sim.url,
         username: "admin",
-        password: "admin",
+        password: "sim-Pw-4827",
         maxUsersPerJob: opts.maxUsersPerJob,
         lingerMs: opts.lingerMs ?? 0,
         timeoutSeconds: 1800,
@@ -432,7 +432,7 @@ async function engineCase(kind: EngineKind, users: number, variant: EngineVarian
             config: {
                 "primavera:baseUrl": { value: sim.url },
                 "primavera:username": { value: "admin" },
-                "primavera:password": { value: "admin", secret: true },
+                "primavera:password": { value: "sim-Pw-4827", secret: true },
             },
             env: variant.env,
         });

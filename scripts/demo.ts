@@ -37,7 +37,7 @@ async function main(): Promise<void> {
             config: {
                 "primavera:baseUrl": { value: sim.url },
                 "primavera:username": { value: "admin" },
-                "primavera:password": { value: "admin", secret: true },
+                "primavera:password": { value: "sim-Pw-4827", secret: true },
             },
         });
         console.log(`\n$ pulumi up --stack demo (project ${PROJECT}: Pulumi.yaml at the repository root, program examples/basic)\n`);
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         );
 
         const ids = (up.outputs.userIds?.value ?? {}) as Record<string, string>;
-        const res = await axios.get(`${sim.url}/cloudapi/restapi/user`, { auth: { username: "admin", password: "admin" } });
+        const res = await axios.get(`${sim.url}/cloudapi/restapi/user`, { auth: { username: "admin", password: "sim-Pw-4827" } });
         const users = (
             res.data as { loginId: string; id: string; status: string; organization?: { name: string }; roles?: { name: string }[] }[]
         )

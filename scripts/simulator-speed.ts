@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     const sim = await startSimulator({ port: 0, jobMs: 0, jobMsPerUser: 0 });
     const base = `${sim.url}/cloudapi/restapi`;
     const headers = {
-        Authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}`,
+        Authorization: `Basic ${Buffer.from("admin:sim-Pw-4827").toString("base64")}`,
         "Content-Type": "application/json",
         Accept: "application/json",
     };

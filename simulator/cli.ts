@@ -3,12 +3,14 @@
  * primavera-simulator: runs the simulator until SIGINT/SIGTERM.
  *
  *   primavera-simulator --port 18080 [--host 127.0.0.1] [--job-ms 1000] [--job-ms-per-user 2]
- *     [--user admin --password admin] [--readonly-user viewer --readonly-password viewer]
+ *     [--user admin --password sim-Pw-4827] [--readonly-user viewer --readonly-password viewer-Pw-3961]
  *     [--data FILE] [--seed FILE] [--busy-status 409|400|429] [--verbose]
  *     [--case-insensitive-logins] [--base-path /tenant1] [--location-style absolute|relative]
+ *     [--max-body-bytes N] [--admin NAME:ENVVAR ...]
  *
  * Passwords may also come from PRIMAVERA_SIM_PASSWORD / PRIMAVERA_SIM_READONLY_PASSWORD so
- * they do not show in the process list.
+ * they do not show in the process list; the passwords of more administrators (--admin) only
+ * come from the environment variable each one names.
  */
 import { parseArgs } from "node:util";
 import { normalizeBasePath, SimulatorOptions, startSimulator } from "./index";
@@ -16,7 +18,8 @@ import { normalizeBasePath, SimulatorOptions, startSimulator } from "./index";
 const USAGE = `usage: primavera-simulator [--port N] [--host H] [--job-ms MS] [--job-ms-per-user MS]
   [--user U] [--password P] [--readonly-user U] [--readonly-password P]
   [--data FILE] [--seed FILE] [--busy-status 400|409|429] [--verbose]
-  [--case-insensitive-logins] [--base-path /TENANT] [--location-style absolute|relative]`;
+  [--case-insensitive-logins] [--base-path /TENANT] [--location-style absolute|relative]
+  [--max-body-bytes N] [--admin NAME:ENVVAR]... (ENVVAR holds NAME's password)`;
 
 /** The options a command line asks for; throws an Error that names the flag. */
 export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulatorOptions | "help" {
@@ -40,6 +43,8 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
             "case-insensitive-logins": { type: "boolean" },
             "base-path": { type: "string" },
             "location-style": { type: "string" },
+            "max-body-bytes": { type: "string" },
+            admin: { type: "string", multiple: true },
             help: { type: "boolean", short: "h" },
         },
     });
@@ -70,6 +75,13 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     if (values["case-insensitive-logins"]) opts.caseInsensitiveLogins = true;
     if (values["base-path"] !== undefined) opts.basePath = normalizeBasePath(values["base-path"]);
+    const maxBody = num("max-body-bytes", values["max-body-bytes"]);
+    if (maxBody !== undefined) {
+        if (!Number.isSafeInteger(maxBody) || maxBody < 1)
+            throw new Error(`--max-body-bytes: expected a positive whole number, got "${values["max-body-bytes"]}"`);
+        opts.maxBodyBytes = maxBody;
+    }
+    if (values.admin?.length) opts.admins = values.admin.map((a) => adminFromFlag(a, env));
     const style = values["location-style"];
     if (style !== undefined) {
         if (style !== "absolute" && style !== "relative")
@@ -77,6 +89,15 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
         opts.locationStyle = style;
     }
     return opts;
+}
+
+/** One `--admin NAME:ENVVAR`: the account NAME with the password held in ENVVAR. */
+function adminFromFlag(flag: string, env: NodeJS.ProcessEnv): { username: string; password: string } {
+    const m = /^([^:]+):([A-Za-z_][A-Za-z0-9_]*)$/.exec(flag);
+    if (!m) throw new Error(`--admin: expected NAME:ENVVAR (the variable holding NAME's password), got "${flag}"`);
+    const password = env[m[2]];
+    if (!password) throw new Error(`--admin ${flag}: the environment variable ${m[2]} is empty or not set`);
+    return { username: m[1], password };
 }
 
 async function main(): Promise<void> {

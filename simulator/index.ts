@@ -5,10 +5,15 @@
  *     // ... talk HTTP to sim.baseUrl + "/cloudapi/restapi/user" ...
  *     await sim.stop();
  */
-import { Auth } from "./http/auth";
+import { Account, Auth } from "./http/auth";
+import { DEFAULT_MAX_BODY_BYTES } from "./http/body";
 import { loadSeed } from "./tenant/seedData";
 import { SimulatorServer } from "./http/server";
 import { Store } from "./tenant/store";
+
+// Not "admin": Pulumi masks a secret config value wherever it appears, and "admin" is part of many names.
+const DEFAULT_PASSWORD = "sim-Pw-4827";
+const DEFAULT_READONLY_PASSWORD = "viewer-Pw-3961";
 
 export interface SimulatorOptions {
     /** TCP port; 0 (the default) picks a free one. */
@@ -19,10 +24,15 @@ export interface SimulatorOptions {
     jobMs?: number;
     /** Extra time per user in a job, ms (default 2). */
     jobMsPerUser?: number;
-    /** Administrator account (default admin / admin). */
+    /** Administrator account (default admin / sim-Pw-4827). */
     username?: string;
     password?: string;
-    /** Read-only account (default viewer / viewer): may read, gets 403 on POST/PUT. */
+    /**
+     * More administrator accounts next to the main one, e.g. a second team's account; a job's
+     * `createdBy` and an audit event's `grantor` name the account that made the change.
+     */
+    admins?: { username: string; password: string }[];
+    /** Read-only account (default viewer / viewer-Pw-3961): may read, gets 403 on POST/PUT. */
     readOnlyUsername?: string;
     readOnlyPassword?: string;
     /** Status of a `POST /user` refused because a job is running (default 409). */
@@ -45,6 +55,8 @@ export interface SimulatorOptions {
     basePath?: string;
     /** `Location` of `POST /user` and of a running job: "absolute" (default) or root-relative. */
     locationStyle?: "absolute" | "relative";
+    /** Largest request body, in bytes (default 64 MiB); a larger one is answered 413. */
+    maxBodyBytes?: number;
 }
 
 export interface RunningSimulator {
@@ -69,6 +81,18 @@ export function normalizeBasePath(basePath: string): string {
     return p;
 }
 
+/** The accounts as given; throws when a name is empty, holds a colon (Basic auth splits there) or repeats, or a password is empty. */
+function checkAccounts(accounts: Account[]): Account[] {
+    const seen = new Set<string>();
+    for (const a of accounts) {
+        if (!a.username || a.username.includes(":")) throw new Error(`account name must be non-empty and without ":", got "${a.username}"`);
+        if (!a.password) throw new Error(`account ${a.username}: the password must not be empty`);
+        if (seen.has(a.username)) throw new Error(`account ${a.username} is given twice`);
+        seen.add(a.username);
+    }
+    return accounts;
+}
+
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
     const host = opts.host ?? "127.0.0.1";
     const busyStatus = opts.busyStatus ?? 409;
@@ -78,11 +102,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     if (locationStyle !== "absolute" && locationStyle !== "relative") {
         throw new Error(`locationStyle must be "absolute" or "relative", got "${String(locationStyle)}"`);
     }
+    const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1)
+        throw new Error(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
     const store = new Store(loadSeed(opts.seedFile), opts.dataFile, { caseInsensitiveLogins: opts.caseInsensitiveLogins ?? false });
-    const auth = new Auth([
-        { username: opts.username ?? "admin", password: opts.password ?? "admin", readOnly: false },
-        { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? "viewer", readOnly: true },
-    ]);
+    const auth = new Auth(
+        checkAccounts([
+            { username: opts.username ?? "admin", password: opts.password ?? DEFAULT_PASSWORD, readOnly: false },
+            { username: opts.readOnlyUsername ?? "viewer", password: opts.readOnlyPassword ?? DEFAULT_READONLY_PASSWORD, readOnly: true },
+            ...(opts.admins ?? []).map((a) => ({ username: a.username, password: a.password, readOnly: false })),
+        ]),
+    );
     const server = new SimulatorServer({
         host,
         jobMs: opts.jobMs ?? 1000,
@@ -93,6 +123,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         quiet: opts.quiet ?? true,
         basePath,
         locationStyle,
+        maxBodyBytes,
     });
     await new Promise<void>((resolve, reject) => {
         server.http.once("error", reject);

@@ -1,19 +1,23 @@
 /**
  * The vendor's routes (`[basePath]/cloudapi/restapi[/v2|/v3]/...`): their route table and their
- * handlers, which read a request, ask the tenant, and answer in the vendor's shapes.
+ * handlers, which read a request, ask the tenant, and answer in the vendor's shapes (the audit
+ * routes' entries and handlers come from auditRoutes.ts).
  * Routing, authentication, fault injection and error answers happen before and around them, in
  * server.ts.
  */
 import * as http from "node:http";
-import { Faults } from "../tenant/faults";
+import { Faults, ForeignActionSlot } from "../tenant/faults";
+import { applyForeignAction } from "../tenant/foreignActions";
 import { Job, OneJobAtATime } from "../tenant/jobs";
 import { emptyResult } from "../tenant/render";
 import { Store } from "../tenant/store";
 import { Auth, DEFAULT_TOKEN_EXPIRY_S, Principal } from "./auth";
-import { parseWith, readJson } from "./body";
-import { HttpError, INVALID_INPUT, sendJson, sendText } from "./respond";
+import { auditRoutes } from "./auditRoutes";
+import { parseJson, parseWith, readJson, readText } from "./body";
+import { hugeListBody } from "./hugeList";
+import { HttpError, INVALID_INPUT, sendChunks, sendJson, sendText } from "./respond";
 import { route, Route } from "./router";
-import { ChangeLockRequestSchema, ChangeStatusRequestSchema, UserDataStoreRequestSchema } from "./wire";
+import { ChangeLockRequestSchema, ChangeStatusRequestSchema, UserDataStoreRequest, UserDataStoreRequestSchema } from "./wire";
 
 /** The API root after the tenant's base path (`ServerConfig.basePath`, often ""). */
 export const BASE_PATH = "/cloudapi/restapi";
@@ -44,6 +48,8 @@ export interface ApiRoutesConfig {
     jobMsPerUser: number;
     busyStatus: 400 | 409 | 429;
     locationStyle: "absolute" | "relative";
+    /** Largest request body, in bytes (413 beyond). */
+    maxBodyBytes: number;
     auth: Auth;
     store: Store;
     jobs: OneJobAtATime;
@@ -95,12 +101,19 @@ export class ApiRoutes {
                 "/roles",
                 api((c) => this.listRoles(c)),
             ),
+            ...auditRoutes(cfg.store.audit, cfg.faults),
             route("GET", "/oauth2/token", { auth: "token", handle: (c) => this.token(c) }),
         ];
         this.versionedTable = this.table.filter((r) => r.handler.auth !== "token");
     }
 
     private listUsers(c: ApiCtx): void {
+        const huge = this.cfg.faults.hugeList;
+        if (huge) {
+            this.cfg.faults.counters.hugeLists++;
+            const body = hugeListBody(huge.bytes, huge.kind);
+            return sendChunks(c.res, 200, "application/json", body.length, body.chunks);
+        }
         sendJson(c.res, 200, this.cfg.store.listUsers());
     }
 
@@ -116,22 +129,37 @@ export class ApiRoutes {
 
     private async submitJob(c: ApiCtx): Promise<void> {
         const { faults, store, jobs } = this.cfg;
-        const request = parseWith(UserDataStoreRequestSchema, await readJson(c.req));
+        const text = await readText(c.req, this.cfg.maxBodyBytes);
+        let request: UserDataStoreRequest;
+        try {
+            request = parseWith(UserDataStoreRequestSchema, parseJson(text));
+        } catch (e) {
+            if (!(e instanceof HttpError) || !faults.echoSecrets) throw e;
+            faults.counters.echoedSecrets++;
+            throw new HttpError(e.status, e.exception, `${e.message}; request body: ${text}`, e.headers);
+        }
         const users = (request.added?.length ?? 0) + (request.modified?.length ?? 0) + (request.deleted?.length ?? 0);
         const jobFaults = faults.jobFaults();
-        const createdBy = c.principal.username.toUpperCase();
+        const grantor = grantorOf(c);
+        let foreign: ForeignActionSlot[] = [];
         const r = jobs.trySubmit({
             owner: "client",
             users,
             durationMs: this.cfg.jobMs + this.cfg.jobMsPerUser * users,
             stuck: () => faults.takeStuck(),
-            work: () =>
-                store.applyJob(request, {
-                    createdBy,
+            work: () => {
+                // Another administrator's changes land first, as if made while the job waited.
+                for (const slot of foreign) {
+                    applyForeignAction(store, slot.action);
+                    faults.foreignActionFired(slot);
+                }
+                return store.applyJob(request, {
+                    grantor,
                     ...jobFaults,
                     failRoles: faults.failRoleSet,
                     onFault: (counter) => faults.counters[counter]++,
-                }),
+                });
+            },
         });
         if ("busyWith" in r) {
             const id = r.busyWith.id;
@@ -142,6 +170,10 @@ export class ApiRoutes {
                 this.cfg.busyStatus === 429 ? { "Retry-After": "1" } : {},
             );
         }
+        // Claimed only once accepted, so a refused POST leaves the actions to the next job.
+        const named = new Set([...(request.added ?? []), ...(request.modified ?? [])].map((u) => store.key(u.loginId)));
+        for (const l of request.deleted ?? []) named.add(store.key(l));
+        foreign = faults.claimForeignActions((loginId) => named.has(store.key(loginId)));
         sendText(c.res, 202, r.job.id, "text/plain", { Location: this.statusUrl(c, r.job.id) });
     }
 
@@ -162,13 +194,20 @@ export class ApiRoutes {
     }
 
     private async changeStatus(c: ApiCtx): Promise<void> {
-        const items = parseWith(ChangeStatusRequestSchema, await readJson(c.req));
-        sendJson(c.res, 200, this.cfg.store.changeStatus(items));
+        const items = parseWith(ChangeStatusRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
+        sendJson(c.res, 200, this.cfg.store.changeStatus(items, grantorOf(c)));
     }
 
     private async changeLock(c: ApiCtx): Promise<void> {
-        const items = parseWith(ChangeLockRequestSchema, await readJson(c.req));
-        sendJson(c.res, 200, this.cfg.store.unlock(items.map((i) => i.loginId)));
+        const items = parseWith(ChangeLockRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
+        sendJson(
+            c.res,
+            200,
+            this.cfg.store.unlock(
+                items.map((i) => i.loginId),
+                grantorOf(c),
+            ),
+        );
     }
 
     private token(c: ApiCtx): void {
@@ -191,4 +230,9 @@ export class ApiRoutes {
         const host = c.req.headers.host ?? `${c.req.socket.localAddress ?? "127.0.0.1"}:${c.req.socket.localPort}`;
         return `http://${host}${path}`;
     }
+}
+
+/** The caller as the tenant names it in `createdBy` and audit events: the account name upper-cased. */
+function grantorOf(c: ApiCtx): string {
+    return c.principal.username.toUpperCase();
 }

@@ -1,7 +1,8 @@
 /**
  * Accounts, HTTP Basic checks and OAuth tokens.
  *
- * Two accounts: an administrator (reads and writes) and a read-only one (writes get 403).
+ * Accounts: administrators (read and write; the main one and any others) and a read-only one
+ * (writes get 403).
  * Tokens are opaque random strings handed out by `GET /oauth2/token?tokenExpiry=N`; the
  * simulator keeps them in memory only (a restart invalidates them). Which check a request
  * needs (Basic on v1/v2 and the token route, Bearer on v3) is decided in server.ts.

@@ -12,7 +12,7 @@ import { RequestStats } from "../tenant/stats";
 import { InputError, Store } from "../tenant/store";
 import { ApiRoute, ApiRoutes, ApiVersion, BASE_PATH } from "./apiRoutes";
 import { Auth, Principal } from "./auth";
-import { HttpError, INTERNAL_ERROR, INVALID_INPUT, markStarted, sendError } from "./respond";
+import { HttpError, INTERNAL_ERROR, INVALID_INPUT, markMalformed, markStarted, markTrickle, sendError } from "./respond";
 import { match, Match, Route } from "./router";
 import { SimRoutes } from "./simRoutes";
 
@@ -29,6 +29,8 @@ export interface ServerConfig {
     basePath: string;
     /** `Location` headers: absolute URLs (from the `Host` header) or root-relative paths. */
     locationStyle: "absolute" | "relative";
+    /** Largest request body, in bytes, of any route (413 beyond). */
+    maxBodyBytes: number;
 }
 
 export class SimulatorServer {
@@ -44,8 +46,8 @@ export class SimulatorServer {
     constructor(private readonly cfg: ServerConfig) {
         this.apiRoot = cfg.basePath + BASE_PATH;
         this.jobs = new OneJobAtATime(() => cfg.store.allocateJobId());
-        const { auth, store, jobMs, jobMsPerUser, busyStatus, locationStyle } = cfg;
-        const tenant = { auth, store, jobs: this.jobs, faults: this.faults };
+        const { auth, store, jobMs, jobMsPerUser, busyStatus, locationStyle, maxBodyBytes } = cfg;
+        const tenant = { auth, store, jobs: this.jobs, faults: this.faults, maxBodyBytes };
         this.api = new ApiRoutes({ ...tenant, apiRoot: this.apiRoot, jobMs, jobMsPerUser, busyStatus, locationStyle });
         this.sim = new SimRoutes({ ...tenant, stats: this.stats });
         this.http = http.createServer((req, res) => {
@@ -82,17 +84,30 @@ export class SimulatorServer {
         const found = this.matchApi(method, url.pathname);
         // Stats key: the version prefix as requested plus the template ("GET /v3/user/{loginId}").
         const routeKey = `${method} ${found.template ? found.version + found.template : "(unmatched)"}`;
-        res.on("finish", () => this.stats.record(routeKey, res.statusCode));
+        const unversionedKey = found.template && `${method} ${found.template}`;
+        let counted = false;
+        const count = (status: number | "dropped" | "aborted") => {
+            if (!counted) this.stats.record(routeKey, status);
+            counted = true;
+        };
+        res.on("finish", () => count(res.statusCode));
+        // A connection that closes before the answer was written whole: the client went away.
+        res.on("close", () => count("aborted"));
 
         if (this.faults.latencyMs > 0) {
             this.faults.counters.delayed++;
             await sleep(this.faults.latencyMs);
         }
-        const fault = this.faults.draw(routeKey, found.template && `${method} ${found.template}`);
+        const fault = this.faults.draw(routeKey, unversionedKey);
         if (fault === "drop") {
-            this.stats.record(routeKey, "dropped");
+            count("dropped");
             req.socket.destroy();
             return;
+        }
+        const trickleMs = unversionedKey ? this.faults.trickleMs(routeKey, unversionedKey) : undefined;
+        if (trickleMs !== undefined) {
+            markTrickle(res, trickleMs);
+            this.faults.counters.trickledAnswers++;
         }
         if (fault === "5xx") return sendError(res, new HttpError(500, INTERNAL_ERROR, "injected fault"));
         if (fault === "429") {
@@ -112,6 +127,10 @@ export class SimulatorServer {
             const principal = this.authenticate(req, found.route, found.version);
             if (principal.readOnly && (method === "POST" || method === "PUT")) {
                 throw new HttpError(403, `User ${principal.username} is not authorized to perform this operation.`);
+            }
+            if (unversionedKey && this.faults.malforms(routeKey, unversionedKey)) {
+                markMalformed(res);
+                this.faults.counters.malformedAnswers++;
             }
             await found.route.handler.handle({ req, res, url, version: found.version, params: found.params, principal });
         });
@@ -153,7 +172,7 @@ export class SimulatorServer {
                     : /^Basic\s/i.test(header ?? "")
                       ? `The v3 API needs an OAuth access token (Authorization: Bearer ...); get one from ${this.apiRoot}/oauth2/token.`
                       : "Missing or invalid access token.";
-            throw new HttpError(401, text, check.reason, {
+            throw new HttpError(401, text, this.echoedHeader(header) ?? check.reason, {
                 "WWW-Authenticate": `Bearer realm="Primavera Administration", error="invalid_token"`,
             });
         }
@@ -163,7 +182,14 @@ export class SimulatorServer {
             r.handler.auth === "api" && /^Bearer\s/i.test(header ?? "")
                 ? "OAuth access tokens are accepted on the /v3/ paths only; use Basic authentication here."
                 : "Missing or invalid credentials.";
-        throw new HttpError(401, text, "", { "WWW-Authenticate": `Basic realm="Primavera Administration"` });
+        throw new HttpError(401, text, this.echoedHeader(header) ?? "", { "WWW-Authenticate": `Basic realm="Primavera Administration"` });
+    }
+
+    /** Under `echoSecrets`, what a 401 says it received: the Authorization header, quoted whole (counted); else undefined. */
+    private echoedHeader(header: string | undefined): string | undefined {
+        if (!this.faults.echoSecrets) return undefined;
+        this.faults.counters.echoedSecrets++;
+        return `Authorization header received: ${header === undefined ? "(none)" : `"${header}"`}`;
     }
 }
 

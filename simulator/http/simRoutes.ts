@@ -15,6 +15,9 @@ import { parseWith, readJson } from "./body";
 import { HttpError, sendJson } from "./respond";
 import { route, Route } from "./router";
 
+/** The administrator drift acts as when the request names none (`X-Sim-Grantor`). */
+const DEFAULT_DRIFT_GRANTOR = "UIADMIN";
+
 /** What a control route's handler gets. */
 export interface SimCtx {
     req: http.IncomingMessage;
@@ -30,6 +33,8 @@ export interface SimRoutesConfig {
     jobs: OneJobAtATime;
     faults: Faults;
     stats: RequestStats;
+    /** Largest request body, in bytes (413 beyond). */
+    maxBodyBytes: number;
 }
 
 export class SimRoutes {
@@ -51,7 +56,7 @@ export class SimRoutes {
     /** `POST /__sim/faults`: replaces the switches; `foreignJobMs` also starts a foreign job (409, nothing changed, when busy). */
     private async setFaults(c: SimCtx): Promise<void> {
         const { faults, jobs } = this.cfg;
-        const cfg = parseWith(FaultConfigSchema, await readJson(c.req));
+        const cfg = parseWith(FaultConfigSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         const busy = cfg.foreignJobMs !== undefined && jobs.busyWith();
         if (busy) throw new HttpError(409, `Job ${busy.id} is in progress; the foreign job was not started (faults unchanged).`);
         faults.set(cfg);
@@ -90,14 +95,15 @@ export class SimRoutes {
 
     /** `PUT /__sim/users/{loginId}`: drift, merging a partial record (201 when it creates the user). */
     private async putUser(c: SimCtx): Promise<void> {
-        const patch = parseWith(UserPatchSchema, await readJson(c.req));
-        const { user, created } = this.cfg.store.putUser(c.params.loginId, patch);
+        const patch = parseWith(UserPatchSchema, await readJson(c.req, this.cfg.maxBodyBytes));
+        const { user, created } = this.cfg.store.putUser(c.params.loginId, patch, grantorHeader(c));
         sendJson(c.res, created ? 201 : 200, user);
     }
 
     /** `DELETE /__sim/users/{loginId}`: removes a user behind the client's back. */
     private removeUser(c: SimCtx): void {
-        if (!this.cfg.store.removeUser(c.params.loginId)) throw new HttpError(404, `User ${c.params.loginId} does not exist.`);
+        if (!this.cfg.store.removeUser(c.params.loginId, grantorHeader(c)))
+            throw new HttpError(404, `User ${c.params.loginId} does not exist.`);
         c.res.writeHead(204).end();
     }
 
@@ -117,4 +123,10 @@ export class SimRoutes {
             users: store.userCount,
         };
     }
+}
+
+/** The administrator a drift request acts as: header `X-Sim-Grantor`, else UIADMIN. */
+function grantorHeader(c: SimCtx): string {
+    const h = c.req.headers["x-sim-grantor"];
+    return (typeof h === "string" && h.trim()) || DEFAULT_DRIFT_GRANTOR;
 }

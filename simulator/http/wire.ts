@@ -5,7 +5,8 @@
  *
  * Request shapes are zod schemas (the routes validate every body with them and the TypeScript
  * types are inferred from them). Answer shapes are plain interfaces: the tenant builds them
- * (tenant/render.ts), nobody parses them here. The simulator's own shapes live with the module
+ * (tenant/render.ts), nobody parses them here; the audit event is the exception, a schema,
+ * because the data file keeps events as the API shows them and reads them back. The simulator's own shapes live with the module
  * that reads them: the fault configuration in tenant/faults.ts, the drift patch and the stored
  * user in tenant/user.ts, the seed file in tenant/seedData.ts, the data file in
  * tenant/persistence.ts.
@@ -142,6 +143,22 @@ export interface UserDataStoreResult {
     message: string;
     updatedIdMap: Record<string, string>;
 }
+
+/**
+ * One user audit event (the vendor's UserAuditEventRO). The vendor's field list is cut off after
+ * `grantor`; `loginId`, the user acted on, is the simulator's addition.
+ */
+export const AuditEventSchema = z.object({
+    /** Numeric text, one more per event. */
+    auditId: z.string().regex(/^\d+$/),
+    /** ISO-8601 UTC with milliseconds, e.g. `2026-12-01T10:04:11.123Z`. */
+    createTime: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    description: z.string(),
+    /** The account that made the change, upper-cased (`ADMIN`), or the administrator a control route names. */
+    grantor: z.string(),
+    loginId: z.string(),
+});
+export type AuditEventWire = z.infer<typeof AuditEventSchema>;
 
 /** Body of every error answer. */
 export interface ErrorBody {

@@ -6,9 +6,35 @@
  * rates, so a run with the same seed and the same request sequence injects the same faults.
  */
 import { z } from "zod";
+import { IdLieSchema } from "./idLies";
 import { JobContext } from "./store";
+import { UserPatchSchema } from "./user";
 
 const rate = z.number().min(0).max(1);
+
+/** The user a `duringJob` action acts on and the administrator acting (default COADMIN, the seeded one). */
+const actingAdmin = { loginId: z.string().min(1), grantor: z.string().min(1).optional() };
+
+/**
+ * One change another administrator makes while a job of ours runs (`duringJob`): the user's
+ * fields use the drift shape (organization and roles as names or `{name}`).
+ */
+export const ForeignActionSchema = z.discriminatedUnion("op", [
+    z.object({ op: z.enum(["disable", "enable", "delete"]), ...actingAdmin }),
+    UserPatchSchema.pick({ firstName: true, lastName: true, emailAddress: true, organization: true, roles: true, disabled: true })
+        .required({ firstName: true, lastName: true, emailAddress: true, organization: true })
+        .extend({ op: z.literal("create"), ...actingAdmin }),
+    z.object({ op: z.literal("setRoles"), roles: UserPatchSchema.shape.roles.unwrap(), ...actingAdmin }),
+    z.object({ op: z.literal("set"), fields: UserPatchSchema, ...actingAdmin }),
+]);
+export type ForeignAction = z.infer<typeof ForeignActionSchema>;
+
+/** A `duringJob` action and how far it got: claimed by the job that names its login, then fired once. */
+export interface ForeignActionSlot {
+    action: ForeignAction;
+    claimed: boolean;
+    fired: boolean;
+}
 
 /** The fault switches: the body of `POST /__sim/faults` (absent switches are off). */
 export const FaultConfigSchema = z.object({
@@ -32,6 +58,22 @@ export const FaultConfigSchema = z.object({
     jobException: z.string().min(1).optional(),
     /** Every user a job updates gets a fresh id, reported in `updatedIdMap`. */
     renameIds: z.boolean().optional(),
+    /** Every job applies nothing and reports every record as applied, with the exception "Job rolled back, nothing saved". */
+    rollbackEcho: z.boolean().optional(),
+    /** Jobs apply as usual but report, for every record, the id of another existing user. */
+    lieIds: IdLieSchema.optional(),
+    /** Answers quote secrets: passwords in job entries and in 400s of POST /user, the Authorization header in 401s. */
+    echoSecrets: z.boolean().optional(),
+    /** Answers of these routes (all vendor routes when absent) are written one byte every `everyMs` ms. */
+    trickle: z.object({ everyMs: z.number().min(0), routes: z.array(z.string()).optional() }).optional(),
+    /** `GET /user` answers about `bytes` bytes: a JSON array of `{}`, or text that is not JSON. */
+    hugeList: z.object({ bytes: z.number().int().min(1), kind: z.enum(["emptyEntries", "garbage"]) }).optional(),
+    /** These routes answer 200 with a body that is not JSON. */
+    malformed: z.array(z.string()).optional(),
+    /** Changes another administrator makes right before the work of the first job that names their login. */
+    duringJob: z.array(ForeignActionSchema).optional(),
+    /** The audit routes as an older edition (missing: 404) or an account without the privilege (forbidden: 403) answers them. */
+    audits: z.enum(["ok", "missing", "forbidden"]).optional(),
 });
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 
@@ -53,11 +95,27 @@ export interface FaultCounters {
     jobExceptions: number;
     /** Users given a fresh id by `renameIds`. */
     renamedIds: number;
+    /** `duringJob` actions fired. */
+    foreignActions: number;
+    /** Jobs that reported everything and applied nothing (`rollbackEcho`). */
+    rolledBackJobs: number;
+    /** Records reported with another user's id (`lieIds`). */
+    liedIds: number;
+    /** Answers that quoted a secret (`echoSecrets`): job entries, 400s, 401s. */
+    echoedSecrets: number;
+    /** Answers written one byte at a time (`trickle`). */
+    trickledAnswers: number;
+    /** `GET /user` answers replaced by a huge body (`hugeList`). */
+    hugeLists: number;
+    /** Answers replaced by a body that is not JSON (`malformed`). */
+    malformedAnswers: number;
 }
 
 /** The job fault switches, as taken when a job is submitted. */
-export type JobFaults = Required<Pick<JobContext, "failUsers" | "skipUsers" | "dropFromResult" | "renameIds">> &
-    Pick<JobContext, "jobException">;
+export type JobFaults = Required<
+    Pick<JobContext, "failUsers" | "skipUsers" | "dropFromResult" | "renameIds" | "rollbackEcho" | "echoSecrets">
+> &
+    Pick<JobContext, "jobException" | "lieIds">;
 
 const DEFAULT_SEED = 1;
 
@@ -82,6 +140,9 @@ export class Faults {
     private skipUsers: ReadonlySet<string> = new Set();
     private dropFromResult: ReadonlySet<string> = new Set();
     private routes: ReadonlySet<string> | undefined;
+    private trickleRoutes: ReadonlySet<string> | undefined;
+    private malformedRoutes: ReadonlySet<string> = new Set();
+    private foreign: ForeignActionSlot[] = [];
     counters: FaultCounters = zeroCounters();
 
     /** Replaces the fault configuration (absent switches are off) and reseeds the PRNG. */
@@ -94,6 +155,10 @@ export class Faults {
         this.skipUsers = new Set(config.skipUsers ?? []);
         this.dropFromResult = new Set(config.dropFromResult ?? []);
         this.routes = config.routes ? new Set(config.routes) : undefined;
+        this.trickleRoutes = config.trickle?.routes ? new Set(config.trickle.routes) : undefined;
+        this.malformedRoutes = new Set(config.malformed ?? []);
+        // Slots a job already claimed stay with that job; the new list starts unclaimed.
+        this.foreign = (config.duringJob ?? []).map((action) => ({ action, claimed: false, fired: false }));
     }
 
     /** Clears every switch (the counters stay; `reset` clears them). */
@@ -106,8 +171,23 @@ export class Faults {
         this.counters = zeroCounters();
     }
 
+    /** The configuration, `duringJob` showing only the actions not yet fired. */
     describe(): FaultConfig & { stuckJobsLeft: number } {
-        return { ...this.config, stuckJobsLeft: this.stuckLeft };
+        const duringJob = this.config.duringJob && this.foreign.filter((s) => !s.fired).map((s) => s.action);
+        return { ...this.config, ...(duringJob ? { duringJob } : {}), stuckJobsLeft: this.stuckLeft };
+    }
+
+    /** For a job being accepted: the unclaimed `duringJob` actions whose login it names, now its own. */
+    claimForeignActions(names: (loginId: string) => boolean): ForeignActionSlot[] {
+        const mine = this.foreign.filter((s) => !s.claimed && names(s.action.loginId));
+        for (const s of mine) s.claimed = true;
+        return mine;
+    }
+
+    /** Notes that a claimed action was applied. */
+    foreignActionFired(slot: ForeignActionSlot): void {
+        slot.fired = true;
+        this.counters.foreignActions++;
     }
 
     get latencyMs(): number {
@@ -116,6 +196,31 @@ export class Faults {
 
     get retryAfterSeconds(): number {
         return this.config.retryAfterSeconds ?? 1;
+    }
+
+    get echoSecrets(): boolean {
+        return this.config.echoSecrets ?? false;
+    }
+
+    get hugeList(): FaultConfig["hugeList"] {
+        return this.config.hugeList;
+    }
+
+    /** Every how many ms a byte of an answer to `routeKey` is written, or undefined when it is not trickled (see `draw` for the keys). */
+    trickleMs(routeKey: string, unversionedKey: string): number | undefined {
+        const t = this.config.trickle;
+        if (!t || (this.trickleRoutes && !routeListed(this.trickleRoutes, routeKey, unversionedKey))) return undefined;
+        return t.everyMs;
+    }
+
+    /** Whether answers to `routeKey` are replaced by a body that is not JSON (see `draw` for the keys). */
+    malforms(routeKey: string, unversionedKey: string): boolean {
+        return routeListed(this.malformedRoutes, routeKey, unversionedKey);
+    }
+
+    /** How the audit routes answer: "ok" (default), "missing" (404) or "forbidden" (403). */
+    get auditsMode(): NonNullable<FaultConfig["audits"]> {
+        return this.config.audits ?? "ok";
     }
 
     get failUserSet(): ReadonlySet<string> {
@@ -133,7 +238,10 @@ export class Faults {
             skipUsers: this.skipUsers,
             dropFromResult: this.dropFromResult,
             renameIds: this.config.renameIds ?? false,
+            rollbackEcho: this.config.rollbackEcho ?? false,
+            echoSecrets: this.config.echoSecrets ?? false,
             ...(this.config.jobException !== undefined ? { jobException: this.config.jobException } : {}),
+            ...(this.config.lieIds !== undefined ? { lieIds: this.config.lieIds } : {}),
         };
     }
 
@@ -145,7 +253,7 @@ export class Faults {
     draw(routeKey: string, unversionedKey?: string): RandomFault | undefined {
         const { dropRate = 0, error5xxRate = 0, rate429 = 0 } = this.config;
         if (dropRate === 0 && error5xxRate === 0 && rate429 === 0) return undefined;
-        if (this.routes && !this.routes.has(routeKey) && !(unversionedKey && this.routes.has(unversionedKey))) return undefined;
+        if (this.routes && !routeListed(this.routes, routeKey, unversionedKey)) return undefined;
         const [d, e, r] = [this.rng(), this.rng(), this.rng()];
         if (d < dropRate) return this.count("drop");
         if (e < error5xxRate) return this.count("5xx");
@@ -169,6 +277,11 @@ export class Faults {
     }
 }
 
+/** Whether a route list names the route: by its key with version ("GET /v3/user") or without ("GET /user", every version). */
+function routeListed(list: ReadonlySet<string>, routeKey: string, unversionedKey?: string): boolean {
+    return list.has(routeKey) || (unversionedKey !== undefined && list.has(unversionedKey));
+}
+
 function zeroCounters(): FaultCounters {
     return {
         error5xx: 0,
@@ -182,5 +295,12 @@ function zeroCounters(): FaultCounters {
         skippedUsers: 0,
         jobExceptions: 0,
         renamedIds: 0,
+        foreignActions: 0,
+        rolledBackJobs: 0,
+        liedIds: 0,
+        echoedSecrets: 0,
+        trickledAnswers: 0,
+        hugeLists: 0,
+        malformedAnswers: 0,
     };
 }

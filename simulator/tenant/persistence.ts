@@ -1,11 +1,12 @@
 /**
- * The data file (`--data FILE`): the users and both id counters, read once at start and
- * written whole after every change (a temporary file, then a rename, so a reader never sees
+ * The data file (`--data FILE`): the users, the audit events and the id counters, read once at
+ * start and written whole after every change (a temporary file, then a rename, so a reader never sees
  * half a file). Organizations and roles are not in it: they come from the seed at every start.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { AuditEventSchema, AuditEventWire } from "../http/wire";
 import { StoredUser, StoredUserSchema } from "./user";
 import { validate } from "./validate";
 
@@ -17,14 +18,19 @@ export const DataFileSchema = z.object({
     nextUserId: z.number().int(),
     nextJobId: z.number().int(),
     users: z.array(StoredUserSchema),
+    /** Absent in files written before the simulator kept audit events. */
+    audits: z.array(AuditEventSchema).optional(),
+    nextAuditId: z.number().int().optional(),
 });
 export type DataFile = z.infer<typeof DataFileSchema>;
 
-/** What the data file keeps. */
+/** What the data file keeps (the audit fields are absent in older files). */
 export interface PersistedState {
     nextUserId: number;
     nextJobId: number;
     users: StoredUser[];
+    audits?: AuditEventWire[];
+    nextAuditId?: number;
 }
 
 /** The file's state; undefined when the file does not exist. Throws, naming the file, when it cannot be read or is invalid. */
@@ -54,6 +60,8 @@ export function writeDataFile(file: string, state: PersistedState): void {
         nextUserId: state.nextUserId,
         nextJobId: state.nextJobId,
         users: state.users,
+        audits: state.audits,
+        nextAuditId: state.nextAuditId,
     };
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;

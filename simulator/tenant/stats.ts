@@ -23,8 +23,8 @@ export class RequestStats {
     private requests = new Map<string, Map<string, number>>();
     total = 0;
 
-    /** Counts one answered (or dropped: status "dropped") request to `routeKey`. */
-    record(routeKey: string, status: number | "dropped"): void {
+    /** Counts one answered request to `routeKey`, or one "dropped" (by the fault) or "aborted" (the client went away first). */
+    record(routeKey: string, status: number | "dropped" | "aborted"): void {
         this.total++;
         let byStatus = this.requests.get(routeKey);
         if (!byStatus) this.requests.set(routeKey, (byStatus = new Map()));

@@ -4,8 +4,9 @@
  * every change to them: a job's request, change-status, change-lock, drift and reset.
  *
  * Everything that changes users lives here, so jobs, the user routes and the drift routes share
- * one set of rules. How a user looks on the wire is render.ts's job; reading and writing the data
- * file is persistence.ts's (called after every change when there is a data file).
+ * one set of rules, and every change is recorded as an audit event (audit.ts) naming who made it.
+ * How a user looks on the wire is render.ts's job; reading and writing the data file is
+ * persistence.ts's (called after every change when there is a data file).
  */
 import {
     OrganizationWire,
@@ -17,10 +18,12 @@ import {
     UserResultEntry,
     UserWire,
 } from "../http/wire";
+import { AuditLog, auditText } from "./audit";
 import { readDataFile, writeDataFile } from "./persistence";
 import { emptyResult, failedEntry, organizationWire, renderUser, roleRefWire, roleWire } from "./render";
 import { SeedData } from "./seedData";
-import { hashStoredPassword, StoredUser, UserPatch } from "./user";
+import { AppliedEntry, IdLie, lieAboutIds } from "./idLies";
+import { changedFields, hashStoredPassword, StoredUser, userFromRecord, UserPatch } from "./user";
 
 /** First server user id handed out on an empty tenant (the vendor's example id is "3336"). */
 const FIRST_USER_ID = 3336;
@@ -33,11 +36,15 @@ export interface StoreOptions {
 }
 
 /** The fault counters a job can move (see `FaultCounters`). */
-export type JobFaultCounter = "failedUsers" | "skippedUsers" | "droppedFromResult" | "jobExceptions" | "renamedIds";
+export type JobFaultCounter =
+    "failedUsers" | "skippedUsers" | "droppedFromResult" | "jobExceptions" | "renamedIds" | "rolledBackJobs" | "liedIds" | "echoedSecrets";
+
+/** The exception of a job result under `rollbackEcho`. */
+export const ROLLED_BACK = "Job rolled back, nothing saved";
 
 export interface JobContext {
-    /** Upper-cased account name of the submitter; becomes `createdBy`. */
-    createdBy: string;
+    /** Upper-cased account name of the submitter: `createdBy` of the users it creates, `grantor` of its audit events. */
+    grantor: string;
     /** Login ids whose create/modify/delete fails inside this job (fault injection). */
     failUsers: ReadonlySet<string>;
     /** Role names whose application access fails (the user is still stored, without them). */
@@ -50,6 +57,12 @@ export interface JobContext {
     jobException?: string;
     /** Every user the job updates gets a fresh id; `updatedIdMap` maps the sent (or old) id to it. */
     renameIds?: boolean;
+    /** The job applies nothing but echoes every record as if applied, with the exception ROLLED_BACK. */
+    rollbackEcho?: boolean;
+    /** `updatedIdMap` ("map"), the entries' `id` ("entry") or both give each record another user's id. */
+    lieIds?: IdLie;
+    /** An entry whose record carried a password quotes it in its `statusInfo`. */
+    echoSecrets?: boolean;
     /** Called once per injected fault, naming its counter. */
     onFault?: (counter: JobFaultCounter) => void;
 }
@@ -70,6 +83,8 @@ export class Store {
     private nextUserId = FIRST_USER_ID;
     private nextJobId = FIRST_JOB_ID;
     private readonly caseInsensitive: boolean;
+    /** One event per change to a user, oldest first. */
+    readonly audit: AuditLog;
 
     constructor(
         private readonly seed: SeedData,
@@ -95,6 +110,7 @@ export class Store {
         } else {
             this.loadSeedUsers();
         }
+        this.audit = new AuditLog(fromFile?.audits, fromFile?.nextAuditId);
     }
 
     /* ------------------------------------------------------------------ reads */
@@ -105,6 +121,10 @@ export class Store {
 
     roleCatalog(): RoleWire[] {
         return [...this.roles.values()];
+    }
+
+    hasUser(loginId: string): boolean {
+        return this.users.has(this.key(loginId));
     }
 
     getUser(loginId: string): UserWire | undefined {
@@ -127,15 +147,20 @@ export class Store {
 
     /**
      * Applies one job's request (added, then modified, then deleted) and returns its result.
-     * Fault switches in `ctx`: `jobException` (nothing is processed), `skipUsers` (not
-     * processed, not reported; wins over `failUsers`), `failUsers`, `dropFromResult` (applied,
-     * or failed, but not reported), `renameIds`. Login lists match by this store's key rule.
+     * Fault switches in `ctx`: `jobException` (nothing is processed), `rollbackEcho` (nothing is
+     * applied, everything reported), `skipUsers` (not processed, not reported; wins over
+     * `failUsers`), `failUsers`, `dropFromResult` (applied, or failed, but not reported),
+     * `renameIds`, `lieIds`, `echoSecrets`. Login lists match by this store's key rule.
      */
     applyJob(req: UserDataStoreRequest, ctx: JobContext): UserDataStoreResult {
         const result = emptyResult();
         if (ctx.jobException !== undefined) {
             ctx.onFault?.("jobExceptions");
             return { ...result, exception: ctx.jobException };
+        }
+        if (ctx.rollbackEcho) {
+            ctx.onFault?.("rolledBackJobs");
+            return this.echoWithoutApplying(req, ctx.grantor);
         }
         const skip = this.keySet(ctx.skipUsers);
         const drop = this.keySet(ctx.dropFromResult);
@@ -145,35 +170,69 @@ export class Store {
             ctx.onFault?.(counter);
             return true;
         };
+        const applied: AppliedEntry[] = [];
         for (const [records, entries] of [
             [req.added, result.added],
             [req.modified, result.modified],
         ] as const) {
             for (const rec of records ?? []) {
                 if (hit(skip, rec.loginId, "skippedUsers")) continue;
-                const { entry, idChange } = this.upsertRecord(rec, ctx, hit(fail, rec.loginId, "failedUsers"));
+                const { entry, idChange, stored } = this.upsertRecord(rec, ctx, hit(fail, rec.loginId, "failedUsers"));
                 if (hit(drop, rec.loginId, "droppedFromResult")) continue;
                 entries.push(entry);
                 if (idChange) result.updatedIdMap[idChange[0]] = idChange[1];
+                if (stored) applied.push({ entry: stored, mapKey: idChange?.[0] ?? stored.id });
             }
         }
         for (const loginId of req.deleted ?? []) {
             if (hit(skip, loginId, "skippedUsers")) continue;
-            const outcome = this.deleteRecord(loginId, hit(fail, loginId, "failedUsers"));
+            const outcome = this.deleteRecord(loginId, ctx.grantor, hit(fail, loginId, "failedUsers"));
             if (hit(drop, loginId, "droppedFromResult")) continue;
             if (typeof outcome === "string") result.deleted.push(outcome);
             else result.deleteFailed.push(outcome);
         }
+        if (ctx.lieIds) lieAboutIds(ctx.lieIds, applied, result, this.otherUserId(), () => ctx.onFault?.("liedIds"));
         this.persist();
         return result;
     }
 
+    /** The `rollbackEcho` result: every record as if applied (fresh ids for `added`), nothing stored. */
+    private echoWithoutApplying(req: UserDataStoreRequest, grantor: string): UserDataStoreResult {
+        const result: UserDataStoreResult = { ...emptyResult(), exception: ROLLED_BACK };
+        const now = timestamp();
+        for (const [records, entries, lastAction] of [
+            [req.added, result.added, "Created"],
+            [req.modified, result.modified, "Updated"],
+        ] as const) {
+            for (const rec of records ?? []) {
+                const existing = lastAction === "Updated" ? this.users.get(this.key(rec.loginId)) : undefined;
+                const roles = [...new Set((rec.roles ?? []).map((r) => r.name))];
+                const id = existing?.id ?? String(this.nextUserId++);
+                const user = userFromRecord(rec, existing, { id, organization: rec.organization.name, roles, createdBy: grantor, now });
+                user.lastAction = lastAction;
+                entries.push({ ...this.render(user), statusInfoOK: true, processed: true });
+                if (rec.id != null && rec.id !== id) result.updatedIdMap[rec.id] = id;
+            }
+        }
+        result.deleted = [...(req.deleted ?? [])];
+        // The fresh ids are spent: saving the counter keeps a restart from handing them out again.
+        this.persist();
+        return result;
+    }
+
+    /** For `lieIds`: the id of the first stored user whose login is not `loginId` (undefined when there is none). */
+    private otherUserId(): (loginId: string) => string | undefined {
+        const [first, second] = this.users.values();
+        return (loginId) => (first && this.key(first.loginId) !== this.key(loginId) ? first.id : second?.id);
+    }
+
     /** One login of `deleted`: the stored login id when it was deleted, else its `deleteFailed` entry. */
-    private deleteRecord(loginId: string, injectedFailure: boolean): string | UserResultEntry {
+    private deleteRecord(loginId: string, grantor: string, injectedFailure: boolean): string | UserResultEntry {
         if (injectedFailure) return { loginId, statusInfo: injectedFailureText(loginId), statusInfoOK: false };
         const existing = this.users.get(this.key(loginId));
         if (!existing) return { loginId, statusInfo: `User ${loginId} does not exist.`, statusInfoOK: false };
         this.users.delete(this.key(loginId));
+        this.audit.record(existing.loginId, auditText.deleted(existing.loginId), grantor);
         return existing.loginId;
     }
 
@@ -185,7 +244,7 @@ export class Store {
         rec: UserRecordWire,
         ctx: JobContext,
         injectedFailure: boolean,
-    ): { entry: UserResultEntry; idChange?: [string, string] } {
+    ): { entry: UserResultEntry; idChange?: [string, string]; stored?: UserWire & { statusInfoOK: boolean } } {
         if (injectedFailure) return { entry: failedEntry(rec, injectedFailureText(rec.loginId)) };
         const org = this.orgs.get(rec.organization.name);
         if (!org) return { entry: failedEntry(rec, `Organization "${rec.organization.name}" does not exist.`) };
@@ -198,47 +257,33 @@ export class Store {
         const existing = this.users.get(this.key(rec.loginId));
         const renamed = existing !== undefined && ctx.renameIds === true;
         if (renamed) ctx.onFault?.("renamedIds");
-        const now = timestamp();
-        const user: StoredUser = {
-            id: existing && !renamed ? existing.id : String(this.nextUserId++),
-            // A case-insensitive tenant keeps the login as first created.
-            loginId: existing ? existing.loginId : rec.loginId,
-            firstName: rec.firstName,
-            lastName: rec.lastName,
-            emailAddress: rec.emailAddress,
-            userType: rec.userType ?? existing?.userType ?? "EMP",
+        const id = existing && !renamed ? existing.id : String(this.nextUserId++);
+        const user = userFromRecord(rec, existing, {
+            id,
             organization: org.name,
             roles: roleNames,
-            disabled: rec.disabled ?? existing?.disabled ?? false,
-            locked: existing?.locked ?? false,
-            loginAttemptsCtr: existing?.loginAttemptsCtr ?? "0",
-            pwdCantChange: rec.pwdCantChange ?? existing?.pwdCantChange ?? false,
-            createdBy: existing?.createdBy ?? ctx.createdBy,
-            createdDate: existing?.createdDate ?? now,
-            updatedDate: now,
-            provisionedDate: existing?.provisionedDate ?? now,
-            lastAction: existing ? "Updated" : "Created",
-        };
-        // Optional text fields absent from the record are cleared (full-record semantics).
-        if (rec.middleName) user.middleName = rec.middleName;
-        if (rec.employeeNumber) user.employeeNumber = rec.employeeNumber;
-        if (rec.manager) user.manager = rec.manager;
-        if (rec.startDate) user.startDate = rec.startDate;
-        if (rec.endDate) user.endDate = rec.endDate;
-        const passwordHash = rec.password ? hashStoredPassword(rec.password) : existing?.passwordHash;
-        if (passwordHash) user.passwordHash = passwordHash;
+            createdBy: ctx.grantor,
+            now: timestamp(),
+        });
         this.users.set(this.key(user.loginId), user);
+        this.recordChange(existing, user, ctx.grantor, rec.password);
 
         const from = rec.id ?? (renamed ? existing.id : undefined);
-        const entry: UserResultEntry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true };
-        if (unknownRoles > 0) entry.statusInfo = `User ${existing ? "updated" : "created"}, but Application Access failed`;
-        return { entry, idChange: from != null && from !== user.id ? [from, user.id] : undefined };
+        const entry = { ...this.render(user), statusInfoOK: unknownRoles === 0, processed: true as const };
+        const done = existing ? "updated" : "created";
+        if (unknownRoles > 0) entry.statusInfo = `User ${done}, but Application Access failed`;
+        if (ctx.echoSecrets && rec.password) {
+            entry.statusInfo = `User ${done}, but password '${rec.password}' does not meet the password policy`;
+            entry.statusInfoOK = false;
+            ctx.onFault?.("echoedSecrets");
+        }
+        return { entry, idChange: from != null && from !== user.id ? [from, user.id] : undefined, stored: entry };
     }
 
     /* ------------------------------------------------- status / lock (not jobs) */
 
-    /** `PUT /user/change-status`: loginId -> "" when done, else the reason. */
-    changeStatus(items: { loginId: string; disabled: boolean }[]): Record<string, string> {
+    /** `PUT /user/change-status` by `grantor`: loginId -> "" when done, else the reason. */
+    changeStatus(items: { loginId: string; disabled: boolean }[], grantor: string): Record<string, string> {
         const out: Record<string, string> = {};
         let changed = false;
         for (const { loginId, disabled } of items) {
@@ -249,6 +294,7 @@ export class Store {
             }
             if (u.disabled !== disabled) {
                 this.users.set(this.key(loginId), { ...u, disabled, updatedDate: timestamp() });
+                this.audit.record(u.loginId, (disabled ? auditText.disabled : auditText.enabled)(u.loginId), grantor);
                 changed = true;
             }
             out[loginId] = "";
@@ -257,8 +303,8 @@ export class Store {
         return out;
     }
 
-    /** `PUT /user/change-lock`: unlocks; loginId -> "" when done, else the reason. */
-    unlock(loginIds: string[]): Record<string, string> {
+    /** `PUT /user/change-lock` by `grantor`: unlocks; loginId -> "" when done, else the reason. */
+    unlock(loginIds: string[], grantor: string): Record<string, string> {
         const out: Record<string, string> = {};
         let changed = false;
         for (const loginId of loginIds) {
@@ -269,6 +315,7 @@ export class Store {
             }
             if (u.locked || u.loginAttemptsCtr !== "0") {
                 this.users.set(this.key(loginId), { ...u, locked: false, loginAttemptsCtr: "0", updatedDate: timestamp() });
+                this.audit.record(u.loginId, auditText.unlocked(u.loginId), grantor);
                 changed = true;
             }
             out[loginId] = "";
@@ -281,15 +328,18 @@ export class Store {
 
     /**
      * Merges `patch` into the user, or creates the user when absent (then firstName, lastName,
-     * emailAddress and organization are required). Throws InputError on unknown org/role.
+     * emailAddress and organization are required), as the administrator `grantor` would in the
+     * vendor's UI; a created user gets `createdBy`. Throws InputError on unknown org/role.
      */
-    putUser(loginId: string, patch: UserPatch): { user: UserWire; created: boolean } {
-        const r = this.mergeUser(loginId, patch, "SIMULATOR");
+    putUser(loginId: string, patch: UserPatch, grantor: string, createdBy = "SIMULATOR"): { user: UserWire; created: boolean } {
+        const { before, after } = this.mergeUser(loginId, patch, createdBy);
+        this.recordChange(before, after, grantor, patch.password);
         this.persist();
-        return r;
+        return { user: this.render(after), created: !before };
     }
 
-    private mergeUser(loginId: string, patch: UserPatch, createdBy: string): { user: UserWire; created: boolean } {
+    /** Lays `patch` over the stored user (or creates it): the user before (absent when created) and after. */
+    private mergeUser(loginId: string, patch: UserPatch, createdBy: string): { before?: StoredUser; after: StoredUser } {
         const existing = this.users.get(this.key(loginId));
         const org = patch.organization === undefined ? undefined : this.orgByRef(patch.organization);
         const roles = patch.roles === undefined ? undefined : this.roleNames(patch.roles);
@@ -337,19 +387,24 @@ export class Store {
         if (roles) user.roles = roles;
         if (password) user.passwordHash = hashStoredPassword(password);
         this.users.set(this.key(loginId), user);
-        return { user: this.render(user), created: !existing };
+        return { before: existing, after: user };
     }
 
-    removeUser(loginId: string): boolean {
-        const gone = this.users.delete(this.key(loginId));
-        if (gone) this.persist();
-        return gone;
+    /** Deletes the user as the administrator `grantor` would in the vendor's UI; false when absent. */
+    removeUser(loginId: string, grantor: string): boolean {
+        const existing = this.users.get(this.key(loginId));
+        if (!existing) return false;
+        this.users.delete(this.key(loginId));
+        this.audit.record(existing.loginId, auditText.deleted(existing.loginId), grantor);
+        this.persist();
+        return true;
     }
 
-    /** Users back to the seed; id counters keep counting so ids are never reused. */
+    /** Users back to the seed and no audit events; id counters keep counting so ids are never reused. */
     reset(): void {
         this.users.clear();
         this.loadSeedUsers();
+        this.audit.clear();
         this.persist();
     }
 
@@ -358,13 +413,27 @@ export class Store {
     /** Writes the whole state to the data file, when there is one. */
     persist(): void {
         if (!this.dataFile) return;
-        writeDataFile(this.dataFile, { nextUserId: this.nextUserId, nextJobId: this.nextJobId, users: [...this.users.values()] });
+        writeDataFile(this.dataFile, {
+            nextUserId: this.nextUserId,
+            nextJobId: this.nextJobId,
+            users: [...this.users.values()],
+            audits: this.audit.all(),
+            nextAuditId: this.audit.nextAuditId,
+        });
+    }
+
+    /** The audit event of a create (no `before`) or an update by `grantor`; `sentPassword` counts as a change when it is new. */
+    private recordChange(before: StoredUser | undefined, after: StoredUser, grantor: string, sentPassword?: string | null): void {
+        const description = before
+            ? auditText.updated(after.loginId, changedFields(before, after, sentPassword))
+            : auditText.created(after.loginId);
+        this.audit.record(after.loginId, description, grantor);
     }
 
     /* --------------------------------------------------------------- helpers */
 
-    /** The users map key of a login: itself, or lower-cased on a case-insensitive tenant. */
-    private key(loginId: string): string {
+    /** The users map key of a login: itself, or lower-cased on a case-insensitive tenant (logins with one key are one user). */
+    key(loginId: string): string {
         return this.caseInsensitive ? loginId.toLowerCase() : loginId;
     }
 

@@ -304,7 +304,7 @@ describe("values unknown during preview", function () {
             config: {
                 "primavera:baseUrl": { value: sim.url },
                 "primavera:username": { value: "admin" },
-                "primavera:password": { value: "admin", secret: true },
+                "primavera:password": { value: ADMIN.password, secret: true },
             },
         });
         const pv = await stack.preview();

@@ -68,7 +68,7 @@ describe("Pulumi habits under the real engine", function () {
                 (e: Error) => {
                     const text = `${e.message}\n${out.join("")}`;
                     for (const re of expected) assert.match(text, re, `${what}: ${re}`);
-                    assert.ok(!text.includes(ADMIN.password + "\n") && !/password.*"admin"/.test(text), `${what}: no secret echoed`);
+                    assert.ok(!text.includes(ADMIN.password), `${what}: no secret echoed`);
                     // At check, before anything is sent (the engine stops the preview at the first error).
                     assert.match(text, /errored/);
                     return true;

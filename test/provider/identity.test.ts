@@ -8,7 +8,7 @@ import { AddressInfo } from "node:net";
 import { resetTenants, tenantFor } from "pulumi-primavera-admin";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
-import { ADMIN, eventually, Sim, useSimulator, withSimulator } from "../support/sim";
+import { ADMIN, eventually, Sim, useSimulator, VIEWER, withSimulator } from "../support/sim";
 
 const base = (loginId: string, extra: Record<string, unknown> = {}) =>
     declaredUser(loginId, { firstName: "Ida", lastName: "Entity", ...extra });
@@ -346,29 +346,36 @@ describe("identity safety: touch only what you own, keep what you do not manage,
 
     describe("validated = sent", () => {
         it("a 413 splits a batch like a 400: the valid users land, the oversized one fails alone", async () => {
-            const { runner } = tenantFor(provider.settings());
-            const deadline = Date.now() + 60_000;
-            const record = (i: number) => ({
-                loginId: `BIG${i}`,
-                firstName: "Big",
-                lastName: `User${i}`,
-                emailAddress: `big${i}@example.com`,
-                organization: { name: "sfo" },
-                ...(i === 2 ? { manager: "m".repeat(65 * 1024 * 1024) } : {}),
-            });
-            const settled = await Promise.allSettled(
-                [0, 1, 2, 3].map((i) => runner.run({ loginId: `BIG${i}`, deadline, prepare: () => ({ send: "add", record: record(i) }) })),
-            );
-            assert.deepEqual(
-                settled.map((s) => s.status),
-                ["fulfilled", "fulfilled", "rejected", "fulfilled"],
-            );
-            assert.match((settled[2] as PromiseRejectedResult).reason.message, /BIG2.*HTTP 413.*too large/);
-            const users = (await sim.users()).map((u) => u.loginId);
-            assert.deepEqual(
-                ["BIG0", "BIG1", "BIG2", "BIG3"].filter((l) => users.includes(l)),
-                ["BIG0", "BIG1", "BIG3"],
-            );
+            const small = await withSimulator({ jobMs: 20, maxBodyBytes: 64 * 1024 });
+            try {
+                const { runner } = tenantFor(new UserProvider({ baseUrl: small.url, ...ADMIN, timeoutSeconds: 20 }).settings());
+                const deadline = Date.now() + 60_000;
+                const record = (i: number) => ({
+                    loginId: `BIG${i}`,
+                    firstName: "Big",
+                    lastName: `User${i}`,
+                    emailAddress: `big${i}@example.com`,
+                    organization: { name: "sfo" },
+                    ...(i === 2 ? { manager: "m".repeat(65 * 1024) } : {}),
+                });
+                const settled = await Promise.allSettled(
+                    [0, 1, 2, 3].map((i) =>
+                        runner.run({ loginId: `BIG${i}`, deadline, prepare: () => ({ send: "add", record: record(i) }) }),
+                    ),
+                );
+                assert.deepEqual(
+                    settled.map((s) => s.status),
+                    ["fulfilled", "fulfilled", "rejected", "fulfilled"],
+                );
+                assert.match((settled[2] as PromiseRejectedResult).reason.message, /BIG2.*HTTP 413.*too large/);
+                const users = (await small.users()).map((u) => u.loginId);
+                assert.deepEqual(
+                    ["BIG0", "BIG1", "BIG2", "BIG3"].filter((l) => users.includes(l)),
+                    ["BIG0", "BIG1", "BIG3"],
+                );
+            } finally {
+                await small.stop();
+            }
         });
 
         it("an answer larger than 64 MiB fails with a clear error instead of being held in memory", async () => {
@@ -410,7 +417,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             assert.equal(ta.runner, tb.runner);
             assert.equal(ta.reader, tb.reader);
             assert.equal(ta.client, tb.client);
-            const c = new UserProvider({ baseUrl: sim.url, username: "viewer", password: "viewer" });
+            const c = new UserProvider({ baseUrl: sim.url, ...VIEWER });
             assert.notEqual(tenantFor(c.settings()).runner, ta.runner, "another account is another tenant key");
         });
     });

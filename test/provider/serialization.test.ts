@@ -22,7 +22,7 @@ describe("serialized provider (__provider)", function () {
         // Credentials are in the environment of the program: they must not reach __provider.
         process.env.PRIMAVERA_BASE_URL = sim.url;
         process.env.PRIMAVERA_USERNAME = ADMIN.username;
-        process.env.PRIMAVERA_PASSWORD = "admin";
+        process.env.PRIMAVERA_PASSWORD = ADMIN.password;
         let seen: ((text: string) => void) | undefined;
         const got = new Promise<string>((r) => (seen = r));
         await pulumi.runtime.setMocks(

@@ -4,7 +4,7 @@ import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs"
 import { resetTenants, tenantFor } from "pulumi-primavera-admin";
 import { UserProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
-import { ADMIN, useSimulator } from "../support/sim";
+import { ADMIN, useSimulator, VIEWER } from "../support/sim";
 
 const base = (loginId: string, extra: Record<string, unknown> = {}) =>
     declaredUser(loginId, { firstName: "Jim", lastName: "Smith", disabled: false, adopt: false, ...extra });
@@ -391,7 +391,7 @@ describe("UserProvider against the simulator", function () {
             assert.doesNotMatch(e.message, /not-the-password/);
             return true;
         });
-        const viewer = new UserProvider({ baseUrl: sim.url, username: "viewer", password: "viewer", timeoutSeconds: 10 });
+        const viewer = new UserProvider({ baseUrl: sim.url, ...VIEWER, timeoutSeconds: 10 });
         await assert.rejects(
             viewer.check({}, base("RO1")).then((c) => viewer.create(c.inputs)),
             (e: Error) => {
@@ -414,7 +414,7 @@ describe("UserProvider against the simulator", function () {
         });
         process.env.PRIMAVERA_BASE_URL = sim.url;
         process.env.PRIMAVERA_USERNAME = "admin";
-        process.env.PRIMAVERA_PASSWORD = "admin";
+        process.env.PRIMAVERA_PASSWORD = ADMIN.password;
         const fromEnv = new UserProvider();
         assert.equal((await fromEnv.read("x", { loginId: "NOBODY" })).id, "");
     });

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import axios from "axios";
+import { ADMIN } from "../support/sim";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -14,10 +15,27 @@ describe("simulator: command line", () => {
     it("prints 'listening on http://127.0.0.1:<port>' with --port 0 and stops cleanly on SIGTERM", async () => {
         child = spawn(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", "simulator/cli.ts", "--port", "0", "--job-ms", "10", "--busy-status", "429"],
+            [
+                "-r",
+                "ts-node/register/transpile-only",
+                "simulator/cli.ts",
+                "--port",
+                "0",
+                "--job-ms",
+                "10",
+                "--busy-status",
+                "429",
+                "--admin",
+                "ops2:SIM_OPS2_PW",
+                "--admin",
+                "ops3:SIM_OPS3_PW",
+                "--max-body-bytes",
+                "4096",
+            ],
             {
                 cwd: ROOT,
                 stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, SIM_OPS2_PW: "ops2-Pw-8812", SIM_OPS3_PW: "ops3-Pw-2290" },
             },
         );
         const url = await new Promise<string>((resolve, reject) => {
@@ -33,8 +51,17 @@ describe("simulator: command line", () => {
             });
             child!.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
         });
-        const r = await axios.get(`${url}/cloudapi/restapi/roles`, { auth: { username: "admin", password: "admin" } });
+        const r = await axios.get(`${url}/cloudapi/restapi/roles`, { auth: ADMIN });
         assert.equal(r.status, 200);
+        const opts = { validateStatus: () => true };
+        for (const auth of [
+            { username: "ops2", password: "ops2-Pw-8812" },
+            { username: "ops3", password: "ops3-Pw-2290" },
+        ]) {
+            assert.equal((await axios.get(`${url}/cloudapi/restapi/user`, { ...opts, auth })).status, 200, auth.username);
+        }
+        const big = await axios.post(`${url}/cloudapi/restapi/user`, { deleted: ["x".repeat(5000)] }, { ...opts, auth: ADMIN });
+        assert.equal(big.status, 413);
         const code = await new Promise<number | null>((resolve) => {
             child!.on("exit", (c) => resolve(c));
             child!.kill("SIGTERM");
@@ -75,8 +102,7 @@ describe("simulator: command line", () => {
             child!.on("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
         });
         assert.equal(baseUrl, `${url}/tenant1`);
-        const auth = { username: "admin", password: "admin" };
-        const opts = { auth, validateStatus: () => true };
+        const opts = { auth: ADMIN, validateStatus: () => true };
         assert.equal((await axios.get(`${url}/cloudapi/restapi/roles`, opts)).status, 404);
         const post = await axios.post(`${baseUrl}/cloudapi/restapi/user`, { deleted: ["nobody"] }, opts);
         assert.equal(post.status, 202);
@@ -91,11 +117,15 @@ describe("simulator: command line", () => {
         [["--busy-status", "418"], /--busy-status/],
         [["--base-path", "tenant1"], /basePath/],
         [["--location-style", "sideways"], /--location-style/],
+        [["--max-body-bytes", "0"], /--max-body-bytes/],
+        [["--admin", "ops2"], /--admin: expected NAME:ENVVAR/],
+        [["--admin", "ops2:SIM_UNSET_PW_VAR"], /SIM_UNSET_PW_VAR is empty or not set/],
     ] as const) {
         it(`refuses a bad flag with exit code 2: ${args.join(" ")}`, async () => {
             child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "simulator/cli.ts", ...args], {
                 cwd: ROOT,
                 stdio: ["ignore", "pipe", "pipe"],
+                env: { ...process.env, SIM_UNSET_PW_VAR: "" },
             });
             let err = "";
             child.stderr!.on("data", (d) => (err += d));

@@ -1,13 +1,15 @@
 /** Raw HTTP against the simulator's API, for the simulator's own tests: clients that never throw on a status, job submission and polling. */
 import axios, { AxiosInstance, AxiosResponse } from "axios";
+import * as http from "node:http";
 import { RunningSimulator, SimulatorOptions, startSimulator } from "../../simulator";
-import { ADMIN, eventually } from "./sim";
+import { ADMIN, eventually, VIEWER } from "./sim";
 import { declaredUser } from "./fixtures";
 
-export { ADMIN };
+export { ADMIN, VIEWER };
 
 export const API = "/cloudapi/restapi";
-export const VIEWER = { username: "viewer", password: "viewer" };
+
+const NO_KEEP_ALIVE = new http.Agent({ keepAlive: false });
 
 /** Test defaults: quick jobs, port 0, quiet. */
 export function start(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -26,6 +28,8 @@ export function client(
         headers,
         auth: auth && !("bearer" in auth) ? auth : undefined,
         validateStatus: () => true,
+        // A connection per request: a kept-alive one the server closes while idle would fail the next request at random.
+        httpAgent: NO_KEEP_ALIVE,
         // Keep bodies as text so tests see exactly what the server sent.
         transformResponse: [(d) => d],
     });

@@ -3,7 +3,8 @@ import axios from "axios";
 import { resetTenants } from "pulumi-primavera-admin";
 import { startSimulator, RunningSimulator, SimulatorOptions } from "../../simulator";
 
-export const ADMIN = { username: "admin", password: "admin" };
+export const ADMIN = { username: "admin", password: "sim-Pw-4827" };
+export const VIEWER = { username: "viewer", password: "viewer-Pw-3961" };
 
 export async function withSimulator(opts: SimulatorOptions = {}): Promise<Sim> {
     const running = await startSimulator({ port: 0, jobMs: 20, jobMsPerUser: 0, quiet: true, ...opts });

@@ -14,6 +14,7 @@ export async function checkOthersDuringJob(ctx: OpContext, settled: Settled, inp
     const declared = new Set(declaredKeys(inputs));
     const carried = RECORD_FIELDS.map((f) => f.key as string).filter((k) => k !== "loginId" && k !== "disabled" && !declared.has(k));
     const audits = await ctx.tenant.audits.between(settled.readAt, settled.doneAt, ctx.deadline);
+
     if (!("events" in audits)) return done;
     const found = interferenceOf(foreignEvents(audits.events, login, ctx.account), carried);
     if (!found) return done;

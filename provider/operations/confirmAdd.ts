@@ -9,7 +9,7 @@ import { ServerUser } from "../api/schemas";
 import { changedFields, managedView, UserInputs } from "../model/fields";
 import { LoginCaseError } from "../model/identity";
 import { createdBy, madeByUs, reportedCreated } from "../safety/provenance";
-import { entryProblem, Outcome, resolvedId } from "../tenant/jobs/outcome";
+import { entryProblem, Outcome } from "../tenant/jobs/outcome";
 import { Settled } from "../tenant/jobs/runner";
 import { Done, OpContext, PartlyFailed, readNow } from "./context";
 import { narrow } from "./undo";
@@ -32,10 +32,11 @@ export async function confirmAdd(ctx: OpContext, settled: Settled, inputs: UserI
         const applied = !outcome.jobException && changedFields(managedView(back), inputs, { live: true }).length === 0;
         throw applied ? await upsertedOntoOther(ctx, settled, inputs, back) : notOurs(login, outcome, back);
     }
-    const claimed = entry ? resolvedId(outcome, clientId) : undefined;
-    if (claimed !== undefined && claimed !== back.id) {
+    const claimed = entry ? [outcome.idMap[clientId], entry.id].filter((id): id is string => !!id) : [];
+    const wrong = claimed.find((id) => id !== back.id);
+    if (wrong !== undefined) {
         throw new PartlyFailed(
-            `user '${login}' was created by job ${outcome.jobId}, which reported id ${claimed}, but GET of '${login}' shows id ` +
+            `user '${login}' was created by job ${outcome.jobId}, which reported id ${wrong}, but GET of '${login}' shows id ` +
                 `${back.id}: the tenant's answers disagree. The id read under the login (${back.id}) is recorded; check the tenant.`,
             back,
             outcome.jobId,

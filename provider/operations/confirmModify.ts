@@ -21,12 +21,13 @@ export async function confirmModify(ctx: OpContext, settled: Settled, inputs: Us
     const entry = trustedEntry(outcome, before);
     const after = entry ?? (await readNow(ctx, login));
     if (!after) throw notConfirmed(login, before, outcome, "the user is no longer in the tenant");
-    const finding = judgeModify(before, after, inputs, entry ? outcome.listedIn : undefined);
+    const reported = outcome.entry && !outcome.jobException ? { entry: outcome.entry, listedIn: outcome.listedIn } : undefined;
+    const finding = judgeModify(before, after, inputs, reported);
     if (finding) return settle(ctx, settled, inputs, finding, after);
     if (!entry) {
         const differs = changedFields(managedView(after), inputs, { live: true });
         if (differs.length > 0) throw notConfirmed(login, before, outcome, `a read-back shows ${differs.join(", ")} not as declared`);
-        return { user: after, jobId: outcome.jobId };
+        return checkOthersDuringJob(ctx, settled, inputs, { user: after, jobId: outcome.jobId });
     }
     const user = entry.organization ? entry : ((await readNow(ctx, login)) ?? entry);
     const problem = entryProblem(entry);
@@ -36,7 +37,7 @@ export async function confirmModify(ctx: OpContext, settled: Settled, inputs: Us
             user,
             outcome.jobId,
         );
-    return { user, jobId: outcome.jobId };
+    return checkOthersDuringJob(ctx, settled, inputs, { user, jobId: outcome.jobId });
 }
 
 /** The job's entry, when it may stand for the user: no job exception, and no other id claimed for it. */

@@ -19,14 +19,18 @@ export type Finding =
     | { kind: "unexplained"; id: string }
     | { kind: "widened"; enabled: boolean; roles: string[] };
 
-/** What is wrong with `after` given `before` and the declaration; undefined when nothing is. */
+/**
+ * What is wrong with `after` (the job's entry when trusted, else a read-back) given `before` and
+ * the declaration; undefined when nothing is. `reported`: the job's own entry for the user (and
+ * the list it was in), whose `lastAction` speaks of this job, even when its id is not trusted.
+ */
 export function judgeModify(
     before: ServerUser,
     after: ServerUser,
     declared: Partial<UserInputs>,
-    listedIn?: "added" | "modified",
+    reported?: { entry: ServerUser; listedIn?: "added" | "modified" },
 ): Finding | undefined {
-    if (reportedCreated(after, listedIn)) return { kind: "recreated", id: after.id };
+    if (reported && reportedCreated(reported.entry, reported.listedIn)) return { kind: "recreated", id: after.id };
     if (after.id && before.id && after.id !== before.id) return idChange(before, after, after.id);
     const allowed = new Set(declared.roles ?? (before.roles ?? []).map((r) => r.name));
     const roles = (after.roles ?? []).map((r) => r.name).filter((r) => !allowed.has(r));
@@ -34,10 +38,14 @@ export function judgeModify(
     return enabled || roles.length > 0 ? { kind: "widened", enabled, roles } : undefined;
 }
 
-/** A new id: the same user when its creation date is unchanged (or the tenant reports an update), else a new user. */
+/**
+ * A new id: a new user when it was last created (not updated) or its creation date moved; the
+ * same user, re-keyed, when it was updated and created at the same time as before; else unknown.
+ */
 function idChange(before: ServerUser, after: ServerUser, id: string): Finding {
     const was = dateText(before.createdDate);
     const now = dateText(after.createdDate);
-    if (was !== undefined && now !== undefined) return was === now ? { kind: "rekeyed", id } : { kind: "recreated", id };
-    return after.lastAction === "Updated" ? { kind: "rekeyed", id } : { kind: "unexplained", id };
+    if (after.lastAction === "Created" || (was !== undefined && now !== undefined && was !== now)) return { kind: "recreated", id };
+    if (after.lastAction === "Updated" && was !== undefined && was === now) return { kind: "rekeyed", id };
+    return { kind: "unexplained", id };
 }

@@ -68,12 +68,6 @@ export function outcomeFor(kind: SentKind, loginId: string, jobId: string, resul
     return outcome;
 }
 
-/** Where the id of a user now is: the map answers for the id we sent, else the echoed record. */
-export function resolvedId(outcome: Outcome, sentId: string | undefined): string | undefined {
-    if (sentId && outcome.idMap[sentId]) return outcome.idMap[sentId];
-    return outcome.entry?.id || undefined;
-}
-
 /** A user's entry reports a problem when statusInfoOK is false (statusInfo says what). */
 export function entryProblem(entry: ServerUser | undefined): string | undefined {
     if (!entry) return undefined;

@@ -13,18 +13,25 @@ const before = {
 
 describe("safety/accessGuard: judgeModify", () => {
     it("a modify that created the user (someone removed it while the job ran) is a re-creation", () => {
-        assert.deepEqual(judgeModify(before, { ...before, id: "11", lastAction: "Created" }, {}), { kind: "recreated", id: "11" });
+        assert.deepEqual(judgeModify(before, { ...before, id: "11", lastAction: "Created" }, {}, {}), { kind: "recreated", id: "11" });
         assert.deepEqual(judgeModify(before, { ...before, id: "11", lastAction: undefined, createdDate: "2026-12-01T10:00:00" }, {}), {
             kind: "recreated",
             id: "11",
         });
-        assert.equal(judgeModify(before, { ...before, lastAction: undefined }, {}, "added")?.kind, "recreated", "reported in `added`");
+        assert.equal(
+            judgeModify(before, { ...before, lastAction: undefined }, {}, { listedIn: "added" })?.kind,
+            "recreated",
+            "reported in `added`",
+        );
+        // A read-back's lastAction speaks of whatever last changed the user (its creation, long ago).
+        assert.equal(judgeModify(before, { ...before, lastAction: "Created" }, {}), undefined, "a read-back with the same id");
     });
 
     it("a new id with the same creation date is the same user, re-keyed; without dates or lastAction it cannot be told", () => {
         assert.deepEqual(judgeModify(before, { ...before, id: "12" }, {}), { kind: "rekeyed", id: "12" });
         const bare = { id: "10", loginId: "JSMITH" };
         assert.deepEqual(judgeModify(bare, { id: "12", loginId: "JSMITH" }, {}), { kind: "unexplained", id: "12" });
+        assert.deepEqual(judgeModify(bare, { id: "12", loginId: "JSMITH", lastAction: "Updated" }, {}), { kind: "unexplained", id: "12" });
     });
 
     it("access the program does not declare must not widen: re-enabled, or roles neither declared nor held before", () => {

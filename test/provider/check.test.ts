@@ -72,7 +72,12 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
 
 describe("check: invalid inputs are refused at preview", () => {
     // Settings that resolve (nothing listens on port 9: the role check warns and passes).
-    const provider = new UserProvider({ baseUrl: "http://127.0.0.1:9", username: "check-test", password: "check-Pw-2290", timeoutSeconds: 2 });
+    const provider = new UserProvider({
+        baseUrl: "http://127.0.0.1:9",
+        username: "check-test",
+        password: "check-Pw-2290",
+        timeoutSeconds: 2,
+    });
 
     it(`has at least 20 cases (${cases.length})`, () => assert.ok(cases.length >= 20));
 

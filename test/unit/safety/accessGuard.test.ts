@@ -13,16 +13,23 @@ const before = {
 
 describe("safety/accessGuard: judgeModify", () => {
     it("a modify that created the user (someone removed it while the job ran) is a re-creation", () => {
-        assert.deepEqual(judgeModify(before, { ...before, id: "11", lastAction: "Created" }, {}, {}), { kind: "recreated", id: "11" });
+        const entry = { ...before, id: "11", lastAction: "Created" };
+        assert.deepEqual(
+            judgeModify(before, { ...before, id: "11" }, {}, { entry }),
+            { kind: "recreated", id: "11" },
+            "the job's entry says so",
+        );
+        assert.deepEqual(
+            judgeModify(before, entry, {}),
+            { kind: "recreated", id: "11" },
+            "a read-back of a user last created, with a new id",
+        );
         assert.deepEqual(judgeModify(before, { ...before, id: "11", lastAction: undefined, createdDate: "2026-12-01T10:00:00" }, {}), {
             kind: "recreated",
             id: "11",
         });
-        assert.equal(
-            judgeModify(before, { ...before, lastAction: undefined }, {}, { listedIn: "added" })?.kind,
-            "recreated",
-            "reported in `added`",
-        );
+        const bare = { ...before, lastAction: undefined };
+        assert.equal(judgeModify(before, bare, {}, { entry: bare, listedIn: "added" })?.kind, "recreated", "reported in `added`");
         // A read-back's lastAction speaks of whatever last changed the user (its creation, long ago).
         assert.equal(judgeModify(before, { ...before, lastAction: "Created" }, {}), undefined, "a read-back with the same id");
     });
@@ -31,6 +38,7 @@ describe("safety/accessGuard: judgeModify", () => {
         assert.deepEqual(judgeModify(before, { ...before, id: "12" }, {}), { kind: "rekeyed", id: "12" });
         const bare = { id: "10", loginId: "JSMITH" };
         assert.deepEqual(judgeModify(bare, { id: "12", loginId: "JSMITH" }, {}), { kind: "unexplained", id: "12" });
+        assert.deepEqual(judgeModify(bare, { id: "12", loginId: "JSMITH", lastAction: "Updated" }, {}), { kind: "unexplained", id: "12" });
         assert.deepEqual(judgeModify(bare, { id: "12", loginId: "JSMITH", lastAction: "Updated" }, {}), { kind: "unexplained", id: "12" });
     });
 

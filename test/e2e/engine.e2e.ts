@@ -1,6 +1,7 @@
 // The provider under the real Pulumi engine: up / preview / refresh / destroy through the
 // Automation API (inline program, file backend, passphrase secrets), simulator on 127.0.0.1.
 import assert from "node:assert/strict";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { User } from "pulumi-primavera-admin";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
@@ -121,14 +122,17 @@ describe("the provider under the real Pulumi engine", function () {
         assert.equal((await sim.user("E2E02")).lastName, "Last2");
     });
 
-    it("3b. changing a loginId replaces the user, deleting the old one first", async () => {
+    it("3b. changing a loginId replaces the user, creating the new login before the old user is deleted", async () => {
         specs = specs.map((s) => (s.loginId === "E2E05" ? { ...s, loginId: "E2E05B" } : s));
         const up = await stack.up(capture);
         assert.deepEqual(changes(up.summary.resourceChanges), { replace: 1 });
         assert.equal(await sim.user("E2E05"), undefined);
         assert.ok(await sim.user("E2E05B"));
         const ops = events.filter((e) => e.resOutputsEvent?.metadata.urn.endsWith("::u5")).map((e) => e.resOutputsEvent!.metadata.op);
-        assert.ok(ops.indexOf("delete-replaced") >= 0 && ops.indexOf("delete-replaced") < ops.indexOf("create-replacement"), `ops: ${ops}`);
+        assert.ok(
+            ops.indexOf("create-replacement") >= 0 && ops.indexOf("create-replacement") < ops.indexOf("delete-replaced"),
+            `ops: ${ops}`,
+        );
     });
 
     it("4. drift made in the vendor UI: refresh shows it, up restores it, unmanaged roles and fields survive", async () => {
@@ -259,7 +263,12 @@ describe("the provider under the real Pulumi engine", function () {
         );
     });
 
-    it("9. destroy leaves none of the stack's users in the simulator", async () => {
+    it("9. destroy stops at primavera:maxDeletions, says what to set, and with it raised leaves none of the stack's users", async () => {
+        const before = (await ours()).length;
+        await assert.rejects(stack.destroy(capture), /primavera:maxDeletions.*PRIMAVERA_MAX_DELETIONS=/s);
+        assert.equal((await ours()).length, before - 10, "ten deleted, the rest refused");
+        // A destroy runs with the configuration of the last deployment: the environment raises the limit for one run.
+        (stack.workspace as LocalWorkspace).envVars.PRIMAVERA_MAX_DELETIONS = "1000";
         const d = await stack.destroy(capture);
         assert.equal(d.summary.result, "succeeded");
         assert.deepEqual(await ours(), []);

@@ -3,6 +3,7 @@
 // partial failure then the retry of only the failed members, destroy. Job counts come from the
 // simulator.
 import assert from "node:assert/strict";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { UserSet, UserSetMemberArgs } from "pulumi-primavera-admin";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { engineStack, tempHome } from "../../scripts/engine";
@@ -129,7 +130,12 @@ describe("UserSet under the real Pulumi engine", function () {
         assert.deepEqual(await sim.user("BULK100"), landed, "a member that had landed is not sent again");
     });
 
-    it("destroy deletes every member in one job", async () => {
+    it("destroy is refused over primavera:maxDeletions (nothing deleted); raised, it deletes every member in one job", async () => {
+        const members = (await ours()).length;
+        await assert.rejects(stack.destroy(), /refusing to delete the \d+ member\(s\) of this UserSet.*primavera:maxDeletions/s);
+        assert.equal((await ours()).length, members, "nothing deleted");
+        // A destroy runs with the configuration of the last deployment: the environment raises the limit for one run.
+        (stack.workspace as LocalWorkspace).envVars.PRIMAVERA_MAX_DELETIONS = "1000";
         const before = await jobs();
         await stack.destroy();
         assert.equal((await jobs()) - before, 1);

@@ -3,9 +3,9 @@
 // (refresh and destroy must work on it). Onboarding's protection is in export.e2e.ts.
 import assert from "node:assert/strict";
 import { expandOutputs } from "../../provider/resource/outputs";
-import { User } from "pulumi-primavera-admin";
+import { User, UserSet } from "pulumi-primavera-admin";
 import type { Stack } from "@pulumi/pulumi/automation";
-import { engineStack, tempHome } from "../../scripts/engine";
+import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const user = (name: string, loginId: string, extra: Record<string, unknown> = {}) =>
@@ -59,6 +59,47 @@ describe("identity safety under the real Pulumi engine", function () {
         assert.equal(live[0].lastName, expandOutputs(owners[0].outputs).lastName);
         await stack.destroy();
         assert.equal(await sim.user("TWIN1"), undefined);
+    });
+
+    it("a User and a UserSet member declaring one login (even with adopt) fail naming both resources; nothing is taken over", async () => {
+        const stack = await stackFor("shared", async () => {
+            user("solo", "SHARED1");
+            new UserSet("team", {
+                users: [
+                    {
+                        loginId: "SHARED1",
+                        firstName: "Ida",
+                        lastName: "Team",
+                        emailAddress: "shared1@example.com",
+                        organization: { name: "sfo" },
+                        adopt: true,
+                    },
+                ],
+            });
+        });
+        await assert.rejects(stack.preview(), /'SHARED1' is declared by two resources: User "solo" and UserSet "team"/);
+        await assert.rejects(stack.up(), /'SHARED1' is declared by two resources: User "solo" and UserSet "team"/);
+        const live = await sim.user("SHARED1");
+        assert.notEqual(live?.lastName, "Team", "the set did not take the user over");
+    });
+
+    it("a password the tenant quotes back reaches neither the error nor the state (init error included)", async () => {
+        await sim.faults({ echoSecrets: true });
+        const password = "Quoted-Back-5150";
+        const stack = await stackFor("echo", async () => {
+            user("echo", "ECHO1", { password });
+        });
+        const e = await stack.up().then(
+            () => assert.fail("the tenant reported the password as refused"),
+            (x: Error) => x,
+        );
+        await sim.clearFaults();
+        assert.ok(!e.message.includes(password), "not in the error");
+        assert.match(e.message, /\[secret\]/);
+        const state = JSON.stringify(await exportStackEncrypted(stack));
+        assert.ok(state.includes("ECHO1"), "the user is in the state (an init error)");
+        assert.ok(!state.includes(password), "not in the state, init errors included");
+        await stack.destroy();
     });
 
     it("a create that failed after the user existed: refresh and destroy work on it (the init error carries __provider)", async () => {

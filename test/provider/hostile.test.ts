@@ -294,6 +294,23 @@ describe("identity safety against a hostile tenant and a second administrator", 
         });
     });
 
+    describe("7. the sign-in account keeps signing in", () => {
+        it("an end date, or a start date in the future, on the account the provider signs in with is refused like a disable", async () => {
+            await sim.drift("admin", { firstName: "Ad", lastName: "Min", emailAddress: "admin@example.com", organization: "sfo" });
+            const { id, outs } = await created(sim, base("admin", { adopt: true }));
+            for (const dates of [{ endDate: "2026-01-01" }, { endDate: "2099-01-01" }, { startDate: "2099-01-01" }]) {
+                const p = newRun(sim);
+                await assert.rejects(
+                    p.update(id, outs, await checked(p, base("admin", dates))),
+                    /refusing to set a.*date.*the account this provider signs in with/,
+                );
+            }
+            const live = await sim.user("admin");
+            assert.equal(live.endDate, undefined);
+            assert.equal(live.startDate, undefined);
+        });
+    });
+
     describe("8. every wait ends; an answer's cost is bounded", () => {
         it("a tenant that trickles a byte at a time is cut off at the operation's deadline", async () => {
             await sim.faults({ trickle: { everyMs: 300, routes: ["GET /user/{loginId}"] } });
@@ -320,6 +337,20 @@ describe("identity safety against a hostile tenant and a second administrator", 
             const p = newRun(sim);
             const e = await rejection(p.read("1", { loginId: "DPATEL", userId: "1" }));
             assert.match(e.message, /GET .*\/user\/DPATEL/);
+        });
+    });
+
+    describe("10. a validated date is a sendable date", () => {
+        it("a year before 0100 is created as written; an offset that leaves the years 0001-9999 fails the check naming the field", async () => {
+            const { outs } = await created(sim, base("DATE1", { startDate: "0050-06-01", endDate: "9999-12-31T21:00:00-02:00" }));
+            const live = await sim.user("DATE1");
+            assert.equal(live.startDate, "0050-06-01T00:00:00");
+            assert.equal(live.endDate, "9999-12-31T23:00:00");
+            assert.ok(outs);
+            const p = newRun(sim);
+            const c = await p.check({}, base("DATE2", { endDate: "9999-12-31T23:00:00-02:00" }));
+            assert.equal(c.failures?.[0]?.property, "endDate");
+            assert.match(String(c.failures?.[0]?.reason), /^endDate falls outside the years 0001-9999/);
         });
     });
 

@@ -32,8 +32,6 @@ const N = QUICK ? 100 : 1000;
 const N_OFF = QUICK ? 8 : 24;
 const CONCURRENCY = [8, 1000];
 const SWEEP = QUICK ? [] : [100, 250, 500, 1000];
-const LINGER_SWEEP = QUICK ? [] : [25];
-const N_LINGER = 200;
 
 type PhaseName = "create" | "read" | "update" | "delete";
 const PHASES: PhaseName[] = ["create", "read", "update", "delete"];
@@ -99,7 +97,6 @@ interface RunOptions {
     users: number;
     concurrency: number;
     maxUsersPerJob: number;
-    lingerMs?: number;
     phases?: PhaseName[];
 }
 
@@ -112,7 +109,6 @@ async function runProvider(opts: RunOptions): Promise<PhaseResult[]> {
         username: "admin",
         password: "sim-Pw-4827",
         maxUsersPerJob: opts.maxUsersPerJob,
-        lingerMs: opts.lingerMs ?? 0,
         timeoutSeconds: 1800,
     });
     // Driven as the dynamic-provider host drives it: untyped property bags.
@@ -715,7 +711,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     console.log(`pulumi-primavera-admin benchmark${QUICK ? " (--quick)" : ""}`);
     console.log(
-        `simulator job latency: ${JOB_MS} ms per job + ${JOB_MS_PER_USER} ms per user; maxUsersPerJob ${DEFAULT_MAX_USERS_PER_JOB}, lingerMs 0 (defaults)`,
+        `simulator job latency: ${JOB_MS} ms per job + ${JOB_MS_PER_USER} ms per user; maxUsersPerJob ${DEFAULT_MAX_USERS_PER_JOB} (defaults)`,
     );
     if (DIRECT)
         console.log(
@@ -778,33 +774,6 @@ async function main(): Promise<void> {
                 (r.wallMs / N).toFixed(2),
                 String(r.overlapping),
             ]);
-        }
-        console.log(table(rows));
-    }
-
-    if (DIRECT && LINGER_SWEEP.length) {
-        console.log(`\nlingerMs, provider driven directly: create only, N = ${N_LINGER}`);
-        const rows = [["C", "lingerMs", "wall", "jobs", "largest job", "req/user", "overlapping"]];
-        for (const c of CONCURRENCY) {
-            for (const linger of [0, ...LINGER_SWEEP]) {
-                const [r] = await runProvider({
-                    users: N_LINGER,
-                    concurrency: c,
-                    maxUsersPerJob: DEFAULT_MAX_USERS_PER_JOB,
-                    lingerMs: linger,
-                    phases: ["create"],
-                });
-                overlappingSeen += r.overlapping;
-                rows.push([
-                    String(c),
-                    String(linger),
-                    s(r.wallMs),
-                    String(r.jobs),
-                    String(r.largestJob),
-                    (r.requests / N_LINGER).toFixed(3),
-                    String(r.overlapping),
-                ]);
-            }
         }
         console.log(table(rows));
     }

@@ -175,17 +175,6 @@ export const CONFIG_KEYS: ConfigKey[] = [
         invalid: numberIn(0, 1_000_000, true),
     },
     {
-        key: "lingerMs",
-        stack: "primavera:lingerMs",
-        env: "PRIMAVERA_LINGER_MS",
-        default: "0",
-        // 0: measured, a linger did not produce bigger jobs nor a shorter run (README, Performance).
-        description: "Extra wait after a job to gather more operations. See Performance.",
-        allowedDoc: "a number of milliseconds from 0 to 5000",
-        allowed: "must be a number of milliseconds from 0 to 5000",
-        invalid: numberIn(0, 5000),
-    },
-    {
         key: "insecure",
         stack: "primavera:insecure",
         env: "PRIMAVERA_INSECURE",

@@ -124,7 +124,6 @@ export const providerConfig = z.object({
     deletionMode: z.enum(["delete", "deprovision"], { error: 'deletionMode must be "delete" or "deprovision"' }).default("delete"),
     timeoutSeconds: z.coerce.number().positive({ error: "timeoutSeconds must be a positive number" }).default(600),
     maxUsersPerJob: z.coerce.number().int().min(1).max(10000, { error: "maxUsersPerJob must be between 1 and 10000" }).default(500),
-    lingerMs: z.coerce.number().min(0).max(5000).default(0),
     maxDeletions: z.coerce.number().int().min(0).max(1_000_000).default(10),
     insecure: z
         .preprocess(

@@ -7,6 +7,7 @@
 import { PrimaveraClient } from "../api/client";
 import { DeletionBudget } from "../safety/deletionBudget";
 import { Ownership } from "../safety/ownership";
+import { EnginePacedSchedule } from "./jobs/enginePacing";
 import { JobRunner } from "./jobs/runner";
 import { AuditLog } from "./audits";
 import { UserReader } from "./reads";
@@ -46,14 +47,14 @@ export function tenantFor(config: ProviderConfig): Tenant {
     if (!tenant) {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
-        const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs });
+        const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob }, new EnginePacedSchedule());
         const audits = new AuditLog(client);
         tenant = { client, runner, reader, audits, ownership: new Ownership(), deletions: new DeletionBudget(config.maxDeletions) };
         tenants.set(key, tenant);
     } else {
         // The latest settings win for what is not the tenant's identity.
         tenant.client.reconfigure(config);
-        tenant.runner.settings = { maxUsersPerJob: config.maxUsersPerJob, lingerMs: config.lingerMs };
+        tenant.runner.settings = { maxUsersPerJob: config.maxUsersPerJob };
         tenant.deletions.setLimit(config.maxDeletions);
     }
     return tenant;

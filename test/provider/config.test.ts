@@ -34,7 +34,7 @@ describe("configuration: resolution and messages", () => {
         assert.equal(c.deletionMode, "delete");
         assert.equal(c.timeoutSeconds, 600);
         assert.equal(c.maxUsersPerJob, 500);
-        assert.equal(c.lingerMs, 0);
+        assert.equal(c.maxDeletions, 10);
         assert.equal(c.insecure, false);
         assert.equal(c.tokenExpirySeconds, 3600);
     });
@@ -110,8 +110,8 @@ describe("configuration: resolution and messages", () => {
                 'primavera:maxUsersPerJob (PRIMAVERA_MAX_USERS_PER_JOB) is "2.5"; must be a whole number from 1 to 10000',
             ],
             [
-                { "primavera:lingerMs": "6000" },
-                'primavera:lingerMs (PRIMAVERA_LINGER_MS) is "6000"; must be a number of milliseconds from 0 to 5000',
+                { "primavera:maxDeletions": "-1" },
+                'primavera:maxDeletions (PRIMAVERA_MAX_DELETIONS) is "-1"; must be a whole number from 0 to 1000000',
             ],
             [
                 { "primavera:tokenExpirySeconds": "0" },
@@ -136,8 +136,8 @@ describe("configuration: resolution and messages", () => {
         for (const v of ["1", "3.5", "86400", " 20 ", "1e3"]) assert.ok(!bad("timeoutSeconds", v), `timeoutSeconds ${v} is fine`);
         for (const v of ["0", "10001", "1.5"]) assert.ok(bad("maxUsersPerJob", v), `maxUsersPerJob ${v}`);
         for (const v of ["1", "10000"]) assert.ok(!bad("maxUsersPerJob", v), `maxUsersPerJob ${v} is fine`);
-        for (const v of ["-1", "5001"]) assert.ok(bad("lingerMs", v), `lingerMs ${v}`);
-        for (const v of ["0", "5000", "12.5"]) assert.ok(!bad("lingerMs", v), `lingerMs ${v} is fine`);
+        for (const v of ["-1", "2.5", "1000001"]) assert.ok(bad("maxDeletions", v), `maxDeletions ${v}`);
+        for (const v of ["0", "10", "1000000"]) assert.ok(!bad("maxDeletions", v), `maxDeletions ${v} is fine`);
         for (const v of ["0", "1.5", "86401"]) assert.ok(bad("tokenExpirySeconds", v), `tokenExpirySeconds ${v}`);
         assert.equal(resolveConfig({}, stackOf({ ...flat(OK), "primavera:timeoutSeconds": " 3.5 " }), NO_ENV).timeoutSeconds, 3.5);
         // Explicit numbers (UserProvider's constructor) are held to the same limits.
@@ -217,7 +217,7 @@ describe("configuration: resolution and messages", () => {
                 noStack,
                 NO_ENV,
             ),
-            ...stackFailures({ "primavera:maxUsersPerJob": "many", "primavera:lingerMs": "-1", "primavera:tokenExpirySeconds": "1.5" }),
+            ...stackFailures({ "primavera:maxUsersPerJob": "many", "primavera:maxDeletions": "-1", "primavera:tokenExpirySeconds": "1.5" }),
         ];
         assert.equal(everything.length, 7);
         for (const f of everything) {
@@ -249,7 +249,6 @@ describe("configuration: resolution and messages", () => {
             deletionMode: ["`delete` or `deprovision`"],
             timeoutSeconds: ["from 1 to 86400", "fractions"],
             maxUsersPerJob: ["whole number from 1 to 10000"],
-            lingerMs: ["from 0 to 5000"],
             maxDeletions: ["whole number from 0 to 1000000", "wins over the stack config"],
             insecure: ["`1`/`0`", "`yes`/`no`", "error"],
             tokenExpirySeconds: ["whole number of seconds from 1 to 86400"],

@@ -411,7 +411,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
     describe("one job runner per tenant", () => {
         it("two configurations of one tenant and account share one runner, reader and client", () => {
             const a = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20, maxUsersPerJob: 10 });
-            const b = new UserProvider({ baseUrl: `${sim.url}/`, ...ADMIN, timeoutSeconds: 99, maxUsersPerJob: 500, lingerMs: 5 });
+            const b = new UserProvider({ baseUrl: `${sim.url}/`, ...ADMIN, timeoutSeconds: 99, maxUsersPerJob: 500, maxDeletions: 3 });
             const ta = tenantFor(a.settings());
             const tb = tenantFor(b.settings());
             assert.equal(ta.runner, tb.runner);

@@ -13,10 +13,10 @@
 // program), then the environment variables (PRIMAVERA_BASE_URL, ...). Lookups only read: they
 // never take the tenant's job slot.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigLookup, ConfigWording, resolveConfig } from "./api/config";
+import { ConfigLookup, ConfigWording, resolveConfig } from "./config/resolve";
 import { userInfo, UserInfo } from "./resource/outputs";
 import { forgetRoleCatalog, roleCatalog } from "./tenant/roles";
-import { ProviderConfig, ProviderConfigInput } from "./api/schemas";
+import { ProviderConfig, ProviderConfigInput } from "./config/settings";
 import { tenantFor } from "./tenant/registry";
 import { redacting } from "./safety/redaction";
 

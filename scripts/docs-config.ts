@@ -3,7 +3,7 @@
 // test/provider/docs.test.ts fails when the README is not current.
 import fs from "node:fs";
 import path from "node:path";
-import { configTable } from "../provider/api/config";
+import { configTable } from "../provider/config/resolve";
 
 export const README = path.resolve(__dirname, "..", fs.existsSync(path.resolve(__dirname, "..", "README.md")) ? "" : "..", "README.md");
 const BEGIN = "<!-- config-table -->";

@@ -9,7 +9,8 @@ import { backoffDelay, BackoffPolicy, parseRetryAfterMs } from "./backoff";
 import { ApiError, DeadlineError, excerpt, PrimaveraError } from "./errors";
 import { shutdownSignal, throwIfAborted, Verdict, waitFor } from "./wait";
 import { issuesText, MAX_JSON_NODES, MAX_RESPONSE_BYTES, parseBoundedJson } from "./bounds";
-import { errorBody, ProviderConfig } from "./schemas";
+import { errorBody } from "./schemas";
+import { ProviderConfig } from "../config/settings";
 import { rememberSecret } from "../safety/redaction";
 
 const API_ROOT = "/cloudapi/restapi";

@@ -112,31 +112,3 @@ export const jobRequest = z.object({
 export type JobRequest = z.infer<typeof jobRequest>;
 
 // The resource's inputs are derived from the field table: see model/fields.ts (userInputs, UserInputs).
-
-// ---------------------------------------------------------------------------------------------
-// Provider configuration.
-
-export const providerConfig = z.object({
-    baseUrl: z.string().url({ error: "baseUrl must be an absolute URL such as https://<region>.p6.oraclecloud.com/<tenant>" }),
-    username: z.string().min(1),
-    password: z.string().min(1),
-    authMode: z.enum(["basic", "oauth"], { error: 'authMode must be "basic" or "oauth"' }).default("basic"),
-    deletionMode: z.enum(["delete", "deprovision"], { error: 'deletionMode must be "delete" or "deprovision"' }).default("delete"),
-    timeoutSeconds: z.coerce.number().positive({ error: "timeoutSeconds must be a positive number" }).default(600),
-    maxUsersPerJob: z.coerce.number().int().min(1).max(10000, { error: "maxUsersPerJob must be between 1 and 10000" }).default(500),
-    maxDeletions: z.coerce.number().int().min(0).max(1_000_000).default(10),
-    insecure: z
-        .preprocess(
-            (v) => (typeof v === "string" ? ["true", "1", "yes"].includes(v.trim().toLowerCase()) : v),
-            z.boolean({ error: "insecure must be true or false" }),
-        )
-        .default(false),
-    // Minimum 1 s so tests can make a token expire mid-run; real tenants want minutes or more.
-    tokenExpirySeconds: z.coerce
-        .number()
-        .int()
-        .min(1, { error: "tokenExpirySeconds must be a whole number of seconds, at least 1" })
-        .default(3600),
-});
-export type ProviderConfig = z.infer<typeof providerConfig>;
-export type ProviderConfigInput = z.input<typeof providerConfig>;

@@ -2,8 +2,8 @@
 // config passed to configure(), then the environment), the tenant they reach, and the context one
 // operation needs (tenant, account, deadline).
 import type * as pulumi from "@pulumi/pulumi";
-import { configFailures, ConfigLookup, resolveConfig } from "../api/config";
-import { ProviderConfig, ProviderConfigInput } from "../api/schemas";
+import { configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
+import { ProviderConfig, ProviderConfigInput } from "../config/settings";
 import { Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
 import { redacting } from "../safety/redaction";

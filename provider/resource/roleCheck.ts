@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "./check";
 import { progress } from "../api/progress";
 import { closeMatches, roleCatalog } from "../tenant/roles";
-import { ProviderConfig } from "../api/schemas";
+import { ProviderConfig } from "../config/settings";
 import { Tenant } from "../tenant/registry";
 
 /** Longest a preview waits for the catalog. */

@@ -11,7 +11,8 @@ import { EnginePacedSchedule } from "./jobs/enginePacing";
 import { JobRunner } from "./jobs/runner";
 import { AuditLog } from "./audits";
 import { UserReader } from "./reads";
-import { ProviderConfig, ServerRole } from "../api/schemas";
+import { ServerRole } from "../api/schemas";
+import { ProviderConfig } from "../config/settings";
 
 export interface Tenant {
     client: PrimaveraClient;

@@ -2,7 +2,7 @@
 // URL with a path. No network.
 import assert from "node:assert/strict";
 import { PrimaveraClient, serverMessage } from "pulumi-primavera-admin/provider/api/client";
-import { resolveConfig } from "pulumi-primavera-admin/provider/api/config";
+import { resolveConfig } from "pulumi-primavera-admin/provider/config/resolve";
 
 const client = (baseUrl: string) => new PrimaveraClient(resolveConfig({ baseUrl, username: "u", password: "p" }, () => undefined, {}));
 

@@ -1,7 +1,7 @@
 // Settings resolution and its messages (provider/config.ts): unit tests, no network.
 import assert from "node:assert/strict";
 import { CONFIG_KEYS, ConfigError, configFailures } from "pulumi-primavera-admin";
-import { resolveConfig } from "pulumi-primavera-admin/provider/api/config";
+import { resolveConfig } from "pulumi-primavera-admin/provider/config/resolve";
 
 const OK = { baseUrl: "https://eu.p6.oraclecloud.com/acme", username: "admin", password: "S3cret-Pw-x" };
 const stackOf =
@@ -255,7 +255,7 @@ describe("configuration: resolution and messages", () => {
         };
         assert.deepEqual(Object.keys(limits).sort(), CONFIG_KEYS.map((k) => k.key).sort());
         for (const k of CONFIG_KEYS) {
-            assert.ok(k.allowed.length > 0, k.key);
+            assert.ok(k.allowedDoc.length > 0, k.key);
             const row = readme.split("\n").find((l) => l.startsWith(`| \`${k.stack}\``));
             assert.ok(row, `README has a row for ${k.stack}`);
             assert.ok(row.includes(`\`${k.env}\``), `${k.stack}: its environment variable`);

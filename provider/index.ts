@@ -14,8 +14,9 @@ export type { UserInputs } from "./model/fields";
 export { USER_FIELDS } from "./model/fields";
 export type { UserOutputs } from "./resource/outputs";
 export { CancelledError } from "./api/wait";
-/** The columns of the bulk CSV (`export --format csv`, examples/bulk/users.csv), in order. */
-export { CSV_COLUMNS } from "./cli/export";
+export { readUsersCsv } from "./formats/usersCsv";
+export { readOracleUserCsv } from "./formats/oracleCsv";
+export type { CatalogRole, OracleCsvOptions } from "./formats/oracleCsv";
 export { resetTenants, tenantFor } from "./tenant/registry";
 export { getRoles, getRolesOutput, getUser, getUserOutput, getUsers, getUsersOutput, USER_FILTER_KEYS } from "./lookups";
 export type { InputsOf, LookupConfig, RoleInfo, UserFilter, UserInfo } from "./lookups";

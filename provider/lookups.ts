@@ -94,10 +94,15 @@ function stackConfig(): ConfigLookup {
 
 /**
  * The settings a lookup uses (exported for the CLI). `wording` changes how problems name a setting
- * and how to set a missing one (the CLI has flags, not stack config).
+ * and how to set a missing one; the CLI passes its environment and reads no stack config.
  */
-export function lookupSettings(explicit: LookupConfig = {}, wording: ConfigWording = {}): ProviderConfig {
-    return resolveConfig(explicit, stackConfig(), process.env, wording);
+export function lookupSettings(
+    explicit: LookupConfig = {},
+    wording: ConfigWording = {},
+    env = process.env,
+    fromStack = true,
+): ProviderConfig {
+    return resolveConfig(explicit, fromStack ? stackConfig() : () => undefined, env, wording);
 }
 
 function deadlineOf(config: ProviderConfig): number {

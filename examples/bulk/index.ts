@@ -1,7 +1,8 @@
-// BULK_AS=users declares one User per row instead of one UserSet (for comparison).
-import { bulkProgram, bulkUsersProgram } from "./program";
+// BULK_AS=users declares one User per row instead of one UserSet (for comparison); BULK_AS=oracle
+// reads Oracle's user import template (oracle-users.csv) instead of the package's CSV.
+import { bulkProgram, bulkUsersProgram, oracleProgram } from "./program";
 
-const outputs = process.env.BULK_AS === "users" ? bulkUsersProgram() : bulkProgram();
-export const userCount = outputs.userCount;
-export const userIds = outputs.userIds;
-export const firstUserId = outputs.firstUserId;
+const kind = process.env.BULK_AS;
+const outputs =
+    kind === "users" ? Promise.resolve(bulkUsersProgram()) : kind === "oracle" ? oracleProgram() : Promise.resolve(bulkProgram());
+export const userCount = outputs.then((o) => o.userCount);

@@ -1,23 +1,26 @@
 // Every example previews against the simulator through the real engine; bulk (500 users from
 // users.csv in one UserSet) and adopt (seeded users taken over) are applied, then preview clean.
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { adoptProgram } from "../../examples/adopt/program";
 import { basicProgram } from "../../examples/basic/program";
-import { bulkProgram, bulkUsersProgram, readUsersCsv } from "../../examples/bulk/program";
+import { bulkProgram, bulkUsersProgram, oracleProgram } from "../../examples/bulk/program";
+import { readUsersCsv as readCsvText } from "pulumi-primavera-admin";
 import { engineStack, REPO_ROOT, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
-const EXAMPLES: Record<string, () => Record<string, unknown>> = {
+const EXAMPLES: Record<string, () => Record<string, unknown> | Promise<Record<string, unknown>>> = {
     basic: basicProgram,
     bulk: () => bulkProgram(),
     "bulk-users": () => bulkUsersProgram(),
+    "bulk-oracle": () => oracleProgram(),
     adopt: adoptProgram,
 };
 
 /** Resources each example's preview creates, the stack excluded. */
-const EXPECTED: Record<string, number> = { basic: 4, bulk: 1, "bulk-users": 500, adopt: 3 };
+const EXPECTED: Record<string, number> = { basic: 4, bulk: 1, "bulk-users": 500, "bulk-oracle": 1, adopt: 3 };
 
 describe("the examples under the real Pulumi engine", function () {
     let sim: Sim;
@@ -54,7 +57,7 @@ describe("the examples under the real Pulumi engine", function () {
     }
 
     it("the bulk CSV parses into 500 distinct users", () => {
-        const users = readUsersCsv(path.join(REPO_ROOT, "examples", "bulk", "users.csv"));
+        const users = readCsvText(fs.readFileSync(path.join(REPO_ROOT, "examples", "bulk", "users.csv"), "utf8"));
         assert.equal(users.length, 500);
         assert.equal(new Set(users.map((u) => u.loginId)).size, 500);
         assert.ok(
@@ -73,7 +76,7 @@ describe("the examples under the real Pulumi engine", function () {
         assert.equal((await sim.stats()).jobsSubmitted - jobsBefore, 1, "500 users in one job");
         assert.equal(up.summary.result, "succeeded");
         assert.equal(up.outputs.userCount.value, 500);
-        const csv = readUsersCsv(path.join(REPO_ROOT, "examples", "bulk", "users.csv"));
+        const csv = readCsvText(fs.readFileSync(path.join(REPO_ROOT, "examples", "bulk", "users.csv"), "utf8"));
         const live = new Map((await sim.users()).map((u) => [u.loginId, u]));
         for (const row of csv) {
             const u = live.get(row.loginId as string);
@@ -85,12 +88,23 @@ describe("the examples under the real Pulumi engine", function () {
         }
         const stats = await sim.stats();
         assert.equal(stats.overlappingJobs, 0);
-        assert.equal(Object.keys(up.outputs.userIds.value as object).length, 500);
+        assert.deepEqual(Object.keys(up.outputs), ["userCount"], "no output of 500 ids printed at every up");
         const preview = await stacks.bulk.preview();
         assert.deepEqual(
             Object.keys(preview.changeSummary).filter((k) => k !== "same"),
             [],
         );
+    });
+
+    it("ups examples/bulk from Oracle's import template: the application columns become the roles, by display name", async () => {
+        const up = await stacks["bulk-oracle"].up();
+        assert.equal(up.summary.result, "succeeded");
+        assert.equal(up.outputs.userCount.value, 3);
+        const roles = async (login: string) => ((await sim.user(login)).roles ?? []).map((r: any) => r.name).sort();
+        assert.deepEqual(await roles("OKAFORC"), ["PrimaveraP6Production", "PrimaveraUnifierProduction"]);
+        assert.deepEqual(await roles("HUGHESB"), ["PrimaveraP6Production"]);
+        assert.deepEqual(await roles("TANAKAE"), ["PrimaveraCloudAdmin", "PrimaveraUnifierProduction"]);
+        assert.equal((await sim.user("HUGHESB")).organization.name, "lon");
     });
 
     it("ups examples/adopt: the seeded users are taken over (same ids, undeclared roles kept), the new one created", async () => {

@@ -7,8 +7,9 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { readUsersCsv } from "../../examples/bulk/program";
-import { engineStack, REPO_ROOT, tempHome } from "../../scripts/engine";
+import { getRoles, readOracleUserCsv, readUsersCsv as readCsvText } from "pulumi-primavera-admin";
+import { User } from "pulumi-primavera-admin";
+import { engineStack, exportStackEncrypted, REPO_ROOT, tempHome } from "../../scripts/engine";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const run = promisify(execFile);
@@ -119,7 +120,7 @@ describe("export: an existing tenant under code", function () {
         assert.ok(!stderr.includes(ADMIN.password + "\n") && !stderr.includes(`:${ADMIN.password}`), "the password is never printed");
         const header = fs.readFileSync(file, "utf8").split("\n")[0];
         assert.equal(header, fs.readFileSync(path.join(REPO_ROOT, "examples", "bulk", "users.csv"), "utf8").split("\n")[0]);
-        const rows = readUsersCsv(file);
+        const rows = readCsvText(fs.readFileSync(file, "utf8"));
         assert.equal(rows.length, total);
         const m = rows.find((r) => r.loginId === "MGARCIA")!;
         assert.deepEqual(m.roles, ["BIProductionAuthors", "PrimaveraCloudAdmin"]);
@@ -141,6 +142,82 @@ describe("export: an existing tenant under code", function () {
         assert.equal(f.manager, '=HYPERLINK("http://evil.example","x")');
         assert.equal(f.employeeNumber, "+123");
         assert.equal(f.lastName, "@Home");
+    });
+
+    const exportArgs = () => ["--base-url", sim.url, "--username", "admin", "--password-env", "EXPORT_PW"];
+
+    it("exports Oracle's user import template, which readOracleUserCsv reads back with the tenant's role catalog", async () => {
+        const file = path.join(outDir, "oracle.csv");
+        await run(process.execPath, [CLI, "export", "--format", "oracle-csv", "--out", file, ...exportArgs()], { env });
+        const text = fs.readFileSync(file, "utf8");
+        assert.match(text.split("\n")[0], /^Last Name,First Name,Email,Username,Company,User Type,#R#/);
+        assert.match(text.split("\n")[0], /#R#Primavera Cloud Administrator/, "application columns by display name");
+        const roles = await getRoles({ baseUrl: sim.url, ...ADMIN });
+        const members = readOracleUserCsv(text, { roles });
+        const m = members.find((u) => u.loginId === "MGARCIA")!;
+        assert.deepEqual([...(m.roles as string[])].sort(), ["BIProductionAuthors", "PrimaveraCloudAdmin"]);
+        assert.equal(m.firstName, "Maria");
+        assert.deepEqual(m.organization, { name: "sfo" });
+        assert.deepEqual(members.find((u) => u.loginId === "KCHEN")!.roles, [], "no Y: no roles");
+    });
+
+    it("a sign-in the tenant refuses names the flags to check, not stack config", async () => {
+        await assert.rejects(
+            run(
+                process.execPath,
+                [CLI, "export", "--format", "list", "--base-url", sim.url, "--username", "admin", "--password-env", "WRONG_PW"],
+                {
+                    env: { ...env, WRONG_PW: "Not-The-Pw-1" },
+                },
+            ),
+            (e: any) => {
+                assert.match(e.stderr, /refused the credentials of account 'admin'.*--username.*WRONG_PW/s);
+                assert.doesNotMatch(e.stderr, /primavera:password/);
+                assert.doesNotMatch(e.stderr, /Not-The-Pw-1/);
+                return true;
+            },
+        );
+    });
+
+    it("--unmanaged lists only the users no given stack manages (a User's login, a UserSet's members)", async () => {
+        const { stack } = await engineStack({
+            home: tempHome("primavera-export-unmanaged"),
+            stackName: "managed",
+            projectName: "primavera-managed",
+            program: async () => {
+                new User(
+                    "kchen",
+                    {
+                        loginId: "KCHEN",
+                        firstName: "Kai",
+                        lastName: "Chen",
+                        emailAddress: "kai.chen@example.com",
+                        organization: { name: "lon" },
+                        adopt: true,
+                    },
+                    { protect: true },
+                );
+            },
+            config: {
+                "primavera:baseUrl": { value: sim.url },
+                "primavera:username": { value: ADMIN.username },
+                "primavera:password": { value: ADMIN.password, secret: true },
+            },
+        });
+        await stack.up();
+        const state = path.join(outDir, "managed.json");
+        fs.writeFileSync(state, JSON.stringify(await exportStackEncrypted(stack)));
+        const { stdout, stderr } = await run(
+            process.execPath,
+            [CLI, "export", "--format", "list", "--unmanaged", "--state", state, ...exportArgs()],
+            { env },
+        );
+        const listed = stdout.trim().split("\n");
+        const all = (await sim.users()).map((u) => u.loginId);
+        assert.ok(!listed.includes("KCHEN"), "the managed user is not listed");
+        assert.deepEqual([...listed].sort(), all.filter((l) => l !== "KCHEN").sort());
+        assert.match(stderr, /that no given stack manages \(1 managed\)/);
+        await assert.rejects(run(process.execPath, [CLI, "export", "--unmanaged", ...exportArgs()], { env }), /--unmanaged needs --state/);
     });
 
     it("exports a TS program that re-applies with no changes", async () => {

@@ -1,29 +1,10 @@
-// `pulumi-primavera-admin export`: the tenant's users as a Pulumi program (every user adopted, so
-// the first `pulumi up` takes them over without changing them) or as a CSV for examples/bulk.
-// Pure functions here; argument parsing, I/O and progress live in cli/index.ts.
+// `pulumi-primavera-admin export --format ts`: the tenant's users as a Pulumi program, every user
+// adopted and protected, so the first `pulumi up` takes them over without changing them and
+// nothing deletes them by accident. Pure functions; the command itself is cli/exportCommand.ts.
 import { checkInputs } from "../resource/check";
-import { escapeControls, redact } from "../safety/redaction";
+import { redact } from "../safety/redaction";
 import { declarationOf, ManagedView } from "../model/fields";
 import type { UserInfo } from "../lookups";
-
-/** Columns of the bulk CSV (examples/bulk/users.csv), in order. `roles` are separated by semicolons. */
-export const CSV_COLUMNS = [
-    "loginId",
-    "firstName",
-    "middleName",
-    "lastName",
-    "emailAddress",
-    "organization",
-    "organizationType",
-    "userType",
-    "roles",
-    "disabled",
-    "employeeNumber",
-    "manager",
-    "startDate",
-    "endDate",
-] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** The inputs of a User resource that reproduce this user exactly (every managed field the server holds). */
 function declaredArgs(u: UserInfo): Record<string, unknown> {
@@ -79,8 +60,7 @@ export function renderProgram(users: UserInfo[], info: ExportInfo, onUser?: (don
         "    const users: Record<string, primavera.User> = {};",
     ];
     users.forEach((u, i) => {
-        for (const p of declarationProblems(u))
-            lines.push(`    // check: ${redact(p).replace(/\s+/g, " ")} (fix it here or in the tenant)`);
+        for (const p of declarationProblems(u)) lines.push(`    // check: ${redact(p).replace(/\s+/g, " ")} (${advice(p)})`);
         lines.push(`    users[${JSON.stringify(u.loginId)}] = new primavera.User(`, `        ${JSON.stringify(names[i])},`, "        {");
         for (const [k, v] of Object.entries(declaredArgs(u))) lines.push(`            ${k}: ${literal(v)},`);
         lines.push("        },", "        { protect: true },", "    );");
@@ -90,6 +70,17 @@ export function renderProgram(users: UserInfo[], info: ExportInfo, onUser?: (don
     return lines.join("\n");
 }
 
+/**
+ * What to do about a value the check refuses: fix it in the tenant, and export again. A login is
+ * the user's identity: a program cannot change it (a new login is a new user), so such a user
+ * is left out of the program instead.
+ */
+function advice(problem: string): string {
+    return problem.startsWith("loginId")
+        ? "a login cannot be changed from a program (a new login is a new user): leave this user out, or rename it in the vendor UI and export again"
+        : "fix it in the vendor UI and export again, or declare the value the check accepts here";
+}
+
 function literal(v: unknown): string {
     if (Array.isArray(v)) return `[${v.map(literal).join(", ")}]`;
     if (v && typeof v === "object")
@@ -97,44 +88,4 @@ function literal(v: unknown): string {
             .map(([k, x]) => `${k}: ${literal(x)}`)
             .join(", ")} }`;
     return JSON.stringify(v);
-}
-
-/** The bulk CSV: a header of CSV_COLUMNS, one row per user (RFC 4180 quoting). */
-export function renderCsv(users: UserInfo[], onUser?: (done: number) => void): string {
-    const rows = [CSV_COLUMNS.join(",")];
-    users.forEach((u, i) => {
-        const row: Record<CsvColumn, string> = {
-            loginId: u.loginId,
-            firstName: u.firstName ?? "",
-            middleName: u.middleName ?? "",
-            lastName: u.lastName ?? "",
-            emailAddress: u.emailAddress ?? "",
-            organization: u.organization?.name ?? "",
-            organizationType: u.organization?.type ?? "",
-            userType: u.userType ?? "",
-            roles: u.roles.join(";"),
-            disabled: String(u.disabled),
-            employeeNumber: u.employeeNumber ?? "",
-            manager: u.manager ?? "",
-            startDate: u.startDate ?? "",
-            endDate: u.endDate ?? "",
-        };
-        rows.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(","));
-        onUser?.(i + 1);
-    });
-    return rows.join("\n") + "\n";
-}
-
-/** Cell starts that spreadsheets run as formulas (OWASP, CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * One CSV cell: a value a spreadsheet would run as a formula gets a leading `'` (OWASP's advice),
- * which examples/bulk's reader removes again; then RFC 4180 quoting.
- */
-function csvField(value: string): string {
-    // Control characters (but CR and LF, which quoting keeps) are written escaped: a tenant's text must not drive a terminal.
-    const safe = escapeControls(value, "\r\n");
-    const s = FORMULA_START.test(safe) ? `'${safe}` : safe;
-    return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -6,21 +6,21 @@ import { z } from "zod";
 
 /** Largest answer body accepted. */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-/** Most JSON objects and arrays in one answer: a tenant of 100,000 users needs about a tenth of it. */
-export const MAX_JSON_NODES = 2_000_000;
+/** Most JSON values in one answer (objects, arrays, and the members and items in them): a list of 10,000 users needs about a tenth of it. */
+export const MAX_JSON_NODES = 5_000_000;
 /** Issues quoted from one validation failure. */
 const QUOTED_ISSUES = 3;
 
 export type Parsed = { json: unknown } | { tooManyNodes: number };
 
 /** The JSON value of `text` (undefined when it is not JSON), or how many nodes made it too costly to parse. */
-export function parseBoundedJson(text: string): Parsed {
+export function parseBoundedJson(text: string, maxNodes = MAX_JSON_NODES): Parsed {
     if (!text.trim()) return { json: undefined };
     let nodes = 0;
     for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
-        // '{' and '['; inside strings too, which only ever overcounts.
-        if ((c === 0x7b || c === 0x5b) && ++nodes > MAX_JSON_NODES) return { tooManyNodes: nodes };
+        // '{' '[' ',' ':', inside strings too, which only ever overcounts.
+        if ((c === 0x7b || c === 0x5b || c === 0x2c || c === 0x3a) && ++nodes > maxNodes) return { tooManyNodes: nodes };
     }
     try {
         return { json: JSON.parse(text) };

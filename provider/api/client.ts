@@ -11,7 +11,7 @@ import { shutdownSignal, throwIfAborted, Verdict, waitFor } from "./wait";
 import { issuesText, MAX_JSON_NODES, MAX_RESPONSE_BYTES, parseBoundedJson } from "./bounds";
 import { errorBody } from "./schemas";
 import { ProviderConfig } from "../config/settings";
-import { rememberSecret } from "../safety/redaction";
+import { rememberBasic, rememberSecret } from "../safety/redaction";
 
 const API_ROOT = "/cloudapi/restapi";
 
@@ -40,6 +40,8 @@ export interface RequestOptions {
     retryTransient?: boolean;
     /** Cancels the request and its retries; default: the process's shutdown signal (wait.ts). */
     signal?: AbortSignal;
+    /** Most JSON values the answer may hold (bounds.ts); an answer over it is refused before it is parsed. */
+    maxNodes?: number;
 }
 
 /** One exchange: the answer, or the words of a network error. */
@@ -142,7 +144,7 @@ export class PrimaveraClient {
                     return { retry: `network error (${networkError})`, failure: true };
                 }
                 if (res!.status === 401 || res!.status === 403) return { fail: this.authError(res!, method, path, opts.purpose) };
-                if (opts.passStatuses?.includes(res!.status)) return { done: toResponse(res!, `${method} ${path}`) };
+                if (opts.passStatuses?.includes(res!.status)) return { done: toResponse(res!, `${method} ${path}`, opts.maxNodes) };
                 if ((res!.status >= 500 || res!.status === 429) && opts.retryTransient !== false) {
                     const after = parseRetryAfterMs(header(res!, "retry-after"));
                     return {
@@ -152,7 +154,7 @@ export class PrimaveraClient {
                         failure: res!.status !== 429,
                     };
                 }
-                return { done: toResponse(res!, `${method} ${path}`) };
+                return { done: toResponse(res!, `${method} ${path}`, opts.maxNodes) };
             },
             ended: ({ reason, attempts, last }) =>
                 reason === "deadline"
@@ -340,8 +342,7 @@ function basic(user: string, password: string): string {
 
 /** The password and the Authorization value made of it are secrets no message may show. */
 function rememberCredentials(config: ProviderConfig): void {
-    rememberSecret(config.password);
-    rememberSecret(`${config.username}:${config.password}`);
+    rememberBasic(config.username, config.password);
 }
 
 function header(res: AxiosResponse, name: string): string | undefined {
@@ -349,13 +350,13 @@ function header(res: AxiosResponse, name: string): string | undefined {
     return v === undefined || v === null ? undefined : String(v);
 }
 
-function toResponse(res: AxiosResponse<string>, request: string): ApiResponse {
+function toResponse(res: AxiosResponse<string>, request: string, maxNodes = MAX_JSON_NODES): ApiResponse {
     const text = typeof res.data === "string" ? res.data : String(res.data ?? "");
-    const parsed = parseBoundedJson(text);
+    const parsed = parseBoundedJson(text, maxNodes);
     if ("tooManyNodes" in parsed) {
         throw new ApiError(
-            `the answer to ${request} (${(text.length / 1024 / 1024).toFixed(1)} MiB) holds more than ${MAX_JSON_NODES} JSON objects ` +
-                `and arrays; refusing to parse it (no user API answer is that large: a tenant of 100,000 users needs a tenth of it).`,
+            `the answer to ${request} (${(text.length / 1024 / 1024).toFixed(1)} MiB) holds more than ${maxNodes} JSON values; ` +
+                `refusing to parse it (no answer of this API to this request is that large).`,
             res.status,
         );
     }
@@ -366,13 +367,14 @@ function toResponse(res: AxiosResponse<string>, request: string): ApiResponse {
     return { status: res.status, headers, text, json };
 }
 
-/** The server's own words from an error body (JSON {exception, message} or text). */
+/** The server's own words from an error body (JSON {exception, message}, or short plain text; a page of HTML is only described). */
 export function serverMessage(body: unknown): string {
     if (typeof body === "string") {
         try {
             return serverMessage(JSON.parse(body));
         } catch {
-            return body.trim();
+            const text = body.trim();
+            return /<[a-z!/]/i.test(text) ? `an HTML page of ${text.length} characters (not quoted)` : text;
         }
     }
     const parsed = errorBody.safeParse(body);

@@ -1,5 +1,7 @@
 // Error types whose messages a user can act on. None of them ever carries a credential: they are
-// built from our own words, the request's method and path, and the server's error text.
+// built from our own words, the request's method and path, and the server's error text (quoted
+// through the redaction boundary).
+import { quoteTenant } from "../safety/redaction";
 
 export class PrimaveraError extends Error {
     constructor(message: string) {
@@ -45,8 +47,7 @@ export class ResourceInitError extends PrimaveraError {
     }
 }
 
-/** Cuts a server text to a size that fits an error message. */
+/** A server's text as a message quotes it: redacted before it is cut (a cut must never split a secret's echo), on one line. */
 export function excerpt(text: unknown, max = 300): string {
-    const s = typeof text === "string" ? text : JSON.stringify(text ?? "");
-    return s.length > max ? `${s.slice(0, max)}...` : s;
+    return quoteTenant(typeof text === "string" ? text : JSON.stringify(text ?? ""), max);
 }

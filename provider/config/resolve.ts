@@ -41,10 +41,21 @@ const MAX_ECHO = 200;
 function echo(k: ConfigKey, value: unknown): string {
     if (k.secret) return "(secret, not shown)";
     if (typeof value !== "string") return typeof value === "object" ? JSON.stringify(value) : String(value);
-    let s = value;
-    if (k.key === "baseUrl") s = s.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
-    if (s.length > MAX_ECHO) s = `${s.slice(0, MAX_ECHO)}...`;
-    return JSON.stringify(s);
+    const s = k.key === "baseUrl" ? withoutCredentials(value) : value;
+    return JSON.stringify(s.length > MAX_ECHO ? `${s.slice(0, MAX_ECHO)}...` : s);
+}
+
+/** A base URL as a message may show it: whatever stands before an `@` is never shown, however it is written. */
+function withoutCredentials(value: string): string {
+    const at = value.lastIndexOf("@");
+    if (at < 0) return value;
+    let url: URL | undefined;
+    try {
+        url = new URL(value);
+    } catch {
+        url = undefined;
+    }
+    return url ? `${url.protocol}//***@${url.host}${url.pathname}` : `***@${value.slice(at + 1)}`;
 }
 
 /** The first value given for a setting, in the setting's order of sources; blank text counts as not given. */

@@ -57,3 +57,10 @@ export function dateText(d: ServerDate | undefined): string | undefined {
     if (typeof d.millis === "number") return new Date(d.millis).toISOString().slice(0, 19);
     return undefined;
 }
+
+/** A tenant's time as epoch ms: a time without a zone is taken as UTC (the simulator's and the vendor examples' form). */
+export function tenantTime(text: string | undefined): number | undefined {
+    if (text === undefined) return undefined;
+    const at = Date.parse(OFFSET.test(text) ? text : `${text}Z`);
+    return Number.isNaN(at) ? undefined : at;
+}

@@ -8,26 +8,27 @@ import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
 import { changedFields, managedView, UserInputs } from "../model/fields";
 import { LoginCaseError } from "../model/identity";
-import { createdBy, madeByUs, reportedCreated } from "../safety/provenance";
+import { createdBy, entrySays, madeByUs } from "../safety/provenance";
 import { entryProblem, Outcome } from "../tenant/jobs/outcome";
 import { Settled } from "../tenant/jobs/runner";
 import { Done, OpContext, PartlyFailed, readNow } from "./context";
-import { narrow } from "./undo";
+import { narrow, narrowCaseVariant } from "./undo";
 
 export async function confirmAdd(ctx: OpContext, settled: Settled, inputs: UserInputs, clientId: string): Promise<Done> {
     const login = inputs.loginId;
     const outcome = settled.outcome!;
-    if (outcome.caseVariant) throw new LoginCaseError(login, outcome.caseVariant, `the result of job ${outcome.jobId}`);
+    if (outcome.caseVariant) {
+        const undone = await narrowCaseVariant(ctx, outcome.caseVariant, settled.record);
+        throw new LoginCaseError(login, outcome.caseVariant, `the result of job ${outcome.jobId}; ${undone}`);
+    }
     const entry = outcome.jobException ? undefined : outcome.entry;
-    if (entry && !reportedCreated(entry, outcome.listedIn)) {
+    if (entry && entrySays(entry) === "updated") {
         const lostAnswer = settled.lostAddAt !== undefined && madeByUs(entry, ctx.account, inputs);
         if (!lostAnswer) throw await upsertedOntoOther(ctx, settled, inputs, entry);
     }
     const back = await readNow(ctx, login);
     if (!back) throw notCreated(login, outcome);
-    const proven =
-        back.createdBy === undefined ? entry !== undefined && reportedCreated(entry, outcome.listedIn) : createdBy(back, ctx.account);
-    if (!proven) {
+    if (!(await provenOurs(ctx, settled, back, entry))) {
         // Holding exactly our record, someone else's user shows our job's upsert landed on it.
         const applied = !outcome.jobException && changedFields(managedView(back), inputs, { live: true }).length === 0;
         throw applied ? await upsertedOntoOther(ctx, settled, inputs, back) : notOurs(login, outcome, back);
@@ -52,6 +53,20 @@ export async function confirmAdd(ctx: OpContext, settled: Settled, inputs: UserI
         );
     }
     return { user: back, jobId: outcome.jobId };
+}
+
+/**
+ * The tenant proves our job created `back`: its creator is our account; or, on a tenant that does
+ * not report creators, the job's entry says it created it, or an audit event of our account does.
+ */
+async function provenOurs(ctx: OpContext, settled: Settled, back: ServerUser, entry: ServerUser | undefined): Promise<boolean> {
+    if (back.createdBy !== undefined) return createdBy(back, ctx.account);
+    if (entrySays(entry) === "created") return true;
+    const audits = await ctx.tenant.audits.between(settled.readAt, settled.doneAt, ctx.deadline);
+    if (!("events" in audits)) return false;
+    return audits.events.some(
+        (e) => e.grantor.toLowerCase() === ctx.account.toLowerCase() && e.loginId === back.loginId && /\bcreated\b/i.test(e.description),
+    );
 }
 
 /** Without an entry to trust, the read-back must show every declared field. */

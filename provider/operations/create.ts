@@ -22,6 +22,7 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
             loginId: login,
             deadline: ctx.deadline,
             engineStep: ctx.engineStep,
+            watchOthers: inputs.adopt === true,
             prepare: (live, pc) => prepareCreate(ctx, inputs, clientId, live, pc),
         });
         if (!settled.sent) return { user: settled.live! };

@@ -11,6 +11,8 @@ import { entryProblem, Outcome } from "../tenant/jobs/outcome";
 import { Prepared } from "../tenant/jobs/runner";
 import { ServerUser } from "../api/schemas";
 import { OpContext, readNow } from "./context";
+import { createdBy } from "../safety/provenance";
+import { removeRecreated } from "./undo";
 
 /** What became of a delete: done, nothing to do (already gone, or someone else's now), or released to another resource. */
 export type Deleted = "deleted" | "gone" | "released";
@@ -37,7 +39,7 @@ export async function deleteUser(ctx: OpContext, loginId: string, expectedId: st
         ctx.tenant.deletions.giveBack(1);
         throw e;
     }
-    ctx.tenant.ownership.endCreate(loginId);
+    ctx.tenant.ownership.deletedNow(loginId);
     return "deleted";
 }
 
@@ -60,6 +62,14 @@ function prepareDelete(ctx: OpContext, loginId: string, expectedId: string | und
 async function confirmDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, outcome: Outcome): Promise<void> {
     const after = await readNow(ctx, loginId);
     const stillOurs = after !== undefined && (!expectedId || after.id === expectedId);
+    // A deprovision is a modify, an upsert: a new user our account just created is ours to remove again.
+    if (after && !stillOurs && ctx.deprovision && createdBy(after, ctx.account) && after.lastAction === "Created") {
+        const undone = await removeRecreated(ctx, loginId, after.id!);
+        throw new PrimaveraError(
+            `deprovisioning user '${loginId}': someone removed it while job ${outcome.jobId} ran, and the job, an upsert, created it ` +
+                `again (id ${after.id}): ${undone}. Run \`pulumi refresh\`.`,
+        );
+    }
     if (!stillOurs) return; // deleted now, or gone some other way: either way our user is gone
     if (ctx.deprovision) {
         const roles = (after.roles ?? []).map((r) => r.name);

@@ -14,6 +14,7 @@ export async function updateUser(ctx: OpContext, inputs: UserInputs, expectedId:
         loginId: login,
         deadline: ctx.deadline,
         engineStep: ctx.engineStep,
+        watchOthers: true,
         prepare: (live) => {
             if (!live) throw goneOutside(login, expectedId);
             if (expectedId && live.id !== expectedId) throw replacedOutside(login, expectedId, live);

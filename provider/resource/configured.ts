@@ -6,7 +6,7 @@ import { configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
 import { ProviderConfig, ProviderConfigInput } from "../config/settings";
 import { Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
-import { redacting } from "../safety/redaction";
+import { redact, redacting } from "../safety/redaction";
 
 /** The methods the dynamic-provider host calls. */
 const PROVIDER_METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
@@ -21,7 +21,10 @@ export abstract class ConfiguredProvider {
         // init error's reasons in the state) leaves without a secret in it.
         for (const name of PROVIDER_METHODS) {
             const method: unknown = Reflect.get(this, name);
-            if (typeof method === "function") Reflect.set(this, name, (...args: unknown[]) => redacting(() => method.apply(this, args)));
+            if (typeof method !== "function") continue;
+            const guarded = (...args: unknown[]) => redacting(() => method.apply(this, args));
+            // Check failures leave as answers, not errors: their reasons pass the boundary too.
+            Reflect.set(this, name, name === "check" ? async (...args: unknown[]) => redactFailures(await guarded(...args)) : guarded);
         }
     }
 
@@ -65,4 +68,14 @@ export abstract class ConfiguredProvider {
     protected deadline(): number {
         return Date.now() + this.settings().timeoutSeconds * 1000;
     }
+}
+
+/** A check result whose failure reasons passed the redaction boundary. */
+function redactFailures(result: unknown): unknown {
+    const failures = (result as { failures?: unknown } | undefined)?.failures;
+    if (!Array.isArray(failures)) return result;
+    return {
+        ...(result as object),
+        failures: failures.map((f: { property: string; reason: string }) => ({ ...f, reason: redact(f.reason) })),
+    };
 }

@@ -5,7 +5,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, PROVIDER_KEY } from "./check";
 import { changedFields, UserInputs } from "../model/fields";
 import { UserOutputs } from "./outputs";
-import { caseVariant } from "../model/identity";
 import { passwordMatches } from "./passwordHash";
 
 export function diffUser(
@@ -23,12 +22,11 @@ export function diffUser(
         changed.push(PROVIDER_KEY);
     }
     // A rename creates the new login before it deletes the old one, so a person is never deleted
-    // for a login that turns out to be taken; only a change of case goes the other way round (on a
-    // tenant that folds case, both are one user, and creating first would collide with it).
-    const caseOnly = typeof news.loginId === "string" && typeof olds.loginId === "string" && caseVariant(news.loginId, olds.loginId);
+    // for a login that turns out to be taken. A change of case alone is refused at preview by a
+    // tenant that folds case (both spellings are one user there: the read of the new one fails).
     return {
         changes: changed.length > 0 || replaces.length > 0,
         replaces,
-        deleteBeforeReplace: caseOnly,
+        deleteBeforeReplace: false,
     };
 }

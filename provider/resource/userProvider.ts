@@ -31,6 +31,7 @@ import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
 import { createUser } from "../operations/create";
 import { PartlyFailed } from "../operations/context";
+import { PasswordNotConfirmed } from "../operations/confirmModify";
 import { deleteUser } from "../operations/delete";
 import { updateUser } from "../operations/update";
 import { renameTargetProblem } from "../operations/rename";
@@ -107,10 +108,12 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const inputs = unpackInputs(packedOrFlat) as Inputs;
         try {
             const done = await createUser(this.context(), inputs);
-            return { id: done.user.id!, outs: this.outputs(inputs, done, undefined) };
+            return { id: done.user.id!, outs: this.outputs(inputs, done, hashOf(inputs.password)) };
         } catch (e) {
             if (e instanceof PartlyFailed) {
-                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, undefined), inputs));
+                // A password the job did not confirm is not on record: the next up sends it again.
+                const hash = e instanceof PasswordNotConfirmed ? undefined : hashOf(inputs.password);
+                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, hash), inputs));
             }
             throw e;
         }
@@ -147,13 +150,16 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const inputs = unpackInputs(packedOrFlat) as Inputs;
         const old: Partial<UserOutputs> = expandOutputs(olds);
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
-        const keepHash = inputs.password === undefined || passwordChanged ? undefined : old.passwordHash;
+        const hash = inputs.password === undefined ? undefined : passwordChanged ? hashOf(inputs.password) : old.passwordHash;
         try {
             const done = await updateUser(this.context(), inputs, old.userId || id, passwordChanged);
-            return { outs: this.outputs(inputs, done, keepHash) };
+            return { outs: this.outputs(inputs, done, hash) };
         } catch (e) {
-            if (e instanceof PartlyFailed)
-                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, keepHash), inputs));
+            if (e instanceof PartlyFailed) {
+                // A password the job did not confirm is not on record: the old one's hash stays.
+                const recorded = e instanceof PasswordNotConfirmed ? old.passwordHash : hash;
+                throw new ResourceInitError(e.message, old.userId || id, withProvider(this.outputs(inputs, e, recorded), inputs));
+            }
             throw e;
         }
     }
@@ -165,10 +171,14 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     }
 
     /** The outputs of a user as the job or a read-back confirmed it. */
-    private outputs(inputs: UserInputs, done: { user: ServerUser }, keepHash: string | undefined): StoredUserOutputs {
-        const passwordHash = inputs.password === undefined ? undefined : (keepHash ?? hashPassword(inputs.password));
+    private outputs(inputs: UserInputs, done: { user: ServerUser }, passwordHash: string | undefined): StoredUserOutputs {
         return toOutputs(done.user, { passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) }, orgTypeOf(inputs));
     }
+}
+
+/** The salted hash a state keeps of a password set. */
+function hashOf(password: string | undefined): string | undefined {
+    return password === undefined ? undefined : hashPassword(password);
 }
 
 /** Outputs plus the serialized provider: an init error's properties are stored as given (DESIGN 3.7). */

@@ -8,9 +8,9 @@ import { dateText, normalizeDate } from "../model/dates";
 export type AccountChange = UserRecord | "delete" | "deprovision";
 
 /** Throws naming the change when `change` would stop `account` (primavera:username) from signing in. */
-export function guardOwnAccount(account: string, live: ServerUser, change: AccountChange, now = new Date()): void {
+export function guardOwnAccount(account: string, live: ServerUser, change: AccountChange): void {
     if (live.loginId.toLowerCase() !== account.toLowerCase()) return;
-    const refusal = whatStopsSignIn(live, change, now);
+    const refusal = whatStopsSignIn(live, change);
     if (refusal === undefined) return;
     throw new PrimaveraError(
         `refusing to ${refusal} user '${live.loginId}': it is the account this provider signs in with (primavera:username). ` +
@@ -20,18 +20,19 @@ export function guardOwnAccount(account: string, live: ServerUser, change: Accou
 }
 
 /** The words for what `change` would do to the account's sign-in, or undefined when it keeps it. */
-function whatStopsSignIn(live: ServerUser, change: AccountChange, now: Date): string | undefined {
+function whatStopsSignIn(live: ServerUser, change: AccountChange): string | undefined {
     if (change === "delete") return "delete";
     if (change === "deprovision") return "deprovision (disable and remove all roles of)";
     if (change.disabled === true) return "disable";
+    // A password set here would sign the provider out: it holds the one in its settings.
+    if (change.password !== undefined) return "set a password on";
     const keep = new Set((change.roles ?? []).map((r) => r.name));
     const lost = (live.roles ?? []).map((r) => r.name).filter((r) => !keep.has(r));
     if (change.roles !== undefined && lost.length > 0) return `remove roles [${lost.join(", ")}] from`;
-    const today = now.toISOString().slice(0, 19);
     const endDate = normalizeDate(change.endDate);
     if (endDate !== undefined && endDate !== normalizeDate(dateText(live.endDate))) return `set an end date (${endDate}) on`;
+    // Any new start date: one without an offset is the tenant's local time, which may be hours from ours.
     const startDate = normalizeDate(change.startDate);
-    if (startDate !== undefined && startDate > today && startDate !== normalizeDate(dateText(live.startDate)))
-        return `set a start date in the future (${startDate}) on`;
+    if (startDate !== undefined && startDate !== normalizeDate(dateText(live.startDate))) return `set a start date (${startDate}) on`;
     return undefined;
 }

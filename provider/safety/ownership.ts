@@ -20,6 +20,8 @@ export interface Claimant {
 export class Ownership {
     private readonly declared = new Map<string, Claimant>();
     private readonly created = new Map<string, string>();
+    /** Logins this run deleted: a resource that declares one later in the run does not get a new person under it. */
+    private readonly removed = new Set<string>();
 
     /** Registers `login` for `claimant`; when another claimant holds it, says so (and registers nothing). */
     declare(login: string, claimant: Claimant): string | undefined {
@@ -34,16 +36,30 @@ export class Ownership {
         return this.declared.has(login);
     }
 
-    /** Marks `login` as being created by `operation`; throws when another operation creates it. */
+    /** Marks `login` as being created by `operation`; throws when another operation creates it, or this run deleted it. */
     startCreate(login: string, operation: string): void {
+        if (this.removed.has(login)) {
+            throw new PrimaveraError(
+                `user '${login}' was deleted earlier in this run by another resource of this program, which no longer declares ` +
+                    `it: creating the login again would make a new user of another person's account. If the login moved between ` +
+                    `resources, the one that now declares it depended on the one that deleted it, so the engine ran the delete first: ` +
+                    `move a login only to a resource that does not depend on its old one, or run \`pulumi up\` again to create it anew.`,
+            );
+        }
         const holder = this.created.get(login);
         if (holder !== undefined && holder !== operation) throw twoOwners(login, "one resource", "another");
         this.created.set(login, operation);
     }
 
-    /** A create that made nothing (or a delete that removed the user) frees the login for another create. */
+    /** A create that made nothing frees the login for another create. */
     endCreate(login: string): void {
         this.created.delete(login);
+    }
+
+    /** This run deleted the user of `login`. */
+    deletedNow(login: string): void {
+        this.created.delete(login);
+        this.removed.add(login);
     }
 }
 

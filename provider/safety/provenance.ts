@@ -2,7 +2,8 @@
 // upsert, so a login that appears between our read and our job, or after a job whose answer was
 // lost, is someone else's unless the tenant's own record proves otherwise: it names our account
 // as its creator and holds exactly what our record asked for. Nothing else turns an existing
-// user into this stack's without `adopt: true`.
+// user into this stack's without `adopt: true`. The list a job entry comes back in proves nothing
+// (the vendor's upsert keeps an entry in the list it was sent in); only its `lastAction` speaks.
 import { ServerUser } from "../api/schemas";
 import { changedFields, managedView, UserInputs } from "../model/fields";
 
@@ -16,9 +17,9 @@ export function createdBy(user: ServerUser, account: string): boolean {
     return typeof user.createdBy === "string" && user.createdBy.toLowerCase() === account.toLowerCase();
 }
 
-/** The tenant reports the user as created by the job that answered with it (not an update of one that existed). */
-export function reportedCreated(user: ServerUser | undefined, listedIn?: "added" | "modified"): boolean {
-    if (user?.lastAction === "Created") return true;
-    if (user?.lastAction === "Updated") return false;
-    return listedIn === "added";
+/** What a job's entry says the job did to the user: created it, updated it, or (no lastAction) nothing. */
+export function entrySays(entry: ServerUser | undefined): "created" | "updated" | undefined {
+    if (entry?.lastAction === "Created") return "created";
+    if (entry?.lastAction === "Updated") return "updated";
+    return undefined;
 }

@@ -8,7 +8,7 @@ import { ApiError } from "../api/errors";
 import { PrimaveraClient } from "../api/client";
 import { progress } from "../api/progress";
 import { serverDate } from "../api/schemas";
-import { dateText } from "../model/dates";
+import { dateText, tenantTime } from "../model/dates";
 
 /** One audit event; `loginId` when the tenant names the user acted on, else found in the description. */
 const auditEvent = z
@@ -22,7 +22,12 @@ const auditEvent = z
     .loose();
 
 export interface AuditEvent {
-    at: number;
+    /** What tells two events apart: the tenant's auditId, else the event's own fields. */
+    key: string;
+    /** Epoch ms of its createTime (the tenant's clock), or undefined when the tenant wrote it in a form not understood. */
+    at: number | undefined;
+    /** How precise `at` is: 1000 for a createTime in whole seconds. */
+    precisionMs: number;
     description: string;
     grantor: string;
     loginId?: string;
@@ -30,6 +35,12 @@ export interface AuditEvent {
 
 /** Events, or why the tenant gave none. */
 export type Audits = { events: AuditEvent[] } | { unavailable: string };
+
+/** The events the tenant had recorded at a moment: what a later read of the log tells new ones apart from. */
+export interface AuditSnapshot {
+    at: number;
+    keys: Set<string>;
+}
 
 const ANY_LIST = z.array(z.unknown());
 /** How long callers are gathered into one request. */
@@ -50,7 +61,20 @@ export class AuditLog {
 
     constructor(private readonly client: PrimaveraClient) {}
 
-    /** The events with a createTime in [from, to] (epoch ms). */
+    /** What the log holds now (the last day's events), or undefined when the tenant does not answer it. */
+    async snapshot(deadline: number): Promise<AuditSnapshot | undefined> {
+        const at = Date.now();
+        const audits = await this.between(at - DAY_MS, at, deadline);
+        return "events" in audits ? { at, keys: new Set(audits.events.map((e) => e.key)) } : undefined;
+    }
+
+    /** The events recorded after `snapshot`, in the tenant's order, read after `until` (epoch ms). */
+    async since(snapshot: AuditSnapshot, until: number, deadline: number): Promise<AuditEvent[] | undefined> {
+        const audits = await this.between(snapshot.at - DAY_MS, until, deadline);
+        return "events" in audits ? audits.events.filter((e) => !snapshot.keys.has(e.key)) : undefined;
+    }
+
+    /** The events with a createTime in [from, to] (epoch ms), read after `to`. */
     between(from: number, to: number, deadline: number): Promise<Audits> {
         if (this.unavailable) return Promise.resolve({ unavailable: this.unavailable });
         const last = this.last;
@@ -94,19 +118,23 @@ export class AuditLog {
     }
 }
 
+/** The events that may fall in [from, to]: an event whose time is not understood may, and is kept. */
 function within(audits: Audits, from: number, to: number): Audits {
-    return "events" in audits ? { events: audits.events.filter((e) => e.at >= from && e.at <= to) } : audits;
+    if (!("events" in audits)) return audits;
+    return { events: audits.events.filter((e) => e.at === undefined || (e.at + e.precisionMs > from && e.at <= to)) };
 }
 
-/** An entry the tenant sent, as an event with a time (entries without one cannot be placed, and are left out). */
+/** An entry the tenant sent, as an event; a time in a form not understood is kept as unknown, never dropped. */
 function toEvent(entry: unknown): AuditEvent[] {
     const r = auditEvent.safeParse(entry);
     if (!r.success) return [];
     const text = dateText(r.data.createTime);
-    // A time without a zone is taken as UTC, the simulator's and the vendor examples' form.
-    const at = text === undefined ? NaN : Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`);
-    if (Number.isNaN(at)) return [];
-    return [{ at, description: r.data.description ?? "", grantor: r.data.grantor ?? "", loginId: r.data.loginId }];
+    const at = tenantTime(text);
+    const precisionMs = text !== undefined && /:\d{2}\.\d/.test(text) ? 1 : 1000;
+    const description = r.data.description ?? "";
+    const grantor = r.data.grantor ?? "";
+    const key = r.data.auditId !== undefined ? `id:${r.data.auditId}` : `at:${text}|${grantor}|${r.data.loginId ?? ""}|${description}`;
+    return [{ key, at, precisionMs, description, grantor, loginId: r.data.loginId }];
 }
 
 function day(ms: number): string {

@@ -48,8 +48,13 @@ export function tenantFor(config: ProviderConfig): Tenant {
     if (!tenant) {
         const client = new PrimaveraClient(config);
         const reader = new UserReader(client);
-        const runner = new JobRunner(client, reader, { maxUsersPerJob: config.maxUsersPerJob }, new EnginePacedSchedule());
         const audits = new AuditLog(client);
+        const runner = new JobRunner(
+            client,
+            reader,
+            { maxUsersPerJob: config.maxUsersPerJob },
+            { schedule: new EnginePacedSchedule(), audits },
+        );
         tenant = { client, runner, reader, audits, ownership: new Ownership(), deletions: new DeletionBudget(config.maxDeletions) };
         tenants.set(key, tenant);
     } else {

@@ -202,7 +202,7 @@ describe("configuration: resolution and messages", () => {
         assert.equal(failures.length, 4, JSON.stringify(failures));
         assert.equal(failures[0].reason, "primavera:password (PRIMAVERA_PASSWORD) is (secret, not shown); must be a non-empty text");
         assert.match(failures[1].reason, /\(secret, not shown\)/);
-        assert.match(failures[2].reason, /"ftp:\/\/\*\*\*@files.example.com"/);
+        assert.match(failures[2].reason, /"ftp:\/\/\*\*\*@files.example.com\/"/);
         assert.match(failures[3].reason, /must not carry credentials \(user:password@\)/, "a base URL with credentials is refused");
         const text = JSON.stringify(failures);
         assert.ok(!text.includes(pw), text);

@@ -66,14 +66,15 @@ describe("identity safety against a hostile tenant and a second administrator", 
             assert.equal(await sim.user("OFF2"), undefined, "the person someone removed stays removed");
         });
 
-        it("the same with primavera:deletionMode=deprovision: the re-created user is disabled and stripped of every role", async () => {
+        it("the same with primavera:deletionMode=deprovision: the user our job created is ours to remove, so it is deleted", async () => {
             const { id, outs } = await created(sim, base("OFF3", { roles: ["PrimaveraCloudAdmin"] }));
             await sim.faults({ duringJob: [{ op: "delete", loginId: "OFF3" }] });
             const p = newRun(sim, { deletionMode: "deprovision" });
-            await rejection(p.update(id, outs, await checked(p, base("OFF3", { roles: ["PrimaveraCloudAdmin"], lastName: "X" }))));
-            const live = await sim.user("OFF3");
-            assert.equal(live.disabled, true);
-            assert.deepEqual(names(live), []);
+            const e = await rejection(
+                p.update(id, outs, await checked(p, base("OFF3", { roles: ["PrimaveraCloudAdmin"], lastName: "X" }))),
+            );
+            assert.match(e.message, /was removed by someone else while job \d+ updated it/);
+            assert.equal(await sim.user("OFF3"), undefined);
         });
 
         it("an administrator removes a role while our update runs (roles undeclared): the role the job re-applied is taken back", async () => {

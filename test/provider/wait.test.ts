@@ -348,13 +348,13 @@ describe("stopping the provider's process", () => {
 
 describe("diff", () => {
     const olds = { loginId: "A", firstName: "F", lastName: "L", roles: ["R"], disabled: false, __provider: "v1" };
-    it("replaces on a loginId change (the new login created first; deleted first only for a change of case), updates on a managed field, ignores undeclared ones", () => {
+    it("replaces on a loginId change (the new login created first, always), updates on a managed field, ignores undeclared ones", () => {
         assert.deepEqual(diffUser(olds, { loginId: "B", firstName: "F" }), {
             changes: true,
             replaces: ["loginId"],
             deleteBeforeReplace: false,
         });
-        assert.equal(diffUser(olds, { loginId: "a", firstName: "F" }).deleteBeforeReplace, true, "a change of case only");
+        assert.equal(diffUser(olds, { loginId: "a", firstName: "F" }).deleteBeforeReplace, false, "a change of case too");
         assert.equal(diffUser(olds, { loginId: "A", firstName: "G" }).changes, true);
         assert.equal(diffUser(olds, { loginId: "A", firstName: "F" }).changes, false, "roles and disabled undeclared: not managed");
         assert.equal(diffUser(olds, { loginId: "A", roles: ["R"], __provider: "v2" }).changes, true, "new provider text reaches the state");

@@ -2,6 +2,7 @@
 // operation asked what to send from that read. Operations that settle while being prepared
 // (nothing to send, or refused) leave the job; the rest are what the body carries.
 import { JobRequest, ServerUser, UserRecord } from "../../api/schemas";
+import { AuditLog, AuditSnapshot } from "../audits";
 import { UserReader } from "../reads";
 import { Pending, Prepared } from "./operation";
 
@@ -12,6 +13,8 @@ export class JobBuild {
     sending: Sending[] = [];
     /** Epoch ms when the last read was answered. */
     readAt = 0;
+    /** The audit log right before the last read, when an operation watches others. */
+    auditsBefore: AuditSnapshot | undefined;
     private open: Pending[];
 
     constructor(
@@ -19,12 +22,15 @@ export class JobBuild {
         private readonly reader: UserReader,
         private readonly lostAdds: Map<string, number>,
         private readonly deadline: number,
+        private readonly audits?: AuditLog,
     ) {
         this.open = batch;
     }
 
     /** The body to POST now, or undefined when no operation has anything left to send. */
     async build(): Promise<JobRequest | undefined> {
+        // Noted before the read: an event the log shows now happened before it, so the read saw it.
+        this.auditsBefore = this.audits && this.open.some((p) => p.watchOthers) ? await this.audits.snapshot(this.deadline) : undefined;
         const reads = await this.reader.readFresh(
             this.open.map((p) => p.loginId),
             this.deadline,
@@ -60,7 +66,7 @@ export class JobBuild {
             return [];
         }
         if ("done" in prepared) {
-            p.resolve({ live, readAt: this.readAt, doneAt: this.readAt, lostAddAt });
+            p.resolve({ live, readAt: this.readAt, doneAt: this.readAt, lostAddAt, auditsBefore: this.auditsBefore });
             return [];
         }
         return [{ p, live, prepared }];

@@ -1,5 +1,6 @@
 // What an operation on one user is to the job runner, and what becomes of it.
 import { ServerUser, UserRecord } from "../../api/schemas";
+import { AuditSnapshot } from "../audits";
 import { Outcome, SentKind } from "./outcome";
 
 /** What an operation sends, decided from the user as the tenant holds it at submission. */
@@ -28,6 +29,11 @@ export interface Operation {
      * when this one's result comes back. A UserSet's operations come all at once from one step.
      */
     engineStep?: boolean;
+    /**
+     * The operation may send a modify that carries what the program does not declare: the tenant's
+     * audit log is noted right before the job's read, so what another administrator does after it is told apart.
+     */
+    watchOthers?: boolean;
 }
 
 /** What became of an operation. */
@@ -44,6 +50,8 @@ export interface Settled {
     outcome?: Outcome;
     /** See PrepareContext.lostAddAt. */
     lostAddAt?: number;
+    /** The tenant's audit log as it stood right before that read (for an operation that watches others). */
+    auditsBefore?: AuditSnapshot;
 }
 
 export interface Pending extends Operation {

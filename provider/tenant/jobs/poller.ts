@@ -62,9 +62,15 @@ export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, dea
         deadline,
         backoff: POLL,
         maxAttempts: MAX_POLLS,
-        attempt: () => client.request("GET", statusPath, { deadline, purpose: `waiting for job ${job.jobId}` }),
+        attempt: () =>
+            client.request("GET", statusPath, { deadline, purpose: `waiting for job ${job.jobId}`, maxNodes: resultNodes(job.users) }),
         judge: (res): Verdict<JobResult> => {
             if (res.status === 200) {
+                const tooMany = overlong(res.json, job.users);
+                if (tooMany)
+                    return {
+                        fail: new ApiError(`job ${job.jobId} (${job.users} users) answered with ${tooMany}: refusing its result`, 200),
+                    };
                 const parsed = jobResult.safeParse(res.json);
                 if (parsed.success) return { done: parsed.data };
                 return {
@@ -77,14 +83,14 @@ export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, dea
             if (res.status === 404)
                 return {
                     fail: new ApiError(
-                        `job ${job.jobId} is unknown to the tenant (HTTP 404 on GET ${statusPath}): ${excerpt(serverMessage(res.json ?? res.text))}`,
+                        `job ${job.jobId} is unknown to the tenant (HTTP 404 on its status): ${excerpt(serverMessage(res.json ?? res.text))}`,
                         404,
                     ),
                 };
             if (res.status !== 202)
                 return {
                     fail: new ApiError(
-                        `job ${job.jobId}: unexpected HTTP ${res.status} on GET ${statusPath}: ${excerpt(serverMessage(res.json ?? res.text))}`,
+                        `job ${job.jobId}: unexpected HTTP ${res.status} on its status: ${excerpt(serverMessage(res.json ?? res.text))}`,
                         res.status,
                     ),
                 };
@@ -108,6 +114,25 @@ export async function waitForJob(client: PrimaveraClient, job: SubmittedJob, dea
     });
     if (Date.now() - started > 10_000) progress(`job ${job.jobId} (${job.users} users) done after ${seconds(Date.now() - started)}`);
     return result;
+}
+
+/** Most JSON values a job's result may hold: a user's entry is a few dozen. */
+function resultNodes(users: number): number {
+    return 200 * users + 10_000;
+}
+
+/** What a result lists beyond what a job of `users` users can report, in words; undefined when it is in bounds. */
+function overlong(json: unknown, users: number): string | undefined {
+    if (!json || typeof json !== "object") return undefined;
+    const limit = 2 * users + 10;
+    const r = json as Record<string, unknown>;
+    for (const list of ["added", "modified", "deleted", "deleteFailed"]) {
+        const v = r[list];
+        if (Array.isArray(v) && v.length > limit) return `${v.length} entries in ${list}`;
+    }
+    const map = r.updatedIdMap;
+    if (map && typeof map === "object" && Object.keys(map).length > limit) return `${Object.keys(map).length} ids in updatedIdMap`;
+    return undefined;
 }
 
 export function seconds(ms: number): string {

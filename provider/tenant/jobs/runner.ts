@@ -13,6 +13,7 @@
 import { PrimaveraClient } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { JobResult } from "../../api/schemas";
+import { AuditLog } from "../audits";
 import { UserReader } from "../reads";
 import { JobBuild, Sending } from "./jobBuild";
 import { Operation, Pending, Settled } from "./operation";
@@ -51,12 +52,18 @@ export class JobRunner {
     /** Logins whose add was in a job whose answer never came, and when that job was first sent. */
     private readonly lostAdds = new Map<string, number>();
 
+    private readonly schedule: BatchSchedule;
+    private readonly audits: AuditLog | undefined;
+
     constructor(
         private readonly client: PrimaveraClient,
         private readonly reader: UserReader,
         public settings: RunnerSettings,
-        private readonly schedule: BatchSchedule = new QuietSchedule(),
-    ) {}
+        deps: { schedule?: BatchSchedule; audits?: AuditLog } = {},
+    ) {
+        this.schedule = deps.schedule ?? new QuietSchedule();
+        this.audits = deps.audits;
+    }
 
     run(op: Operation): Promise<Settled> {
         return new Promise<Settled>((resolve, reject) => {
@@ -152,7 +159,7 @@ export class JobRunner {
      */
     private async runJob(batch: Pending[]): Promise<void> {
         const deadline = Math.max(...batch.map((p) => p.deadline));
-        const job = new JobBuild(batch, this.reader, this.lostAdds, deadline);
+        const job = new JobBuild(batch, this.reader, this.lostAdds, deadline, this.audits);
         try {
             const submitted = await submitJob(
                 this.client,
@@ -224,6 +231,7 @@ export class JobRunner {
                 record: "record" in s.prepared ? s.prepared.record : undefined,
                 outcome,
                 lostAddAt,
+                auditsBefore: job.auditsBefore,
             });
         }
     }

@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { guardOwnAccount } from "pulumi-primavera-admin/provider/safety/ownAccount";
 
 const live = { id: "1", loginId: "Admin", roles: [{ name: "PrimaveraCloudAdmin" }], endDate: "2030-01-01T00:00:00" };
-const now = new Date("2026-12-02T12:00:00Z");
 const record = (extra: Record<string, unknown>) => ({ loginId: "Admin", roles: [{ name: "PrimaveraCloudAdmin" }], ...extra });
 
 describe("safety/ownAccount", () => {
@@ -15,16 +14,18 @@ describe("safety/ownAccount", () => {
             [record({ roles: [] }), /refusing to remove roles \[PrimaveraCloudAdmin\]/],
             [record({ endDate: "2026-12-01T00:00:00" }), /refusing to set an end date \(2026-12-01T00:00:00\)/],
             [record({ endDate: "2027-01-01T00:00:00" }), /refusing to set an end date/],
-            [record({ startDate: "2027-01-01T00:00:00" }), /refusing to set a start date in the future/],
+            [record({ startDate: "2027-01-01T00:00:00" }), /refusing to set a start date/],
+            [record({ startDate: "2026-01-01T00:00:00" }), /refusing to set a start date/],
+            [record({ password: "New-Pw-1234" }), /refusing to set a password on/],
         ];
         for (const [change, message] of refused)
-            assert.throws(() => guardOwnAccount("admin", live, change as never, now), message, JSON.stringify(change));
+            assert.throws(() => guardOwnAccount("admin", live, change as never), message, JSON.stringify(change));
     });
 
     it("lets through what keeps it signing in, and every change to other users", () => {
-        guardOwnAccount("admin", live, record({ endDate: "2030-01-01T00:00:00", firstName: "New" }), now);
-        guardOwnAccount("admin", live, record({ startDate: "2026-01-01T00:00:00" }), now);
-        guardOwnAccount("admin", live, record({ roles: [{ name: "PrimaveraCloudAdmin" }, { name: "B" }] }), now);
-        guardOwnAccount("admin", { ...live, loginId: "OTHER" }, "delete", now);
+        guardOwnAccount("admin", live, record({ endDate: "2030-01-01T00:00:00", firstName: "New" }));
+        guardOwnAccount("admin", { ...live, startDate: "2026-01-01T00:00:00" }, record({ startDate: "2026-01-01" }));
+        guardOwnAccount("admin", live, record({ roles: [{ name: "PrimaveraCloudAdmin" }, { name: "B" }] }));
+        guardOwnAccount("admin", { ...live, loginId: "OTHER" }, "delete");
     });
 });

@@ -13,6 +13,7 @@ import { ServerUser } from "../api/schemas";
 import { OpContext, readNow } from "./context";
 import { createdBy } from "../safety/provenance";
 import { removeRecreated } from "./undo";
+import { setDisabled } from "./changeStatus";
 
 /** What became of a delete: done, nothing to do (already gone, or someone else's now), or released to another resource. */
 export type Deleted = "deleted" | "gone" | "released";
@@ -23,6 +24,8 @@ export async function deleteUser(ctx: OpContext, loginId: string, expectedId: st
         return "released";
     }
     ctx.tenant.deletions.take(1, `${ctx.deprovision ? "deprovision" : "delete"} user '${loginId}'`);
+    // Deprovisioning disables at once, without the job slot; the job then removes the roles.
+    if (ctx.deprovision) await disableFirst(ctx, loginId, expectedId);
     const settled = await ctx.tenant.runner.run({
         loginId,
         deadline: ctx.deadline,
@@ -41,6 +44,14 @@ export async function deleteUser(ctx: OpContext, loginId: string, expectedId: st
     }
     ctx.tenant.ownership.deletedNow(loginId);
     return "deleted";
+}
+
+/** The disable of a deprovision, at once; a user that is gone, or someone else's now, is left to the job's own read. */
+async function disableFirst(ctx: OpContext, loginId: string, expectedId: string | undefined): Promise<void> {
+    const live = await readNow(ctx, loginId);
+    if (!live || (expectedId && live.id !== expectedId) || live.disabled) return;
+    guardOwnAccount(ctx.account, live, "deprovision");
+    await setDisabled(ctx, loginId, expectedId, true);
 }
 
 function prepareDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, live: ServerUser | undefined): Prepared {

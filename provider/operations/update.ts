@@ -6,10 +6,23 @@ import { ServerUser } from "../api/schemas";
 import { UserInputs } from "../model/fields";
 import { confirmModify } from "./confirmModify";
 import { Done, OpContext } from "./context";
+import { setDisabled } from "./changeStatus";
 import { prepareModify } from "./modifyRecord";
 
-export async function updateUser(ctx: OpContext, inputs: UserInputs, expectedId: string | undefined, sendPassword: boolean): Promise<Done> {
-    const login = inputs.loginId;
+export interface UpdateOptions {
+    /** A password is to be set. */
+    sendPassword: boolean;
+    /** `disabled` as the state last recorded it: a declared status that differs is set first, without a job. */
+    wasDisabled?: boolean;
+}
+
+export async function updateUser(ctx: OpContext, declared: UserInputs, expectedId: string | undefined, opts: UpdateOptions): Promise<Done> {
+    const login = declared.loginId;
+    const sendPassword = opts.sendPassword;
+    // A status change goes first and at once, without the job slot (offboarding does not wait for a job).
+    const newStatus = declared.disabled !== undefined && declared.disabled !== opts.wasDisabled;
+    const status = newStatus ? await setDisabled(ctx, login, expectedId, declared.disabled!) : "unsupported";
+    const inputs = status === "unsupported" ? declared : withoutStatus(declared);
     const settled = await ctx.tenant.runner.run({
         loginId: login,
         deadline: ctx.deadline,
@@ -23,6 +36,12 @@ export async function updateUser(ctx: OpContext, inputs: UserInputs, expectedId:
     });
     if (!settled.sent) return { user: settled.live! };
     return confirmModify(ctx, settled, inputs);
+}
+
+/** The declaration without `disabled`, once change-status set it: the job leaves it to the tenant. */
+function withoutStatus(declared: UserInputs): UserInputs {
+    const { disabled: _set, ...rest } = declared;
+    return rest;
 }
 
 function goneOutside(login: string, expectedId: string | undefined): PrimaveraError {

@@ -152,7 +152,10 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
         const hash = inputs.password === undefined ? undefined : passwordChanged ? hashOf(inputs.password) : old.passwordHash;
         try {
-            const done = await updateUser(this.context(), inputs, old.userId || id, passwordChanged);
+            const done = await updateUser(this.context(), inputs, old.userId || id, {
+                sendPassword: passwordChanged,
+                wasDisabled: old.disabled,
+            });
             return { outs: this.outputs(inputs, done, hash) };
         } catch (e) {
             if (e instanceof PartlyFailed) {

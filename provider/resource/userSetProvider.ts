@@ -253,9 +253,14 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
     ): Promise<void[]> {
         const inputs = byLogin(declared);
         const ids = byLogin(olds.userIds);
+        const members = byLogin(olds.users);
         return Promise.all([
             ...plan.add.map((login) => state.settle(login, () => createUser(ctx, inputs.get(login)!))),
-            ...plan.change.map((login) => state.settle(login, () => updateUser(ctx, inputs.get(login)!, ids.get(login), false))),
+            ...plan.change.map((login) =>
+                state.settle(login, () =>
+                    updateUser(ctx, inputs.get(login)!, ids.get(login), { sendPassword: false, wasDisabled: members.get(login)?.disabled }),
+                ),
+            ),
         ]);
     }
 

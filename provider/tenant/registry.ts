@@ -26,6 +26,8 @@ export interface Tenant {
     ownership: Ownership;
     /** primavera:maxDeletions, spent by this run's deletes. */
     deletions: DeletionBudget;
+    /** Whether the tenant offers PUT /user/change-status (found out on first use). */
+    changeStatus?: "unsupported";
 }
 
 const REGISTRY = Symbol.for("pulumi-primavera-admin.tenants");

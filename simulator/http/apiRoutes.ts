@@ -194,6 +194,7 @@ export class ApiRoutes {
     }
 
     private async changeStatus(c: ApiCtx): Promise<void> {
+        if (this.cfg.faults.changeStatusMode === "missing") throw new HttpError(404, `No resource at ${c.url.pathname}.`);
         const items = parseWith(ChangeStatusRequestSchema, await readJson(c.req, this.cfg.maxBodyBytes));
         sendJson(c.res, 200, this.cfg.store.changeStatus(items, grantorOf(c)));
     }

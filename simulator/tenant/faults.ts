@@ -74,6 +74,8 @@ export const FaultConfigSchema = z.object({
     duringJob: z.array(ForeignActionSchema).optional(),
     /** The audit routes as an older edition (missing: 404) or an account without the privilege (forbidden: 403) answers them. */
     audits: z.enum(["ok", "missing", "forbidden"]).optional(),
+    /** `PUT /user/change-status` as an edition without it answers (404). */
+    changeStatus: z.enum(["ok", "missing"]).optional(),
 });
 export type FaultConfig = z.infer<typeof FaultConfigSchema>;
 
@@ -221,6 +223,11 @@ export class Faults {
     /** How the audit routes answer: "ok" (default), "missing" (404) or "forbidden" (403). */
     get auditsMode(): NonNullable<FaultConfig["audits"]> {
         return this.config.audits ?? "ok";
+    }
+
+    /** How `PUT /user/change-status` answers: "ok" (default) or "missing" (404). */
+    get changeStatusMode(): NonNullable<FaultConfig["changeStatus"]> {
+        return this.config.changeStatus ?? "ok";
     }
 
     get failUserSet(): ReadonlySet<string> {

@@ -3,7 +3,7 @@
 // touched: the update fails and says how to go on.
 import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
-import { UserInputs } from "../model/fields";
+import { changedFields, managedView, UserInputs } from "../model/fields";
 import { confirmModify } from "./confirmModify";
 import { Done, OpContext } from "./context";
 import { setDisabled } from "./changeStatus";
@@ -23,6 +23,9 @@ export async function updateUser(ctx: OpContext, declared: UserInputs, expectedI
     const newStatus = declared.disabled !== undefined && declared.disabled !== opts.wasDisabled;
     const status = newStatus ? await setDisabled(ctx, login, expectedId, declared.disabled!) : "unsupported";
     const inputs = status === "unsupported" ? declared : withoutStatus(declared);
+    // Nothing but the status changed: done, without waiting for the job slot.
+    if (status !== "unsupported" && !sendPassword && changedFields(managedView(status), inputs, { live: true }).length === 0)
+        return { user: status };
     const settled = await ctx.tenant.runner.run({
         loginId: login,
         deadline: ctx.deadline,

@@ -18,6 +18,7 @@ import { userInfo, UserInfo } from "./resource/outputs";
 import { forgetRoleCatalog, roleCatalog } from "./tenant/roles";
 import { ProviderConfig, ProviderConfigInput } from "./config/settings";
 import { tenantFor } from "./tenant/registry";
+import { resolveProfile } from "./config/tenants";
 import { redacting } from "./safety/redaction";
 
 export type { UserInfo };
@@ -73,7 +74,10 @@ function assertFilter(filter: unknown): asserts filter is UserFilter {
 }
 
 /** Settings for a lookup: any of the provider's settings; what is absent comes from stack config, then the environment. */
-export type LookupConfig = Partial<ProviderConfigInput>;
+export type LookupConfig = Partial<ProviderConfigInput> & {
+    /** A tenant profile (`primavera:tenants.<name>`, PRIMAVERA_TENANT_<NAME>_*) instead of the provider's own settings. */
+    tenant?: string;
+};
 
 /** Stack config when running inside a Pulumi program; nothing elsewhere. */
 function stackConfig(): ConfigLookup {
@@ -102,7 +106,10 @@ export function lookupSettings(
     env = process.env,
     fromStack = true,
 ): ProviderConfig {
-    return resolveConfig(explicit, fromStack ? stackConfig() : () => undefined, env, wording);
+    const { tenant, ...settings } = explicit;
+    const stack = fromStack ? stackConfig() : () => undefined;
+    if (tenant !== undefined) return resolveProfile(tenant, stack, env);
+    return resolveConfig(settings, stack, env, wording);
 }
 
 function deadlineOf(config: ProviderConfig): number {

@@ -1,0 +1,62 @@
+// Several tenants in one program: a `tenant` input (on User, UserSet and the lookups) names a
+// profile, whose settings are the same keys under the same rules as the provider's own, read from
+// the stack config `primavera:tenants` (a JSON object of profiles: `pulumi config set --path
+// 'primavera:tenants.test.baseUrl' ...`, and `--secret` for its password) or from environment
+// variables `PRIMAVERA_TENANT_<PROFILE>_<KEY>` (PRIMAVERA_TENANT_TEST_BASE_URL, ...). A profile is
+// complete in itself: nothing is inherited from the provider's own settings but the defaults.
+// The profile's name is all a state holds of it: no credential ever enters the state.
+import { ConfigError, ConfigLookup, ConfigWording, resolveConfig } from "./resolve";
+import { CONFIG_KEYS, ConfigKey, ProviderConfig } from "./settings";
+
+const TENANTS_KEY = "primavera:tenants";
+/** A profile's name: what a `tenant` input may hold. */
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+/** The environment variable of `key` in profile `profile`: PRIMAVERA_TENANT_<PROFILE>_<KEY>. */
+export function profileEnv(profile: string, k: ConfigKey): string {
+    return `PRIMAVERA_TENANT_${profile.toUpperCase().replace(/-/g, "_")}_${k.env.replace(/^PRIMAVERA_/, "")}`;
+}
+
+/** The profiles the stack config names (an empty object when it names none); throws a ConfigError on a malformed value. */
+export function profilesOf(stack: ConfigLookup): Record<string, Record<string, unknown>> {
+    const text = stack(TENANTS_KEY);
+    if (text === undefined || text.trim() === "") return {};
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch {
+        throw new ConfigError(`${TENANTS_KEY} must be a JSON object of profiles, e.g. {"test": {"baseUrl": "https://..."}}`);
+    }
+    if (!isRecord(parsed) || !Object.values(parsed).every(isRecord))
+        throw new ConfigError(`${TENANTS_KEY} must be an object whose every value is a profile object (got ${describe(parsed)})`);
+    return parsed as Record<string, Record<string, unknown>>;
+}
+
+/** The settings of profile `profile`; throws a ConfigError naming each problem, with the profile's keys and variables. */
+export function resolveProfile(profile: string, stack: ConfigLookup, env: NodeJS.ProcessEnv): ProviderConfig {
+    if (!PROFILE_NAME.test(profile)) throw new ConfigError(`tenant '${profile}' is not a profile name: letters, digits, _ and - (up to 63)`);
+    const own = profilesOf(stack)[profile] ?? {};
+    const known = new Set(CONFIG_KEYS.map((k) => k.key as string));
+    const stray = Object.keys(own).filter((k) => !known.has(k));
+    if (stray.length) throw new ConfigError(`${TENANTS_KEY}.${profile} holds ${stray.join(", ")}, which is no setting; settings: ${[...known].join(", ")}`);
+    const lookup: ConfigLookup = (stackKey) => {
+        const key = CONFIG_KEYS.find((k) => k.stack === stackKey)?.key;
+        const v = key ? own[key] : undefined;
+        return v === undefined || v === null ? undefined : String(v);
+    };
+    const envOf: NodeJS.ProcessEnv = Object.fromEntries(CONFIG_KEYS.map((k) => [k.env, env[profileEnv(profile, k)]]));
+    const wording: ConfigWording = {
+        name: (k) => `${TENANTS_KEY}.${profile}.${k.key} (${profileEnv(profile, k)})`,
+        howToSet: (k) =>
+            `set it with \`pulumi config set ${k.secret ? "--secret " : ""}--path '${TENANTS_KEY}.${profile}.${k.key}' <value>\` or the environment variable ${profileEnv(profile, k)}`,
+    };
+    return resolveConfig({}, lookup, envOf, wording);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function describe(v: unknown): string {
+    return Array.isArray(v) ? "a list" : v === null ? "null" : typeof v;
+}

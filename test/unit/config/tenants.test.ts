@@ -1,0 +1,43 @@
+// Tenant profiles: their settings from primavera:tenants or PRIMAVERA_TENANT_<NAME>_*, under the same rules (no sockets).
+import assert from "node:assert/strict";
+import { profileEnv, resolveProfile } from "pulumi-primavera-admin/provider/config/tenants";
+import { CONFIG_KEYS } from "pulumi-primavera-admin/provider/config/settings";
+
+const stackOf = (tenants: unknown) => (key: string) => (key === "primavera:tenants" ? JSON.stringify(tenants) : undefined);
+
+describe("config/tenants", () => {
+    it("a profile's settings come from primavera:tenants.<name>, else its environment variables; the rest are defaults", () => {
+        const c = resolveProfile("test", stackOf({ test: { baseUrl: "https://t.example/x", username: "u" } }), {
+            PRIMAVERA_TENANT_TEST_PASSWORD: "Pw-from-env-1",
+            PRIMAVERA_PASSWORD: "not-this-one",
+            PRIMAVERA_TENANT_TEST_MAX_USERS_PER_JOB: "50",
+        });
+        assert.equal(c.baseUrl, "https://t.example/x");
+        assert.equal(c.username, "u");
+        assert.equal(c.password, "Pw-from-env-1");
+        assert.equal(c.maxUsersPerJob, 50);
+        assert.equal(c.timeoutSeconds, 600, "a default, not the provider's own setting");
+        assert.equal(
+            profileEnv(
+                "prod-eu",
+                CONFIG_KEYS.find((k) => k.key === "baseUrl")!,
+            ),
+            "PRIMAVERA_TENANT_PROD_EU_BASE_URL",
+        );
+    });
+
+    it("problems name the profile's keys and variables, never a secret; a stray key or a bad name is refused", () => {
+        assert.throws(
+            () => resolveProfile("prod", stackOf({ prod: { baseUrl: "ftp://x", password: "Secret-Pw-99" } }), {}),
+            (e: Error) => {
+                assert.match(e.message, /primavera:tenants\.prod\.baseUrl \(PRIMAVERA_TENANT_PROD_BASE_URL\)/);
+                assert.match(e.message, /primavera:tenants\.prod\.username .*pulumi config set --path 'primavera:tenants\.prod\.username'/);
+                assert.doesNotMatch(e.message, /Secret-Pw-99/);
+                return true;
+            },
+        );
+        assert.throws(() => resolveProfile("prod", stackOf({ prod: { baseURL: "x" } }), {}), /holds baseURL, which is no setting/);
+        assert.throws(() => resolveProfile("../x", stackOf({}), {}), /is not a profile name/);
+        assert.throws(() => resolveProfile("p", () => "[1]", {}), /must be an object whose every value is a profile object/);
+    });
+});

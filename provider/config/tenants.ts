@@ -34,11 +34,15 @@ export function profilesOf(stack: ConfigLookup): Record<string, Record<string, u
 
 /** The settings of profile `profile`; throws a ConfigError naming each problem, with the profile's keys and variables. */
 export function resolveProfile(profile: string, stack: ConfigLookup, env: NodeJS.ProcessEnv): ProviderConfig {
-    if (!PROFILE_NAME.test(profile)) throw new ConfigError(`tenant '${profile}' is not a profile name: letters, digits, _ and - (up to 63)`);
+    if (!PROFILE_NAME.test(profile))
+        throw new ConfigError(`tenant '${profile}' is not a profile name: letters, digits, _ and - (up to 63)`);
     const own = profilesOf(stack)[profile] ?? {};
     const known = new Set(CONFIG_KEYS.map((k) => k.key as string));
     const stray = Object.keys(own).filter((k) => !known.has(k));
-    if (stray.length) throw new ConfigError(`${TENANTS_KEY}.${profile} holds ${stray.join(", ")}, which is no setting; settings: ${[...known].join(", ")}`);
+    if (stray.length)
+        throw new ConfigError(
+            `${TENANTS_KEY}.${profile} holds ${stray.join(", ")}, which is no setting; settings: ${[...known].join(", ")}`,
+        );
     const lookup: ConfigLookup = (stackKey) => {
         const key = CONFIG_KEYS.find((k) => k.stack === stackKey)?.key;
         const v = key ? own[key] : undefined;

@@ -31,12 +31,19 @@ export async function confirmModify(ctx: OpContext, settled: Settled, inputs: Us
     }
     const user = entry.organization ? entry : ((await readNow(ctx, login)) ?? entry);
     const problem = entryProblem(entry);
-    if (problem)
+    if (problem) {
+        // The job applied the record all the same: another administrator's change while it ran is
+        // looked for first (what the job re-granted is taken back), and its error names the problem too.
+        await checkOthersDuringJob(ctx, settled, inputs, { user, jobId: outcome.jobId }).catch((e: unknown) => {
+            if (e instanceof PrimaveraError) e.message = `${e.message} Job ${outcome.jobId} also reported: ${problem}.`;
+            throw e;
+        });
         throw new PartlyFailed(
             `updating user '${login}' (id ${before.id}): job ${outcome.jobId} reported: ${problem}`,
             user,
             outcome.jobId,
         );
+    }
     return checkOthersDuringJob(ctx, settled, inputs, { user, jobId: outcome.jobId });
 }
 

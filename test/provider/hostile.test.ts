@@ -90,6 +90,22 @@ describe("identity safety against a hostile tenant and a second administrator", 
             assert.equal(e.name, "ResourceInitError", "recorded with what the tenant now holds");
         });
 
+        it("an administrator removes a role while our update runs and the job reports a problem with another role: the re-applied role is still taken back", async () => {
+            // Found by the model test: a job entry reporting a problem (here a role whose provisioning fails) used to fail the
+            // update before the audit check, so the role the job re-applied from its read stayed granted.
+            const { id, outs } = await created(sim, base("OFF7"));
+            await sim.drift("OFF7", { roles: ["PrimaveraP6Test", "PrimaveraCloudAdmin"] });
+            await sim.faults({
+                failRoles: ["PrimaveraP6Test"],
+                duringJob: [{ op: "setRoles", loginId: "OFF7", roles: ["PrimaveraP6Test"] }],
+            });
+            const p = newRun(sim);
+            const e = await rejection(p.update(id, outs, await checked(p, base("OFF7", { lastName: "Changed" }))));
+            assert.match(e.message, /'OFF7' was changed by another administrator while job \d+ updated it: COADMIN at/);
+            assert.match(e.message, /Application Access failed/, "the job's own problem is named too");
+            assert.ok(!names(await sim.user("OFF7")).includes("PrimaveraCloudAdmin"), "the removed role stays removed");
+        });
+
         it("an unmanaged field changed while our update runs is reported, not silently overwritten", async () => {
             const { id, outs } = await created(sim, base("OFF5"));
             await sim.faults({ duringJob: [{ op: "set", loginId: "OFF5", fields: { middleName: "Quincy" } }] });

@@ -114,6 +114,27 @@ describe("identity safety against a hostile tenant and a second administrator", 
             assert.match(e.message, /fields this program does not manage \(middleName\)/);
         });
 
+        for (const renameIds of [false, true]) {
+            it(`with primavera:deletionMode=deprovision, a field an administrator sets while our deprovision runs is reported, not silently overwritten${renameIds ? " (the job also gives the user a new id)" : ""}`, async () => {
+                // Found by the model test: a deprovision is a modify job that carries every field as read before it ran, and
+                // it did not look at the audit events, so another administrator's change made meanwhile was lost without a word.
+                const login = renameIds ? "OFF9" : "OFF8";
+                const { id, outs } = await created(sim, base(login, { roles: ["PrimaveraP6Test"] }));
+                await sim.faults({ renameIds, duringJob: [{ op: "set", loginId: login, fields: { manager: "BOSS" } }] });
+                const e = await rejection(newRun(sim, { deletionMode: "deprovision" }).delete(id, outs));
+                assert.match(
+                    e.message,
+                    new RegExp(`'${login}' was changed by another administrator while job \\d+ deprovisioned it: COADMIN at`),
+                );
+                assert.match(e.message, /fields this program does not manage \(manager\)/);
+                const live = await sim.user(login);
+                assert.equal(live.disabled, true, "deprovisioned all the same");
+                assert.deepEqual(names(live), []);
+                // The resource stays in the state; the next destroy finds the user deprovisioned (or someone else's) and is done.
+                await newRun(sim, { deletionMode: "deprovision" }).delete(id, outs);
+            });
+        }
+
         it("a UserSet member deleted while the set's update runs is not re-created; the other members are done", async () => {
             const set = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
             const members = (last: string) => ({

@@ -210,6 +210,26 @@ describe("identity safety against a hostile tenant and a second administrator", 
             assert.equal(live?.id, user.id, "the person is still there");
             assert.equal(made.outs.userIds.MOVE1, user.id, "now the set's");
         });
+
+        it("a login moved out of a UserSet whose other add fails is released all the same: no two resources hold the person", async () => {
+            // Found by the model test: the set held the release back with its removals (which wait for every add), so
+            // after the run both the set and the User the login moved to held the person.
+            const s = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const made = await s.create((await s.check({}, { users: keyByLogin([base("MOVE2")]) })).inputs);
+            resetTenants();
+            const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const set = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const userNews = await checked(p, base("MOVE2", { adopt: true }));
+            const setNews = (await set.check({}, { users: keyByLogin([base("MOVE3")]) })).inputs;
+            const other = { firstName: "Some", lastName: "One", emailAddress: "someone@elsewhere.example.com", organization: "nyc" };
+            await sim.faults({ duringJob: [{ op: "create", loginId: "MOVE3", ...other }] });
+            const [user, e] = await Promise.all([p.create(userNews), rejection(set.update(made.id, made.outs, setNews))]);
+            assert.match(e.message, /MOVE3.*already existed when job/s, "the add failed");
+            assert.equal(user.id, made.outs.userIds.MOVE2, "the User holds the person now");
+            assert.equal(e.properties.userIds.MOVE2, undefined, "and the set no longer does");
+            assert.equal(e.properties.users.MOVE2, undefined);
+            assert.equal((await sim.user("MOVE2"))?.id, user.id, "the person is still there");
+        });
     });
 
     describe("3. a rename never deletes a person", () => {

@@ -30,8 +30,7 @@ export async function checkOthersDuringJob(ctx: OpContext, settled: Settled, inp
     }
     const undone =
         reapplied.length > 0 || redisable ? await narrow(ctx, login, done.user.id, { disable: redisable, roles: reapplied }) : undefined;
-    const when = (e: AuditEvent) => (e.at === undefined ? "an unknown time" : new Date(e.at).toISOString());
-    const who = found.events.map((e) => `${e.grantor || "someone"} at ${when(e)} ("${e.description}")`).join("; ");
+    const who = whoChanged(found.events);
     const message =
         `user '${login}' was changed by another administrator while job ${settled.outcome!.jobId} updated it: ${who}. ` +
         (found.overwritten.length
@@ -52,11 +51,17 @@ export async function checkOthersDuringJob(ctx: OpContext, settled: Settled, inp
  * entries since the snapshot taken right before our read, in the tenant's order, up to our account's
  * last one on the user (all of them when the tenant recorded none of ours). No clock is compared.
  */
-async function othersDuringJob(ctx: OpContext, settled: Settled, login: string): Promise<AuditEvent[]> {
+export async function othersDuringJob(ctx: OpContext, settled: Settled, login: string): Promise<AuditEvent[]> {
     if (!settled.auditsBefore) return [];
     const events = await ctx.tenant.audits.since(settled.auditsBefore, settled.doneAt, ctx.deadline);
     const onUser = (events ?? []).filter((e) => (e.loginId !== undefined ? e.loginId === login : mentions(e.description, login)));
     const ours = (e: AuditEvent) => e.grantor.toLowerCase() === ctx.account.toLowerCase();
     const last = onUser.map(ours).lastIndexOf(true);
     return onUser.filter((e, i) => !ours(e) && (last < 0 || i < last));
+}
+
+/** The administrators' events, in words. */
+export function whoChanged(events: AuditEvent[]): string {
+    const when = (e: AuditEvent) => (e.at === undefined ? "an unknown time" : new Date(e.at).toISOString());
+    return events.map((e) => `${e.grantor || "someone"} at ${when(e)} ("${e.description}")`).join("; ");
 }

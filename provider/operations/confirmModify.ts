@@ -61,7 +61,15 @@ async function confirmed(ctx: OpContext, settled: Settled, inputs: UserInputs, a
     }
     const user = after.organization ? after : ((await readNow(ctx, login)) ?? after);
     const problem = entryProblem(outcome.entry);
-    if (problem) throw new PartlyFailed(`updating user '${login}' (id ${after.id}): job ${jobId} reported: ${problem}`, user, jobId);
+    if (problem) {
+        // The job applied the record all the same: another administrator's change while it ran is
+        // looked for first (what the job re-granted is taken back), and its error names the problem too.
+        await checkOthersDuringJob(ctx, settled, inputs, { user, jobId }).catch((e: unknown) => {
+            if (e instanceof PrimaveraError) e.message = `${e.message} Job ${jobId} also reported: ${problem}.`;
+            throw e;
+        });
+        throw new PartlyFailed(`updating user '${login}' (id ${after.id}): job ${jobId} reported: ${problem}`, user, jobId);
+    }
     return checkOthersDuringJob(ctx, settled, inputs, { user, jobId });
 }
 

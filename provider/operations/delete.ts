@@ -4,11 +4,13 @@
 // login that now belongs to another user (another id) is left alone.
 import { PrimaveraError } from "../api/errors";
 import { progress } from "../api/progress";
-import { recordFromLive } from "../model/fields";
+import { recordFromLive, RECORD_FIELDS } from "../model/fields";
 import { LoginCaseError } from "../model/identity";
+import { interferenceOf } from "../safety/interference";
+import { othersDuringJob, whoChanged } from "./afterOthers";
 import { guardOwnAccount } from "../safety/ownAccount";
-import { entryProblem, Outcome } from "../tenant/jobs/outcome";
-import { Prepared } from "../tenant/jobs/runner";
+import { entryProblem } from "../tenant/jobs/outcome";
+import { Prepared, Settled } from "../tenant/jobs/runner";
 import { ServerUser } from "../api/schemas";
 import { OpContext, readNow } from "./context";
 import { createdBy } from "../safety/provenance";
@@ -30,6 +32,7 @@ export async function deleteUser(ctx: OpContext, loginId: string, expectedId: st
         loginId,
         deadline: ctx.deadline,
         engineStep: ctx.engineStep,
+        watchOthers: ctx.deprovision,
         prepare: (live) => prepareDelete(ctx, loginId, expectedId, live),
     });
     if (!settled.sent) {
@@ -37,7 +40,7 @@ export async function deleteUser(ctx: OpContext, loginId: string, expectedId: st
         return "gone";
     }
     try {
-        await confirmDelete(ctx, loginId, expectedId, settled.outcome!);
+        await confirmDelete(ctx, loginId, expectedId, settled);
     } catch (e) {
         ctx.tenant.deletions.giveBack(1);
         throw e;
@@ -70,8 +73,10 @@ function prepareDelete(ctx: OpContext, loginId: string, expectedId: string | und
 }
 
 /** Done only when a read after the job shows our user gone (or, deprovisioned, disabled without roles). */
-async function confirmDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, outcome: Outcome): Promise<void> {
+async function confirmDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, settled: Settled): Promise<void> {
+    const outcome = settled.outcome!;
     const after = await readNow(ctx, loginId);
+    const roles = (after?.roles ?? []).map((r) => r.name);
     const stillOurs = after !== undefined && (!expectedId || after.id === expectedId);
     // A deprovision is a modify, an upsert: a new user our account just created is ours to remove again.
     if (after && !stillOurs && ctx.deprovision && createdBy(after, ctx.account) && after.lastAction === "Created") {
@@ -81,10 +86,11 @@ async function confirmDelete(ctx: OpContext, loginId: string, expectedId: string
                 `again (id ${after.id}): ${undone}. Run \`pulumi refresh\`.`,
         );
     }
+    // Deprovisioned (our user, or the one our record landed on under a new id): what its record, read
+    // before the job, may have undone of another administrator's change is said.
+    if (ctx.deprovision && after?.disabled && roles.length === 0) return othersDuringDeprovision(ctx, loginId, settled);
     if (!stillOurs) return; // deleted now, or gone some other way: either way our user is gone
     if (ctx.deprovision) {
-        const roles = (after.roles ?? []).map((r) => r.name);
-        if (after.disabled && roles.length === 0) return;
         throw new PrimaveraError(
             `deprovisioning user '${loginId}' is not confirmed: after job ${outcome.jobId} ` +
                 `(${entryProblem(outcome.entry) ?? outcome.jobException ?? (outcome.entry ? "entry reported no problem" : "no entry for the user in the result")}) ` +
@@ -102,5 +108,22 @@ async function confirmDelete(ctx: OpContext, loginId: string, expectedId: string
     throw new PrimaveraError(
         `deleting user '${loginId}': job ${outcome.jobId} finished${outcome.jobException ? ` (${outcome.jobException})` : ""} but the user is still present. ` +
             `Consider primavera:deletionMode=deprovision.`,
+    );
+}
+
+/**
+ * A deprovision's record carries every field but `disabled` and the roles as read before its job
+ * (the vendor clears what a record leaves out), so another administrator's change to them while the
+ * job ran is undone by it: said, from the tenant's audit events, like a modify's (afterOthers.ts).
+ */
+async function othersDuringDeprovision(ctx: OpContext, loginId: string, settled: Settled): Promise<void> {
+    const carried = RECORD_FIELDS.map((f) => f.key as string).filter((k) => k !== "loginId" && k !== "disabled" && k !== "roles");
+    const found = interferenceOf(await othersDuringJob(ctx, settled, loginId), carried);
+    if (!found || found.overwritten.length === 0) return;
+    throw new PrimaveraError(
+        `user '${loginId}' was changed by another administrator while job ${settled.outcome!.jobId} deprovisioned it: ${whoChanged(found.events)}. ` +
+            `The job re-applied, as read before it ran, fields this program does not manage (${found.overwritten.join(", ")}), so ` +
+            `that change may be lost. The user is deprovisioned (disabled, without roles); check it in the vendor UI. Running the ` +
+            `command again finishes the delete.`,
     );
 }

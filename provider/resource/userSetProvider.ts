@@ -7,7 +7,8 @@
 // What keeps a set from removing people by accident: an update never empties a set that had
 // members (destroying the set does that, and `protect` guards it); removals over
 // primavera:maxDeletions fail at preview and before anything is deleted; and when an update both
-// adds and removes (a rename is one of each) the removals wait until every add is confirmed.
+// adds and removes (a rename is one of each) the removals wait until every add is confirmed (a
+// login moved to another resource of the run is released at once: that deletes nobody).
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
@@ -226,11 +227,15 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
                 `UserSet: ${plan.add.length} to create, ${plan.change.length} to update, ${plan.remove.length} to ${ctx.deprovision ? "deprovision" : "delete"}`,
             );
         const upserts = this.upserts(ctx, plan, declared, olds, state);
+        // A removed login that another resource of this run declares is released (it moved there),
+        // not deleted: held back, it would leave both resources holding the person.
+        const released = plan.remove.filter((login) => ctx.tenant.ownership.isDeclared(login));
+        const deleted = plan.remove.filter((login) => !ctx.tenant.ownership.isDeclared(login));
         if (plan.add.length === 0) await Promise.all([upserts, this.removals(ctx, plan.remove, olds, state)]);
         else {
-            await upserts;
-            if (state.failures.length === 0) await this.removals(ctx, plan.remove, olds, state);
-            else state.heldBack(plan.remove);
+            await Promise.all([upserts, this.removals(ctx, released, olds, state)]);
+            if (state.failures.length === 0) await this.removals(ctx, deleted, olds, state);
+            else state.heldBack(deleted);
         }
         const result = plainJson(state.outputs());
         if (state.failures.length > 0) {

@@ -91,6 +91,22 @@ describe("identity safety against a hostile tenant and a second administrator", 
             assert.equal(e.name, "ResourceInitError", "recorded with what the tenant now holds");
         });
 
+        it("an administrator removes a role while our update runs and the job reports a problem with another role: the re-applied role is still taken back", async () => {
+            // Found by the model test: a job entry reporting a problem (here a role whose provisioning fails) used to fail the
+            // update before the audit check, so the role the job re-applied from its read stayed granted.
+            const { id, outs } = await created(sim, base("OFF7"));
+            await sim.drift("OFF7", { roles: ["PrimaveraP6Test", "PrimaveraCloudAdmin"] });
+            await sim.faults({
+                failRoles: ["PrimaveraP6Test"],
+                duringJob: [{ op: "setRoles", loginId: "OFF7", roles: ["PrimaveraP6Test"] }],
+            });
+            const p = newRun(sim);
+            const e = await rejection(p.update(id, outs, await checked(p, base("OFF7", { lastName: "Changed" }))));
+            assert.match(e.message, /'OFF7' was changed by another administrator while job \d+ updated it: COADMIN at/);
+            assert.match(e.message, /Application Access failed/, "the job's own problem is named too");
+            assert.ok(!names(await sim.user("OFF7")).includes("PrimaveraCloudAdmin"), "the removed role stays removed");
+        });
+
         it("an unmanaged field changed while our update runs is reported, not silently overwritten", async () => {
             const { id, outs } = await created(sim, base("OFF5"));
             await sim.faults({ duringJob: [{ op: "set", loginId: "OFF5", fields: { middleName: "Quincy" } }] });
@@ -98,6 +114,27 @@ describe("identity safety against a hostile tenant and a second administrator", 
             const e = await rejection(p.update(id, outs, await checked(p, base("OFF5", { lastName: "Changed" }))));
             assert.match(e.message, /fields this program does not manage \(middleName\)/);
         });
+
+        for (const renameIds of [false, true]) {
+            it(`with primavera:deletionMode=deprovision, a field an administrator sets while our deprovision runs is reported, not silently overwritten${renameIds ? " (the job also gives the user a new id)" : ""}`, async () => {
+                // Found by the model test: a deprovision is a modify job that carries every field as read before it ran, and
+                // it did not look at the audit events, so another administrator's change made meanwhile was lost without a word.
+                const login = renameIds ? "OFF9" : "OFF8";
+                const { id, outs } = await created(sim, base(login, { roles: ["PrimaveraP6Test"] }));
+                await sim.faults({ renameIds, duringJob: [{ op: "set", loginId: login, fields: { manager: "BOSS" } }] });
+                const e = await rejection(newRun(sim, { deletionMode: "deprovision" }).delete(id, outs));
+                assert.match(
+                    e.message,
+                    new RegExp(`'${login}' was changed by another administrator while job \\d+ deprovisioned it: COADMIN at`),
+                );
+                assert.match(e.message, /fields this program does not manage \(manager\)/);
+                const live = await sim.user(login);
+                assert.equal(live.disabled, true, "deprovisioned all the same");
+                assert.deepEqual(names(live), []);
+                // The resource stays in the state; the next destroy finds the user deprovisioned (or someone else's) and is done.
+                await newRun(sim, { deletionMode: "deprovision" }).delete(id, outs);
+            });
+        }
 
         it("a UserSet member deleted while the set's update runs is not re-created; the other members are done", async () => {
             const set = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
@@ -173,6 +210,26 @@ describe("identity safety against a hostile tenant and a second administrator", 
             const live = await sim.user("MOVE1");
             assert.equal(live?.id, user.id, "the person is still there");
             assert.equal(made.outs.userIds.MOVE1, user.id, "now the set's");
+        });
+
+        it("a login moved out of a UserSet whose other add fails is released all the same: no two resources hold the person", async () => {
+            // Found by the model test: the set held the release back with its removals (which wait for every add), so
+            // after the run both the set and the User the login moved to held the person.
+            const s = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const made = await s.create((await s.check({}, { users: keyByLogin([base("MOVE2")]) })).inputs);
+            resetTenants();
+            const p = new UserProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const set = new UserSetProvider({ baseUrl: sim.url, ...ADMIN, timeoutSeconds: 20 });
+            const userNews = await checked(p, base("MOVE2", { adopt: true }));
+            const setNews = (await set.check({}, { users: keyByLogin([base("MOVE3")]) })).inputs;
+            const other = { firstName: "Some", lastName: "One", emailAddress: "someone@elsewhere.example.com", organization: "nyc" };
+            await sim.faults({ duringJob: [{ op: "create", loginId: "MOVE3", ...other }] });
+            const [user, e] = await Promise.all([p.create(userNews), rejection(set.update(made.id, made.outs, setNews))]);
+            assert.match(e.message, /MOVE3.*already existed when job/s, "the add failed");
+            assert.equal(user.id, made.outs.userIds.MOVE2, "the User holds the person now");
+            assert.equal(e.properties.userIds.MOVE2, undefined, "and the set no longer does");
+            assert.equal(e.properties.users.MOVE2, undefined);
+            assert.equal((await sim.user("MOVE2"))?.id, user.id, "the person is still there");
         });
     });
 

@@ -1,28 +1,15 @@
 // Whether the engine is still working towards handing this tenant more operations, so that a
 // gather can tell a pause for checkpoints (more operations coming) from the end of the program's
-// resources (none coming).
+// resources (none coming): waiting for operations that never come leaves the tenant idle.
 //
-// After a job's results are handed back, the engine checkpoints each of them, one after the other,
-// and as each of its workers frees up it checks (UserProvider.check) the program's next resource and
-// hands its operation over after one more checkpoint. So while the program has resources left,
-// something shows every checkpoint or so: a result handed back, a check, an operation arriving.
-// When it has none left, the checks stop: the operations that wait are the last ones, and waiting
-// for more only leaves the tenant idle. Measured through the engine (300 Users, --parallel 64): the
-// last job waited ~0.3 s (half a job) for operations that never came; the longest pause between
-// two signals while more were coming was 31 ms, with checkpoints 5-16 ms apart.
+// While the program has resources left, the engine shows something every checkpoint or so (a
+// result handed back, a check, an operation arriving); once it has none, the checks stop. A pause
+// taken for the end too early costs one more job, one taken for a checkpoint costs the gather's
+// bound, so the end is a pause long next to the typical gap between signals.
 //
-// A pause taken for the end too early costs one more job (a part of the engine's operations go in a
-// job of their own); one taken for a checkpoint when it was the end costs the gather's bound. So
-// the pause that counts as the end is long next to a checkpoint: six times the typical gap between
-// signals (which grows with the state), and never under QUIET_END_MS.
-//
-// Handing a job's results back is a signal too (the engine checkpoints them), except when the
-// engine was idle before them: it had workers free (not every operation it had in flight waited on
-// us) and, after turning the previous results round, showed nothing for that long pause. Its program
-// had no resources left then, and checkpointing these results brings none: the operations that wait
-// go at once. Measured through the engine (300 Users): the last job then started within a few ms of the
-// one before it ended instead of ~170 ms. An engine still checkpointing the previous results (a huge
-// state: no check or arrival since they were handed back) is not idle; the results count as before.
+// Results handed back to an engine that was idle before them (workers free, nothing shown for that
+// long pause) bring no new operations, so the operations that wait then go at once.
+// docs/performance.md has the measurements behind these bounds.
 
 /** The shortest pause in the engine's signals taken for the end of its operations. */
 export const QUIET_END_MS = 80;

@@ -6,10 +6,9 @@
 // while checkpointing the results and handing the replacements over, while the tenant waits for
 // those: the two never work at the same time. Two alternating halves overlap them: while one half
 // is in a job, the engine turns the other half round. That pays a second job's fixed time, so it
-// is worth it only when the engine's turnaround of a whole group takes longer than a job: true
-// against a fast tenant (the simulator: 0.5 s a job, and the engine ~1 s for 64 creates at a few
-// hundred resources in state), false against a slow one (jobs of several seconds), where one job
-// of everything stays best. Both are measured in the run, not configured:
+// is worth it only when the engine's turnaround of a whole group takes longer than a job (a fast
+// tenant), not against a slow one, where one job of everything stays best. Both are measured in
+// the run, not configured:
 // - the turnaround: from the moment a job's n results are handed back to the arrival of the n-th
 //   operation after them (the engine replaces each result with its next operation), first
 //   estimated at the n/2-th;
@@ -19,11 +18,8 @@
 // once get no turnaround measured, so they never split.
 
 /**
- * Split when the engine's turnaround exceeds this share of a job's time. A second job costs the
- * job's fixed part; its time also holds a part per user, which the vendor does not document (2 ms
- * a user in the simulator's model: a fifth of a 64-user job), so the whole time overstates the
- * cost of splitting. Measured through the engine (300 Users): the first turnaround is about one
- * job's time, and splitting there was 0.5 s faster.
+ * Split when the engine's turnaround exceeds this share of a job's time: a job's time also holds a
+ * part per user, which a second job does not pay again, so the whole time overstates the cost.
  */
 const SPLIT_AT = 0.8;
 

@@ -9,12 +9,10 @@ import { JobResult, jobResult } from "../../api/schemas";
 import { progress } from "../../api/progress";
 import { Verdict, waitFor } from "../../api/wait";
 
-// The wait before each poll is an eighth of the time the job has run so far (25 ms to 2 s, with
-// +-10% jitter): a job is noticed done on average ~6% of its run time late (a 0.6 s job at +40 ms,
-// where the earlier 1.2x backoff with equal jitter noticed it at +160 ms), for about 9 polls per
-// doubling of the run time once past 0.2 s (cheap GETs on a kept-alive connection). Every job
-// holds the tenant's only job slot, so that lateness is paid once per job by every operation
-// queued behind it (README, Performance). A Retry-After the tenant sends is honoured if longer.
+// Each job holds the tenant's only job slot, so noticing it late is paid by every operation queued
+// behind it: the wait before a poll is a fixed share of the time the job has run so far, which
+// keeps the lateness a small share of the job for a few cheap polls per doubling of its time. A
+// Retry-After the tenant sends is honoured if longer.
 const POLL_FRACTION = 1 / 8;
 const POLL_MIN_MS = 25;
 const POLL_MAX_MS = 2_000;
@@ -30,10 +28,8 @@ export function pollDelay(elapsedMs: number, random: () => number = Math.random)
 /**
  * The wait before the next poll when this tenant's shortest job so far took `shortestMs` (as
  * noticed, so up to an eighth late): no poll before 85% of it, then a poll every POLL_MIN_MS up
- * to 120% of it, then the proportional delay above. Jobs of about the shortest one's length (the
- * bulk of a run) are then noticed within 25 ms with ~10 polls instead of ~40 ms late with ~15,
- * the estimate tightens as jobs are noticed sooner, and longer jobs are still polled in
- * proportion to their run time.
+ * to 120% of it, then the proportional delay above; most jobs of a run are about that long, so
+ * they are noticed sooner with fewer polls.
  */
 export function expectedPollDelay(elapsedMs: number, shortestMs: number | undefined, random: () => number = Math.random): number {
     if (shortestMs !== undefined) {

@@ -26,6 +26,8 @@ export interface Tenant {
     ownership: Ownership;
     /** primavera:maxDeletions, spent by this run's deletes. */
     deletions: DeletionBudget;
+    /** When this process first used the tenant (epoch ms): the run's start, for what it reads once per run. */
+    startedAt: number;
     /** Whether the tenant offers PUT /user/change-status (found out on first use). */
     changeStatus?: "unsupported";
 }
@@ -57,7 +59,15 @@ export function tenantFor(config: ProviderConfig): Tenant {
             { maxUsersPerJob: config.maxUsersPerJob },
             { schedule: new EnginePacedSchedule(), audits },
         );
-        tenant = { client, runner, reader, audits, ownership: new Ownership(), deletions: new DeletionBudget(config.maxDeletions) };
+        tenant = {
+            client,
+            runner,
+            reader,
+            audits,
+            ownership: new Ownership(),
+            deletions: new DeletionBudget(config.maxDeletions),
+            startedAt: Date.now(),
+        };
         tenants.set(key, tenant);
     } else {
         // The latest settings win for what is not the tenant's identity.

@@ -101,7 +101,19 @@ export class UserReader {
      * flight. One list for many logins, single GETs for a few. Each login gets its user, undefined,
      * or the error that concerns it alone.
      */
-    async readFresh(loginIds: string[], deadline: number): Promise<Map<string, ServerUser | undefined | Error>> {
+    readFresh(loginIds: string[], deadline: number): Promise<Map<string, ServerUser | undefined | Error>> {
+        return this.readMany(loginIds, deadline);
+    }
+
+    /**
+     * One list for many logins, single GETs for a few; `listed` sees the list when one was taken.
+     * A failed list fails the whole read; any other failure concerns its login alone.
+     */
+    private async readMany(
+        loginIds: string[],
+        deadline: number,
+        listed: (users: UserIndex) => void = () => undefined,
+    ): Promise<Map<string, ServerUser | undefined | Error>> {
         const out = new Map<string, ServerUser | undefined | Error>();
         const settle = async (loginId: string, read: () => Promise<ServerUser | undefined>) => {
             try {
@@ -112,6 +124,7 @@ export class UserReader {
         };
         if (loginIds.length >= LIST_THRESHOLD) {
             const users = await this.index(deadline);
+            listed(users);
             await Promise.all(loginIds.map((l) => settle(l, () => this.fromList(users, l, deadline))));
         } else {
             await Promise.all(loginIds.map((l) => settle(l, () => this.readOne(l, deadline))));
@@ -169,30 +182,23 @@ export class UserReader {
         const batch = this.pending;
         this.pending = new Map();
         const deadline = Math.max(...[...batch.values()].flat().map((w) => w.deadline));
-        const answer = async (loginId: string, waiters: Waiter[], read: () => Promise<ServerUser | undefined>) => {
-            try {
-                const user = await read();
-                for (const w of waiters) w.resolve(user);
-            } catch (e) {
-                for (const w of waiters) w.reject(e as Error);
-            }
-        };
-        if (batch.size >= LIST_THRESHOLD) {
-            const generation = this.generation;
-            let users: UserIndex;
-            try {
-                users = await this.index(deadline);
-            } catch (e) {
-                for (const waiters of batch.values()) for (const w of waiters) w.reject(e as Error);
-                return;
-            }
-            if (generation === this.generation) this.snapshot = { at: Date.now(), users };
-            await Promise.all(
-                [...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.fromList(users, loginId, deadline))),
-            );
+        const generation = this.generation;
+        let read: Map<string, ServerUser | undefined | Error>;
+        try {
+            read = await this.readMany([...batch.keys()], deadline, (users) => {
+                if (generation === this.generation) this.snapshot = { at: Date.now(), users };
+            });
+        } catch (e) {
+            for (const waiters of batch.values()) for (const w of waiters) w.reject(e as Error);
             return;
         }
-        await Promise.all([...batch].map(([loginId, waiters]) => answer(loginId, waiters, () => this.readOne(loginId, deadline))));
+        for (const [loginId, waiters] of batch) {
+            const user = read.get(loginId);
+            for (const w of waiters) {
+                if (user instanceof Error) w.reject(user);
+                else w.resolve(user);
+            }
+        }
     }
 
     private async readOne(loginId: string, deadline: number): Promise<ServerUser | undefined> {

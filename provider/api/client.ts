@@ -195,45 +195,48 @@ export class PrimaveraClient {
         return parsed.data;
     }
 
-    /** One HTTP exchange; an expired OAuth token is renewed once and the request sent again. */
+    /** One request with this tenant's credentials; an expired OAuth token is renewed once and the request sent again. */
     private async send(method: string, path: string, opts: RequestOptions): Promise<Sent> {
         for (let renewed = false; ; renewed = true) {
-            let res: AxiosResponse<string>;
-            const bounded = untilDeadline(opts);
-            try {
-                this.stats.requests++;
-                res = await this.http.request<string>({
-                    method,
-                    url: path,
-                    data: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-                    headers: {
-                        Accept: "application/json",
-                        ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }),
-                        Authorization: await this.authorization(opts),
-                    },
-                    timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
-                    signal: bounded.signal,
-                });
-            } catch (e) {
-                if (e instanceof PrimaveraError) throw e;
-                throwIfAborted(opts.signal ?? shutdownSignal());
-                if (bounded.expired()) throw this.deadlineError(method, path, opts);
-                // axios errors carry the request config (and so the Authorization header): keep only the words.
-                const err = e as { code?: string; message?: string };
-                if (/maxContentLength/i.test(err.message ?? "")) {
-                    throw new ApiError(
-                        `${opts.purpose}: the answer to ${method} ${path} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; ` +
-                            `refusing to hold it in memory (a tenant answer that large is not a user API answer).`,
-                        undefined,
-                    );
-                }
-                return { networkError: `${err.code ?? ""} ${err.message ?? String(e)}`.trim() };
-            }
-            if (res.status === 401 && this.config.authMode === "oauth" && !renewed) {
+            const headers: Record<string, string> = { Accept: "application/json", Authorization: await this.authorization(opts) };
+            if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+            const sent = await this.exchange(method, path, headers, opts);
+            if (sent.res?.status === 401 && this.config.authMode === "oauth" && !renewed) {
                 this.token = undefined; // an expired token: renew it once and go on
                 continue;
             }
+            return sent;
+        }
+    }
+
+    /** One HTTP exchange under the deadline: the answer, or the words of a network error. */
+    private async exchange(method: string, path: string, headers: Record<string, string>, opts: RequestOptions): Promise<Sent> {
+        const bounded = untilDeadline(opts);
+        try {
+            this.stats.requests++;
+            const res = await this.http.request<string>({
+                method,
+                url: path,
+                data: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+                headers,
+                timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
+                signal: bounded.signal,
+            });
             return { res };
+        } catch (e) {
+            if (e instanceof PrimaveraError) throw e;
+            throwIfAborted(opts.signal ?? shutdownSignal());
+            if (bounded.expired()) throw this.deadlineError(method, path, opts);
+            // axios errors carry the request config (and so the Authorization header): keep only the words.
+            const err = e as { code?: string; message?: string };
+            if (/maxContentLength/i.test(err.message ?? "")) {
+                throw new ApiError(
+                    `${opts.purpose}: the answer to ${method} ${path} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; ` +
+                        `refusing to hold it in memory (a tenant answer that large is not a user API answer).`,
+                    undefined,
+                );
+            }
+            return { networkError: `${err.code ?? ""} ${err.message ?? String(e)}`.trim() };
         }
     }
 
@@ -270,22 +273,13 @@ export class PrimaveraClient {
             backoff: RETRY,
             maxAttempts: 6,
             signal: opts.signal,
-            attempt: async () => {
-                const bounded = untilDeadline(opts);
-                try {
-                    this.stats.requests++;
-                    const res = await this.http.get<string>(path, {
-                        headers: { Authorization: basic(this.config.username, this.config.password), Accept: "text/plain" },
-                        timeout: Math.max(1000, Math.min(PER_REQUEST_TIMEOUT_MS, opts.deadline - Date.now())),
-                        signal: bounded.signal,
-                    });
-                    return { res };
-                } catch (e) {
-                    throwIfAborted(opts.signal ?? shutdownSignal());
-                    if (bounded.expired()) throw this.deadlineError("GET", path, { ...opts, purpose: "getting an OAuth token" });
-                    return { networkError: (e as Error).message };
-                }
-            },
+            attempt: () =>
+                this.exchange(
+                    "GET",
+                    path,
+                    { Authorization: basic(this.config.username, this.config.password), Accept: "text/plain" },
+                    { ...opts, body: undefined, purpose: "getting an OAuth token" },
+                ),
             judge: ({ res, networkError }): Verdict<string> => {
                 if (!res) return { retry: `network error (${networkError})` };
                 if (res.status === 401 || res.status === 403)

@@ -7,6 +7,7 @@ import { progress } from "../api/progress";
 import { Tenant } from "../tenant/registry";
 import { AuditEvent } from "../tenant/audits";
 import { mentions } from "../safety/interference";
+import { declaredView, ManagedView } from "../model/fields";
 
 /** How far back a refresh looks for the author of a change. */
 const LOOK_BACK_MS = 7 * 86_400_000;
@@ -22,7 +23,9 @@ export async function reportDrift(tenant: Tenant, account: string, login: string
               ? "removed outside Pulumi"
               : `deleted and created again outside Pulumi (now id ${drift.id})`;
     const author = await lastForeignEvent(tenant, account, login, deadline).catch(() => undefined);
-    const by = author ? ` by ${author.grantor || "an unnamed account"} at ${author.at === undefined ? "an unknown time" : new Date(author.at).toISOString()}` : "";
+    const by = author
+        ? ` by ${author.grantor || "an unnamed account"} at ${author.at === undefined ? "an unknown time" : new Date(author.at).toISOString()}`
+        : "";
     progress(`warning: ${login}: ${what}${by}`);
 }
 
@@ -32,7 +35,21 @@ async function lastForeignEvent(tenant: Tenant, account: string, login: string, 
     const audits = await tenant.audits.between(runStart - LOOK_BACK_MS, runStart, deadline);
     if (!("events" in audits)) return undefined;
     const onUser = audits.events.filter(
-        (e) => (e.loginId !== undefined ? e.loginId === login : mentions(e.description, login)) && e.grantor.toLowerCase() !== account.toLowerCase(),
+        (e) =>
+            (e.loginId !== undefined ? e.loginId === login : mentions(e.description, login)) &&
+            e.grantor.toLowerCase() !== account.toLowerCase(),
     );
     return onUser[onUser.length - 1];
+}
+
+/** The declared fields whose live value differs from the one in the state (roles compared as a set). */
+export function changedFields(old: Partial<ManagedView>, live: Partial<ManagedView>, declared: string[] | undefined): string[] {
+    if (!declared) return [];
+    const before = declaredView(old, declared);
+    const now = declaredView(live, declared);
+    return Object.keys({ ...before, ...now }).filter((k) => comparable(k, before[k]) !== comparable(k, now[k]));
+}
+
+function comparable(key: string, value: unknown): string {
+    return JSON.stringify(key === "roles" && Array.isArray(value) ? [...(value as string[])].sort() : value);
 }

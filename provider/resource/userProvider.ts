@@ -35,6 +35,7 @@ import { PasswordNotConfirmed } from "../operations/confirmModify";
 import { deleteUser } from "../operations/delete";
 import { updateUser } from "../operations/update";
 import { renameTargetProblem } from "../operations/rename";
+import { changedFields, reportDrift } from "../operations/driftAuthor";
 import { isPacked, packInputs, SPEC_FIELDS, SPEC_KEY, SpecError, specUnknown, unpackInputs } from "./spec";
 
 /** What the host passes in: the declared inputs (flat, or packed in `spec`: spec.ts), and the serialized provider text. */
@@ -126,10 +127,16 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const { reader } = this.tenant();
         // `User.get(name, id)`: the engine knows only the id.
         const live = loginId ? await reader.read(loginId, deadline) : await reader.readById(id, deadline);
+        const tenant = this.tenant();
+        const account = this.settings().username;
         // Gone: an empty id makes refresh drop the resource from state.
-        if (!live) return { id: "" };
+        if (!live) {
+            if (loginId) await reportDrift(tenant, account, loginId, { kind: "removed" }, deadline);
+            return { id: "" };
+        }
         const expectedId = old.userId || id;
         if (loginId && expectedId && live.id && live.id !== expectedId) {
+            await reportDrift(tenant, account, loginId, { kind: "recreated", id: live.id }, deadline);
             progress(
                 `warning: user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was ` +
                     `deleted and the login created again outside Pulumi. The new user is not this stack's; it is dropped from the state.`,
@@ -138,6 +145,8 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         }
         const declared = declaredList(old);
         const outs = outputsOf(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
+        const changed = loginId ? changedFields(old, outs, declared) : [];
+        if (loginId && changed.length > 0) await reportDrift(tenant, account, loginId, { kind: "changed", fields: changed }, deadline);
         // The managed inputs as the tenant holds them, in the engine's form: refresh and preview
         // then show drift by field (`~ spec: (json) { ~ firstName: ... }`).
         const inputs = declared ? packInputs(liveInputs(outs, declared)) : undefined;

@@ -9,6 +9,7 @@
 // primavera:maxDeletions fail at preview and before anything is deleted; and when an update both
 // adds and removes (a rename is one of each) the removals wait until every add is confirmed (a
 // login moved to another resource of the run is released at once: that deletes nobody).
+import { changedFields, Drift, reportDrift } from "../operations/driftAuthor";
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
@@ -99,19 +100,25 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
         const ids = new Map<string, string>();
         const inputs = new Map<string, unknown>();
         let dropped = 0;
+        const drifts: [string, Drift][] = [];
         for (const [login, member] of members) {
             const live = reads.get(login);
             if (live instanceof Error) throw live;
             const expectedId = userIds.get(login);
             if (!live || (expectedId && live.id !== expectedId)) {
                 dropped++; // gone, or the login is someone else's user now: the next `up` creates ours again
+                drifts.push([login, live ? { kind: "recreated", id: live.id ?? "" } : { kind: "removed" }]);
                 continue;
             }
             const current = memberOf(live, declaredKeys(member), member);
+            const changed = changedFields(member, current, declaredKeys(member));
+            if (changed.length > 0) drifts.push([login, { kind: "changed", fields: changed }]);
             users.set(login, current);
             ids.set(login, live.id ?? expectedId ?? "");
             inputs.set(login, { loginId: login, ...withoutStatus(current) });
         }
+        const account = this.settings().username;
+        await Promise.all(drifts.map(([login, drift]) => reportDrift(ctx.tenant, account, login, drift, ctx.deadline)));
         const outs: UserSetOutputs = { users: Object.fromEntries(users), userIds: Object.fromEntries(ids) };
         if (dropped > 0)
             progress(`UserSet ${id}: ${dropped} member(s) gone from the tenant (or replaced outside Pulumi); the next up creates them`);

@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigLookup, ConfigWording, resolveConfig } from "./config/resolve";
 import { userInfo, UserInfo } from "./resource/outputs";
 import { forgetRoleCatalog, roleCatalog } from "./tenant/roles";
-import { ProviderConfig, ProviderConfigInput } from "./config/settings";
+import { deadlineFrom, ProviderConfig, ProviderConfigInput } from "./config/settings";
 import { tenantFor } from "./tenant/registry";
 import { resolveProfile } from "./config/tenants";
 import { redacting } from "./safety/redaction";
@@ -112,10 +112,6 @@ export function lookupSettings(
     return resolveConfig(settings, stack, env, wording);
 }
 
-function deadlineOf(config: ProviderConfig): number {
-    return Date.now() + config.timeoutSeconds * 1000;
-}
-
 /** The user with exactly this login (case-sensitive), or undefined when the tenant has none. */
 export function getUser(loginId: string, config?: LookupConfig): Promise<UserInfo | undefined> {
     return redacting(() => readUser(loginId, config));
@@ -125,7 +121,7 @@ async function readUser(loginId: string, config?: LookupConfig): Promise<UserInf
     if (typeof loginId !== "string" || loginId === "")
         throw new TypeError(`getUser: loginId must be a non-empty string (got ${JSON.stringify(loginId)})`);
     const settings = lookupSettings(config);
-    const user = await tenantFor(settings).reader.read(loginId, deadlineOf(settings));
+    const user = await tenantFor(settings).reader.read(loginId, deadlineFrom(settings));
     // Exact match: a tenant that answers a login case-insensitively must not turn "jdoe" into JDOE.
     return user && user.loginId === loginId ? userInfo(user) : undefined;
 }
@@ -141,7 +137,7 @@ export function getUsers(filter: UserFilter = {}, config?: LookupConfig): Promis
 async function listUsers(filter: UserFilter, config?: LookupConfig): Promise<UserInfo[]> {
     assertFilter(filter);
     const settings = lookupSettings(config);
-    const users = await tenantFor(settings).reader.list(deadlineOf(settings));
+    const users = await tenantFor(settings).reader.list(deadlineFrom(settings));
     const prefix = filter.loginIdPrefix;
     return users
         .map((u) => userInfo(u))
@@ -168,7 +164,7 @@ async function listRoles(config?: LookupConfig & { fresh?: boolean }): Promise<R
     if (fresh) forgetRoleCatalog(tenant);
     let roles;
     try {
-        roles = await roleCatalog(tenant, deadlineOf(settings));
+        roles = await roleCatalog(tenant, deadlineFrom(settings));
     } catch (e) {
         forgetRoleCatalog(tenant); // a lookup that failed is asked again next time
         throw e;

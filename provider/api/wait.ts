@@ -5,6 +5,7 @@
 // from Retry-After), the attempt and failure caps, progress lines every 10 s, cancellation through
 // an AbortSignal, and a timeout error that carries the answers it observed.
 import { backoffDelay, BackoffPolicy } from "./backoff";
+import { processWide } from "../process/processWide";
 import { PrimaveraError } from "./errors";
 import { progress } from "./progress";
 
@@ -123,7 +124,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     });
 }
 
-const SHUTDOWN = Symbol.for("pulumi-primavera-admin.shutdown");
 /** How long a stopping process lets cancelled operations report before it exits. */
 const EXIT_GRACE_MS = 2_000;
 /** Waits running now; a stopping process exits as soon as none is left. */
@@ -138,11 +138,8 @@ let onIdle: (() => void) | undefined;
  * call on to a provider, so signals are what a provider can honour. Installed on first use.
  */
 export function shutdownSignal(): AbortSignal {
-    const g = globalThis as unknown as Record<symbol, AbortController | undefined>;
-    let controller = g[SHUTDOWN];
-    if (!controller) {
+    return processWide("shutdown", () => {
         const created = new AbortController();
-        controller = g[SHUTDOWN] = created;
         const stop = (signal: NodeJS.Signals, code: number) => {
             created.abort(new Error(`${signal} received`));
             // Nothing running (the engine stops its plugins this way after every command): exit now.
@@ -153,6 +150,6 @@ export function shutdownSignal(): AbortSignal {
         };
         process.once("SIGINT", () => stop("SIGINT", 130));
         process.once("SIGTERM", () => stop("SIGTERM", 143));
-    }
-    return controller.signal;
+        return created;
+    }).signal;
 }

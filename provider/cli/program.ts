@@ -3,12 +3,12 @@
 // nothing deletes them by accident. Pure functions; the command itself is cli/exportCommand.ts.
 import { checkInputs } from "../resource/check";
 import { redact } from "../safety/redaction";
-import { declarationOf, ManagedView } from "../model/fields";
+import { declarationOf } from "../model/fields";
 import type { UserInfo } from "../lookups";
 
 /** The inputs of a User resource that reproduce this user exactly (every managed field the server holds). */
 function declaredArgs(u: UserInfo): Record<string, unknown> {
-    return { ...declarationOf(u as unknown as ManagedView), adopt: true };
+    return { ...declarationOf(u), adopt: true };
 }
 
 /** What check() would refuse in the declaration of this user (shape only), as "property: reason". */

@@ -211,3 +211,8 @@ export type ConfigKey = Setting<unknown> & { key: SettingKey };
 
 /** Every setting, in the documented order. */
 export const CONFIG_KEYS: ConfigKey[] = (Object.keys(SETTINGS) as SettingKey[]).map((key) => ({ key, ...SETTINGS[key] }));
+
+/** When an operation started now must end: primavera:timeoutSeconds, or `capSeconds` when that is shorter. */
+export function deadlineFrom(config: Pick<ProviderConfig, "timeoutSeconds">, capSeconds = Infinity): number {
+    return Date.now() + Math.min(config.timeoutSeconds, capSeconds) * 1000;
+}

@@ -357,7 +357,7 @@ export function declaredOnto(base: UserRecord, declared: Partial<UserInputs>): U
 }
 
 /** The declaration that reproduces a user exactly (export): every record field the tenant holds. */
-export function declarationOf(view: ManagedView): Record<string, unknown> {
+export function declarationOf(view: Partial<ManagedView>): Record<string, unknown> {
     const args: Record<string, unknown> = {};
     for (const f of RECORD_FIELDS) {
         const v = (view as Record<string, unknown>)[f.key];

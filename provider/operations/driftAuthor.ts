@@ -9,6 +9,9 @@ import { AuditEvent } from "../tenant/audits";
 import { mentions } from "../safety/interference";
 import { declaredView, ManagedView } from "../model/fields";
 
+/** Where the window of each tenant's audit events ends: at its first drift of the run, so every later one shares the one read. */
+const windowEnds = new WeakMap<object, number>();
+
 /** How far back a refresh looks for the author of a change. */
 const LOOK_BACK_MS = 7 * 86_400_000;
 
@@ -31,8 +34,9 @@ export async function reportDrift(tenant: Tenant, account: string, login: string
 
 /** The latest event on `login` by another account in the look-back window (one read of the log per run and tenant). */
 async function lastForeignEvent(tenant: Tenant, account: string, login: string, deadline: number): Promise<AuditEvent | undefined> {
-    const runStart = tenant.startedAt;
-    const audits = await tenant.audits.between(runStart - LOOK_BACK_MS, runStart, deadline);
+    let until = windowEnds.get(tenant.audits);
+    if (until === undefined) windowEnds.set(tenant.audits, (until = Date.now()));
+    const audits = await tenant.audits.between(until - LOOK_BACK_MS, until, deadline);
     if (!("events" in audits)) return undefined;
     const onUser = audits.events.filter(
         (e) =>

@@ -3,7 +3,7 @@
 // operation needs (tenant, account, deadline).
 import type * as pulumi from "@pulumi/pulumi";
 import { configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
-import { ProviderConfig, ProviderConfigInput } from "../config/settings";
+import { deadlineFrom, ProviderConfig, ProviderConfigInput } from "../config/settings";
 import { Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
 import { redact, redacting } from "../safety/redaction";
@@ -66,7 +66,7 @@ export abstract class ConfiguredProvider {
     }
 
     protected deadline(): number {
-        return Date.now() + this.settings().timeoutSeconds * 1000;
+        return deadlineFrom(this.settings());
     }
 }
 

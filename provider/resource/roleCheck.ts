@@ -7,17 +7,15 @@ import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "./check";
 import { progress } from "../api/progress";
 import { closeMatches, roleCatalog } from "../tenant/roles";
-import { ProviderConfig } from "../config/settings";
+import { deadlineFrom, ProviderConfig } from "../config/settings";
+import { processWide } from "../process/processWide";
 import { Tenant } from "../tenant/registry";
 
 /** Longest a preview waits for the catalog. */
 const ROLE_CHECK_MAX_SECONDS = 20;
 
-const WARNED = Symbol.for("pulumi-primavera-admin.roleCheckWarnings");
-
 function warnOnce(key: string, message: string): void {
-    const g = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-    const warned = (g[WARNED] ??= new Set());
+    const warned = processWide("roleCheckWarnings", () => new Set<string>());
     if (warned.has(key)) return;
     warned.add(key);
     progress(`warning: ${message}`);
@@ -44,7 +42,7 @@ export async function checkRoleNames(
     }
     let catalog: string[];
     try {
-        const deadline = Date.now() + Math.min(config.timeoutSeconds, ROLE_CHECK_MAX_SECONDS) * 1000;
+        const deadline = deadlineFrom(config, ROLE_CHECK_MAX_SECONDS);
         catalog = (await roleCatalog(tenant(), deadline, 3)).map((r) => r.name);
     } catch (e) {
         warnOnce(

@@ -7,7 +7,8 @@
 // HTML entities, base64 even when cut or wrapped across lines), when it holds a piece of a
 // secret. Tenant text is also made safe for a terminal: control, bidirectional and invisible
 // characters are shown escaped, never acted on.
-const SECRETS = Symbol.for("pulumi-primavera-admin.secrets");
+import { processWide } from "../process/processWide";
+
 const MASK = "[secret]";
 /** Shorter values would mask ordinary words; the tenant's own password policy asks for far longer ones. */
 const MIN_SECRET_LENGTH = 4;
@@ -21,8 +22,7 @@ const BASE64_WORD = /^[A-Za-z0-9+/_-]{8,}={0,2}$/;
 type Registry = { secrets: Set<string>; forms: Set<string> };
 
 function registry(): Registry {
-    const g: typeof globalThis & { [SECRETS]?: Registry } = globalThis;
-    return (g[SECRETS] ??= { secrets: new Set(), forms: new Set() });
+    return processWide("secrets", (): Registry => ({ secrets: new Set(), forms: new Set() }));
 }
 
 /** Remembers a secret in play, so no message shows it. */

@@ -13,6 +13,7 @@ import { AuditLog } from "./audits";
 import { UserReader } from "./reads";
 import { ServerRole } from "../api/schemas";
 import { ProviderConfig } from "../config/settings";
+import { processWide } from "../process/processWide";
 
 export interface Tenant {
     client: PrimaveraClient;
@@ -26,18 +27,12 @@ export interface Tenant {
     ownership: Ownership;
     /** primavera:maxDeletions, spent by this run's deletes. */
     deletions: DeletionBudget;
-    /** When this process first used the tenant (epoch ms): the run's start, for what it reads once per run. */
-    startedAt: number;
     /** Whether the tenant offers PUT /user/change-status (found out on first use). */
     changeStatus?: "unsupported";
 }
 
-const REGISTRY = Symbol.for("pulumi-primavera-admin.tenants");
-type Registry = Map<string, Tenant>;
-
-function registry(): Registry {
-    const g = globalThis as unknown as Record<symbol, Registry | undefined>;
-    return (g[REGISTRY] ??= new Map());
+function registry(): Map<string, Tenant> {
+    return processWide("tenants", () => new Map<string, Tenant>());
 }
 
 /** The key of a tenant: where it is, and who signs in (accounts compared ignoring case). */
@@ -66,7 +61,6 @@ export function tenantFor(config: ProviderConfig): Tenant {
             audits,
             ownership: new Ownership(),
             deletions: new DeletionBudget(config.maxDeletions),
-            startedAt: Date.now(),
         };
         tenants.set(key, tenant);
     } else {

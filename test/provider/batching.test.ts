@@ -1,4 +1,4 @@
-// Batching (issue 5): group commit into jobs, the split of a batch the tenant refuses as a whole,
+// Batching: group commit into jobs, the split of a batch the tenant refuses as a whole,
 // read coalescing, and the non-timing properties of a bulk run at small scale (job and request
 // counts, no overlapping jobs). Timings live in the benchmark (npm run bench), not here.
 import assert from "node:assert/strict";

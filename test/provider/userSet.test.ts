@@ -87,13 +87,15 @@ describe("UserSet against the simulator", function () {
         assert.equal((await provider.diff(created.id, outs, news)).changes, false, "then no change");
     });
 
-    it("refresh is one GET /user; drift shows by login; a member deleted behind our back is dropped and re-added by the next up", async () => {
+    it("refresh is one GET /user (and one read of the audit events for the drift's authors); drift shows by login; a member deleted behind our back is dropped and re-added by the next up", async () => {
         const created = await provider.create(await checked(members(30)));
         await sim.drift("SET0003", { lastName: "Drifted", roles: ["PrimaveraCloudAdmin"] });
         await sim.remove("SET0004");
         const before = (await sim.stats()).requestsTotal;
         const read = await provider.read(created.id, created.outs);
-        assert.equal((await sim.stats()).requestsTotal - before, 1, "one request");
+        const stats = await sim.stats();
+        assert.equal(stats.requestsTotal - before, 2, "one list and one audit read");
+        assert.equal(Object.keys(stats.requests).filter((r) => r.startsWith("GET /audits")).length, 1, "the audit read");
         const props = read.props as any;
         assert.equal(props.users.SET0003.lastName, "Drifted");
         assert.equal(props.users.SET0004, undefined, "dropped");

@@ -1,4 +1,4 @@
-// A randomized, model-based test of the identity-safety invariants (DESIGN.md section 4).
+// A randomized, model-based test of the identity-safety invariants (docs/identity-safety.md).
 //
 // A seeded random sequence of steps runs against the real simulator. Our steps drive UserProvider
 // and UserSetProvider the way the Pulumi engine would, each step one run in a new process
@@ -1137,9 +1137,7 @@ class World {
                     const how = op.decl?.adopt ? "adopt" : `no adopt, createdBy ${b.createdBy}`;
                     lines.push(`  ${ownerAfter} took over existing user '${login}' (id ${b.id}, ${how})`);
                     if (!op.decl?.adopt && b.createdBy !== OURS)
-                        this.fail(
-                            `one owner per login (DESIGN 4.2): ${ownerAfter} took over '${login}' (createdBy ${b.createdBy}) without adopt`,
-                        );
+                        this.fail(`one owner per login: ${ownerAfter} took over '${login}' (createdBy ${b.createdBy}) without adopt`);
                 }
                 const base = b ? unmanagedOf(b) : CREATE_DEFAULTS;
                 const now = unmanagedOf(a);

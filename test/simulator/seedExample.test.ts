@@ -1,14 +1,14 @@
-/** The issue's "done when": the vendor seed's own curl example works end to end. */
+/** The vendor seed's own curl example works end to end against the simulator. */
 import * as assert from "node:assert/strict";
 import { RunningSimulator } from "../../simulator";
 import { API, client, json, pollJob, start } from "../support/http";
 
-describe("simulator: the seed's curl example (issue done-when)", () => {
+describe("simulator: the seed's curl example", () => {
     let sim: RunningSimulator;
     before(async () => (sim = await start()));
     after(() => sim.stop());
 
-    it("POST from seeds/003 -> 202 + Location + job id; polling reaches 200 with JSMITH; GET returns the record", async () => {
+    it("POST of the vendor page's first example -> 202 + Location + job id; polling reaches 200 with JSMITH; GET returns the record", async () => {
         const http = client(sim);
         // Exactly the body and headers of the seed's first cURL example, plus Basic credentials.
         const body = `{"added":[{ "loginId": "JSMITH", "organization": { "name": "sfo" }, "userType": "EMP", "emailAddress": "jsmith@company.com", "firstName": "Jim", "lastName": "Smith"}]}`;

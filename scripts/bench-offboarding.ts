@@ -9,7 +9,8 @@
 //   npm run bench:offboarding -- --quick # N = 2,000, 1 round
 import type * as pulumi from "@pulumi/pulumi";
 import { startSimulator } from "../simulator";
-import { resetTenants, UserProvider, UserSetProvider } from "../provider";
+import { UserProvider, UserSetProvider } from "../provider";
+import { resetTenants } from "../provider/testing";
 
 /** A provider as the dynamic-provider host drives it: untyped property bags. */
 const asHost = (p: object) => p as unknown as Required<pulumi.dynamic.ResourceProvider>;

@@ -16,7 +16,8 @@
 import fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { startSimulator, RunningSimulator } from "../simulator";
-import { UserProvider, resetTenants, tenantFor, User, UserSet } from "../provider";
+import { UserProvider, User, UserSet } from "../provider";
+import { resetTenants, tenantFor } from "../provider/testing";
 import { engineStack, stopProcessesUsing, tempHome } from "./engine";
 
 const JOB_MS = 500;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin/provider/testing";
 import { GATHER_MAX_MS } from "pulumi-primavera-admin/provider/tenant/jobs/schedule";
 import { QUIET_END_MS } from "pulumi-primavera-admin/provider/tenant/jobs/engineActivity";
 import { UserProvider } from "../support/untyped";

@@ -1,6 +1,7 @@
 // Settings resolution and its messages (provider/config.ts): unit tests, no network.
 import assert from "node:assert/strict";
-import { CONFIG_KEYS, ConfigError, configFailures } from "pulumi-primavera-admin";
+import { ConfigError, configFailures } from "pulumi-primavera-admin";
+import { CONFIG_KEYS } from "pulumi-primavera-admin/provider/testing";
 import { resolveConfig } from "pulumi-primavera-admin/provider/config/resolve";
 
 const OK = { baseUrl: "https://eu.p6.oraclecloud.com/acme", username: "admin", password: "S3cret-Pw-x" };

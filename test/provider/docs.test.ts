@@ -2,7 +2,7 @@
 // (`npm run docs:config` rewrites it), and each documented default is the schema's own.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { CONFIG_KEYS } from "pulumi-primavera-admin";
+import { CONFIG_KEYS } from "pulumi-primavera-admin/provider/testing";
 import { resolveConfig } from "pulumi-primavera-admin/provider/config/resolve";
 import { README, withConfigTable } from "../../scripts/docs-config";
 

@@ -1,7 +1,7 @@
 // A refresh that finds a managed user changed, removed or created again outside Pulumi says so,
 // one warning per user, naming the administrator from the tenant's audit events.
 import assert from "node:assert/strict";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, useSimulator } from "../support/sim";

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 

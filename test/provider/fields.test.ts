@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { USER_FIELDS } from "pulumi-primavera-admin";
+import { USER_FIELDS } from "pulumi-primavera-admin/provider/testing";
 import { changedFields, declaredOnto, managedView, recordFromLive } from "pulumi-primavera-admin/provider/model/fields";
 import { normalizeDate } from "pulumi-primavera-admin/provider/model/dates";
 import { outcomeFor } from "pulumi-primavera-admin/provider/tenant/jobs/outcome";

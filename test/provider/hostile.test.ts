@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { getUsers, resetTenants } from "pulumi-primavera-admin";
+import { getUsers } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, Sim, useSimulator } from "../support/sim";

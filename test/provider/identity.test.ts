@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, eventually, Sim, useSimulator, VIEWER, withSimulator } from "../support/sim";

@@ -1,7 +1,8 @@
 // Lookups (getUser / getUsers / getRoles) and the preview-time role check, against the simulator.
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { getRoles, getRolesOutput, getUser, getUserOutput, getUsers, getUsersOutput, resetTenants } from "pulumi-primavera-admin";
+import { getRoles, getRolesOutput, getUser, getUserOutput, getUsers, getUsersOutput } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider } from "../support/untyped";
 import { closeMatches } from "pulumi-primavera-admin/provider/tenant/roles";
 import { ADMIN, Sim, withSimulator } from "../support/sim";

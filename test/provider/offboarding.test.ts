@@ -2,7 +2,7 @@
 // a user disabled while the tenant's one job slot is held is disabled at once; a change that also
 // touches other fields disables first; a tenant without the call gets a job instead.
 import assert from "node:assert/strict";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, eventually, useSimulator } from "../support/sim";

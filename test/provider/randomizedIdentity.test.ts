@@ -52,7 +52,7 @@
 import assert from "node:assert/strict";
 import axios from "axios";
 import fc from "fast-check";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { ADMIN, Sim, withSimulator } from "../support/sim";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import { AddressInfo } from "node:net";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
 import { configFailures } from "pulumi-primavera-admin/provider/config/resolve";
 import { UserProvider, UserSetProvider } from "../support/untyped";

@@ -7,7 +7,7 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import * as pulumi from "@pulumi/pulumi";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const requireFromString = require("require-from-string");

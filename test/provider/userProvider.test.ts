@@ -1,7 +1,7 @@
 // The provider driven directly (as the Pulumi host would), against the real simulator.
 import assert from "node:assert/strict";
 import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
-import { resetTenants, tenantFor } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, useSimulator, VIEWER } from "../support/sim";

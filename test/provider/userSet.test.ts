@@ -2,7 +2,7 @@
 // the real simulator on 127.0.0.1: job counts, the per-member difference, partial failure, and the
 // identity-safety rules that hold for every member.
 import assert from "node:assert/strict";
-import { resetTenants, tenantFor, USER_SET_PROVIDER_TEXT } from "pulumi-primavera-admin";
+import { resetTenants, tenantFor, USER_SET_PROVIDER_TEXT } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
 import { ADMIN, Sim, withSimulator } from "../support/sim";

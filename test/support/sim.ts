@@ -1,6 +1,6 @@
 // Test helpers: a real simulator on 127.0.0.1 and a small HTTP client for its observation routes.
 import axios from "axios";
-import { resetTenants } from "pulumi-primavera-admin";
+import { resetTenants } from "../../provider/testing";
 import { startSimulator, RunningSimulator, SimulatorOptions } from "../../simulator";
 
 export const ADMIN = { username: "admin", password: "sim-Pw-4827" };

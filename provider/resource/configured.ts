@@ -2,7 +2,8 @@
 // config passed to configure(), then the environment), the tenant they reach, and the context one
 // operation needs (tenant, account, deadline).
 import type * as pulumi from "@pulumi/pulumi";
-import { configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
+import { ConfigError, configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
+import { resolveProfile } from "../config/tenants";
 import { deadlineFrom, ProviderConfig, ProviderConfigInput } from "../config/settings";
 import { Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
@@ -14,6 +15,8 @@ const PROVIDER_METHODS = ["configure", "check", "diff", "create", "read", "updat
 export abstract class ConfiguredProvider {
     private stackConfig: ConfigLookup = () => undefined;
     private resolved: ProviderConfig | undefined;
+    /** The settings of each profile a resource's `tenant` input names, once resolved. */
+    private profiles = new Map<string, ProviderConfig>();
 
     /** `explicit` overrides stack config and environment variables, key by key. */
     constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {
@@ -31,20 +34,34 @@ export abstract class ConfiguredProvider {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         this.stackConfig = (key) => req.config.get(key);
         this.resolved = undefined;
+        this.profiles.clear();
     }
 
-    /** The settings in force; throws a ConfigError that names what is missing and how to set it. */
-    settings(): ProviderConfig {
-        return (this.resolved ??= resolveConfig(this.explicit, this.stackConfig));
+    /**
+     * The settings in force: the provider's own, or those of the profile a resource's `tenant`
+     * names (`primavera:tenants`); throws a ConfigError that names what is missing and how to set it.
+     */
+    settings(profile?: string): ProviderConfig {
+        if (profile === undefined) return (this.resolved ??= resolveConfig(this.explicit, this.stackConfig));
+        let config = this.profiles.get(profile);
+        if (!config) this.profiles.set(profile, (config = resolveProfile(profile, this.stackConfig, process.env)));
+        return config;
     }
 
-    tenant(): Tenant {
-        return tenantFor(this.settings());
+    tenant(profile?: string): Tenant {
+        return tenantFor(this.settings(profile));
     }
 
-    /** Every problem with the settings, for check() (no throw, no network). */
-    protected settingsFailures(): pulumi.dynamic.CheckFailure[] {
-        return configFailures(this.explicit, this.stackConfig);
+    /** Every problem with the settings (of `profile`, when given), for check() (no throw, no network). */
+    protected settingsFailures(profile?: string): pulumi.dynamic.CheckFailure[] {
+        if (profile === undefined) return configFailures(this.explicit, this.stackConfig);
+        try {
+            this.settings(profile);
+            return [];
+        } catch (e) {
+            if (e instanceof ConfigError) return [{ property: "tenant", reason: e.message }];
+            throw e;
+        }
     }
 
     /**
@@ -54,19 +71,19 @@ export abstract class ConfiguredProvider {
     protected readonly engineSteps: boolean = false;
 
     /** What one operation needs: the tenant, the account and its deadline. */
-    protected context(): OpContext {
-        const settings = this.settings();
+    protected context(profile?: string): OpContext {
+        const settings = this.settings(profile);
         return {
-            tenant: this.tenant(),
+            tenant: this.tenant(profile),
             account: settings.username,
-            deadline: this.deadline(),
+            deadline: this.deadline(profile),
             engineStep: this.engineSteps,
             deprovision: settings.deletionMode === "deprovision",
         };
     }
 
-    protected deadline(): number {
-        return deadlineFrom(this.settings());
+    protected deadline(profile?: string): number {
+        return deadlineFrom(this.settings(profile));
     }
 }
 

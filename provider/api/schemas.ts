@@ -30,23 +30,28 @@ export type ServerRole = z.infer<typeof serverRole>;
 /** CompanyRO as a user's organization: named like a role, plus its type. */
 const serverOrganization = serverRole.extend({ type: z.string().optional() });
 
+/** The identity and the plain text fields, the same in what the tenant returns and in what we send. */
+const userTexts = {
+    id: z.string().optional(),
+    loginId: z.string(),
+    firstName: z.string().optional(),
+    middleName: z.string().optional(),
+    lastName: z.string().optional(),
+    emailAddress: z.string().optional(),
+    userType: z.string().optional(),
+    employeeNumber: z.string().optional(),
+    manager: z.string().optional(),
+};
+
 /** UserRO as returned by GET /user/{loginId}, GET /user and inside job results. */
 export const serverUser = z
     .object({
-        id: z.string().optional(),
-        loginId: z.string(),
-        firstName: z.string().optional(),
-        middleName: z.string().optional(),
-        lastName: z.string().optional(),
-        emailAddress: z.string().optional(),
-        userType: z.string().optional(),
+        ...userTexts,
         organization: serverOrganization.optional(),
         roles: z.array(serverRole).optional(),
         disabled: z.boolean().optional(),
         locked: z.boolean().optional(),
         status: z.string().optional(),
-        employeeNumber: z.string().optional(),
-        manager: z.string().optional(),
         startDate: serverDate.optional(),
         endDate: serverDate.optional(),
         createdDate: serverDate.optional(),
@@ -86,18 +91,10 @@ export const errorBody = z.object({ exception: z.string().optional(), message: z
 
 /** A user record inside `added` / `modified` of POST /user. */
 export const userRecord = z.object({
-    id: z.string().optional(),
-    loginId: z.string(),
-    firstName: z.string().optional(),
-    middleName: z.string().optional(),
-    lastName: z.string().optional(),
-    emailAddress: z.string().optional(),
-    userType: z.string().optional(),
+    ...userTexts,
     organization: z.object({ name: z.string(), type: z.string().optional() }).optional(),
     roles: z.array(z.object({ name: z.string() })).optional(),
     disabled: z.boolean().optional(),
-    employeeNumber: z.string().optional(),
-    manager: z.string().optional(),
     startDate: z.string().optional(),
     endDate: z.string().optional(),
     password: z.string().optional(),

@@ -14,6 +14,8 @@ const PROVIDER_METHODS = ["configure", "check", "diff", "create", "read", "updat
 export abstract class ConfiguredProvider {
     private stackConfig: ConfigLookup = () => undefined;
     private resolved: ProviderConfig | undefined;
+    /** The settings' problems were reported by a check of this provider. */
+    private settingsSaid = false;
 
     /** `explicit` overrides stack config and environment variables, key by key. */
     constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {
@@ -31,6 +33,7 @@ export abstract class ConfiguredProvider {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         this.stackConfig = (key) => req.config.get(key);
         this.resolved = undefined;
+        this.settingsSaid = false;
     }
 
     /** The settings in force; throws a ConfigError that names what is missing and how to set it. */
@@ -42,9 +45,17 @@ export abstract class ConfiguredProvider {
         return tenantFor(this.settings());
     }
 
-    /** Every problem with the settings, for check() (no throw, no network). */
+    /**
+     * The problems with the settings, for check() (no throw, no network): every one, said as a
+     * settings problem, on the first resource checked; later resources get one line pointing back
+     * to it, so a run with bad settings says them once, not once per resource.
+     */
     protected settingsFailures(): pulumi.dynamic.CheckFailure[] {
-        return configFailures(this.explicit, this.stackConfig);
+        const failures = configFailures(this.explicit, this.stackConfig);
+        if (failures.length === 0) return [];
+        if (this.settingsSaid) return [{ property: "", reason: "provider settings: not usable; see the settings error above" }];
+        this.settingsSaid = true;
+        return failures.map((f) => ({ property: f.property, reason: `provider settings: ${f.reason}` }));
     }
 
     /**

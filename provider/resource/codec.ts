@@ -108,7 +108,7 @@ function unfoldText(text: unknown, form: StoredForm): PropertyBag {
         throw new CodecError(
             `the stored \`${form}\` text holds ${stray.join(", ")}, which a User never stored there; fix or remove the state`,
         );
-    const managed = ["loginId", ...entries.map(([k]) => k)];
+    const managed = inTableOrder(["loginId", ...entries.map(([k]) => k)]);
     const values = Object.fromEntries(entries.filter(([k, v]) => k !== "organization.type" && v !== null));
     return { ...values, managedFields: managed };
 }
@@ -146,6 +146,12 @@ export function providerTextOf(raw: PropertyBag | undefined): string | undefined
 /** Strips undefined (Pulumi's struct conversion refuses it) and anything that is not JSON. */
 export function plainJson<T>(value: T): T {
     return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Field names in the field table's order, `organization.type` last (the order declaredKeys gives). */
+function inTableOrder(names: string[]): string[] {
+    const order = [...RECORD_FIELDS.map((f) => f.key as string), "organization.type"];
+    return [...names].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
 function withoutNulls(fields: PropertyBag): PropertyBag {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { User, UserArgs } from "pulumi-primavera-admin";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, Sim, withSimulator } from "../support/sim";

@@ -265,7 +265,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             });
             const text = await failure(stack.preview({ onOutput }));
             assert.match(text, /emailAddress/);
-            assert.match(text, /not a valid email address/);
+            assert.match(text, /emailAddress: not an email address/);
             assert.equal(await sim.user("BAD1"), undefined);
         });
 

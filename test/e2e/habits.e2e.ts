@@ -203,8 +203,8 @@ describe("Pulumi habits under the real engine", function () {
         });
         const out: string[] = [];
         const pv = await stack.preview({ diff: true, onOutput: (s) => out.push(s) });
-        assert.equal(pv.changeSummary.create, 2);
-        assert.match(out.join(""), /employeeNumber\s*: output<string>/, "the one unknown field");
+        assert.equal(pv.changeSummary.create, 3, "the stack and the two users");
+        assert.match(out.join(""), /employeeNumber\s*: \[unknown\]/, "the one unknown field");
         assert.match(out.join(""), /lastName\s*: "UNKB"/, "the other fields are known");
         await stack.up();
         assert.equal((await sim.user("UNKB")).employeeNumber, (await sim.user("UNKA")).id);

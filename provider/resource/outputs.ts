@@ -95,4 +95,5 @@ export function orgTypeOf(inputs: Partial<UserInputs> | undefined): string | und
     return typeof t === "string" ? t : undefined;
 }
 
+// The UserSet provider takes plainJson from here; it lives with the codec that writes the state.
 export { plainJson } from "./codec";

@@ -9,7 +9,7 @@ export type { ConfigFailure, ConfigWording } from "./config/resolve";
 export type { ConfigKey, ProviderConfig, ProviderConfigInput } from "./config/settings";
 export { ApiError, DeadlineError, PrimaveraError, ResourceInitError } from "./api/errors";
 export type { UserInputs } from "./model/fields";
-export type { UserOutputs } from "./resource/outputs";
+export type { UserOutputs } from "./resource/codec";
 export { CancelledError } from "./api/wait";
 export { readUsersCsv } from "./formats/usersCsv";
 export { readOracleUserCsv } from "./formats/oracleCsv";

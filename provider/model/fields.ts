@@ -72,108 +72,127 @@ export const RECORD_FIELDS = USER_FIELDS.filter((f) => f.kind !== "secret");
 
 const LOGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
 
-function fieldSchema(f: FieldSpec): z.ZodType {
+const tooLong = (what: string, max: number) => ({ error: `${what}: must be at most ${max} characters` });
+
+function loginSchema(f: FieldSpec) {
     const k = f.key;
-    const tooLong = (what: string, max: number) => ({ error: `${what} must be at most ${max} characters` });
-    switch (f.kind) {
-        case "login":
-            return z
-                .string({ error: `${k} is required: the user's login, e.g. "JSMITH"` })
-                .min(1, { error: `${k} must not be empty` })
-                .max(f.max!, tooLong(k, f.max!))
-                .regex(LOGIN_ID, { error: `${k} may hold letters, digits and . _ @ + - only, starting with a letter or digit` });
-        case "text": {
-            const s = z.string({ error: `${k} must be a string` }).trim();
-            return (f.required || f.notEmpty ? s.min(1, { error: `${k} must not be empty` }) : s).max(f.max!, tooLong(k, f.max!));
-        }
-        case "email":
-            return z
-                .string({ error: `${k} is required, e.g. "jim.smith@example.com"` })
-                .trim()
-                .max(f.max!, tooLong(k, f.max!))
-                .pipe(z.email({ error: `${k} is not a valid email address` }));
-        case "organization":
-            return z
-                .object(
-                    {
-                        name: z
-                            .string({ error: "organization.name must be a string" })
-                            .trim()
-                            .min(1, { error: "organization.name must not be empty" })
-                            .max(f.max!, tooLong("organization.name", f.max!)),
-                        type: z
-                            .string({ error: "organization.type must be a string" })
-                            .trim()
-                            .min(1, { error: "organization.type must not be empty (leave it out instead)" })
-                            .max(ORG_TYPE_MAX, tooLong("organization.type", ORG_TYPE_MAX))
-                            .optional(),
-                    },
-                    { error: 'organization must be an object such as { name: "sfo", type: "Company" }' },
-                )
-                .strict();
-        case "roles":
-            return z
-                .array(
-                    z
-                        .string({ error: "each role name must be a string" })
-                        .trim()
-                        .min(1, { error: "a role name must not be empty" })
-                        .max(f.max!, tooLong("each role name", f.max!)),
-                    { error: "roles must be a list of role names" },
-                )
-                .max(ROLES_MAX, { error: `roles may list at most ${ROLES_MAX} roles` })
-                .refine((r) => new Set(r).size === r.length, { error: "roles must not list the same role twice" });
-        case "boolean":
-            return z.boolean({ error: `${k} must be true or false` });
-        case "date":
-            return z
-                .string({ error: `${k} must be a date string such as "2026-01-31"` })
-                .trim()
-                .regex(DATE_PATTERN, {
-                    error: `${k} must look like "2026-01-31" or "2026-01-31T08:00:00" (hours 00-23), optionally with Z or an offset such as +02:00`,
-                })
-                .refine(isRealDate, { error: `${k} is not a real calendar date` })
-                .refine(isSendableDate, {
-                    error: `${k} falls outside the years 0001-9999 once converted to UTC, which the tenant cannot store`,
-                })
-                .transform((s) => normalizeDate(s)!);
-        case "secret":
-            return z
-                .string({ error: `${k} must be a string` })
-                .min(1, { error: `${k} must not be empty` })
-                .max(f.max!, tooLong(k, f.max!));
-    }
+    return z
+        .string({ error: `${k}: required, the user's login, e.g. "JSMITH"` })
+        .min(1, { error: `${k}: must not be empty` })
+        .max(f.max!, tooLong(k, f.max!))
+        .regex(LOGIN_ID, { error: `${k}: may hold letters, digits and . _ @ + - only, starting with a letter or digit` });
 }
 
-function buildInputSchema() {
-    const shape: Record<string, z.ZodType> = {};
-    for (const f of USER_FIELDS as readonly FieldSpec[]) shape[f.key] = f.required ? fieldSchema(f) : fieldSchema(f).optional();
-    shape.adopt = z.boolean({ error: "adopt must be true or false" }).optional();
-    return z.object(shape).strict();
+function textSchema(f: FieldSpec) {
+    const k = f.key;
+    const s = z.string({ error: `${k}: must be a string` }).trim();
+    return (f.required || f.notEmpty ? s.min(1, { error: `${k}: must not be empty` }) : s).max(f.max!, tooLong(k, f.max!));
 }
 
-/** The inputs of one user, as check() validates and normalizes them. */
-export const userInputs = buildInputSchema();
+function emailSchema(f: FieldSpec) {
+    const k = f.key;
+    return z
+        .string({ error: `${k}: required, e.g. "jim.smith@example.com"` })
+        .trim()
+        .max(f.max!, tooLong(k, f.max!))
+        .pipe(z.email({ error: `${k}: not an email address (e.g. "jim.smith@example.com")` }));
+}
+
+function organizationSchema(f: FieldSpec) {
+    return z
+        .object(
+            {
+                name: z
+                    .string({ error: "organization.name: must be a string" })
+                    .trim()
+                    .min(1, { error: "organization.name: must not be empty" })
+                    .max(f.max!, tooLong("organization.name", f.max!)),
+                type: z
+                    .string({ error: "organization.type: must be a string" })
+                    .trim()
+                    .min(1, { error: "organization.type: must not be empty (leave it out instead)" })
+                    .max(ORG_TYPE_MAX, tooLong("organization.type", ORG_TYPE_MAX))
+                    .optional(),
+            },
+            { error: 'organization: must be an object such as { name: "sfo", type: "Company" }' },
+        )
+        .strict();
+}
+
+function rolesSchema(f: FieldSpec) {
+    return z
+        .array(
+            z
+                .string({ error: "roles: each role name must be a string" })
+                .trim()
+                .min(1, { error: "roles: a role name must not be empty" })
+                .max(f.max!, { error: `roles: each role name must be at most ${f.max!} characters` }),
+            { error: "roles: must be a list of role names" },
+        )
+        .max(ROLES_MAX, { error: `roles: may list at most ${ROLES_MAX} roles` })
+        .refine((r) => new Set(r).size === r.length, { error: "roles: must not list the same role twice" });
+}
+
+function booleanSchema(f: FieldSpec) {
+    return z.boolean({ error: `${f.key}: must be true or false` });
+}
+
+function dateSchema(f: FieldSpec) {
+    const k = f.key;
+    return z
+        .string({ error: `${k}: must be a date string such as "2026-01-31"` })
+        .trim()
+        .regex(DATE_PATTERN, {
+            error: `${k}: must look like "2026-01-31" or "2026-01-31T08:00:00" (hours 00-23), optionally with Z or an offset such as +02:00`,
+        })
+        .refine(isRealDate, { error: `${k}: not a real calendar date` })
+        .refine(isSendableDate, {
+            error: `${k}: falls outside the years 0001-9999 once converted to UTC, which the tenant cannot store`,
+        })
+        .transform((s) => normalizeDate(s)!);
+}
+
+function secretSchema(f: FieldSpec) {
+    const k = f.key;
+    return z
+        .string({ error: `${k}: must be a string` })
+        .min(1, { error: `${k}: must not be empty` })
+        .max(f.max!, tooLong(k, f.max!));
+}
+
+/** The table's entry of a field. */
+function field(key: (typeof USER_FIELDS)[number]["key"]): FieldSpec {
+    return USER_FIELDS.find((f) => f.key === key)!;
+}
+
+/**
+ * The inputs of one user, as check() validates and normalizes them; optional fields absent when
+ * not managed. Every message starts with the field it is about (`emailAddress: not an email
+ * address ...`), so a failure reads well inside the engine's own words around it.
+ */
+export const userInputs = z
+    .object({
+        loginId: loginSchema(field("loginId")),
+        firstName: textSchema(field("firstName")),
+        middleName: textSchema(field("middleName")).optional(),
+        lastName: textSchema(field("lastName")),
+        emailAddress: emailSchema(field("emailAddress")),
+        organization: organizationSchema(field("organization")),
+        userType: textSchema(field("userType")).optional(),
+        roles: rolesSchema(field("roles")).optional(),
+        disabled: booleanSchema(field("disabled")).optional(),
+        employeeNumber: textSchema(field("employeeNumber")).optional(),
+        manager: textSchema(field("manager")).optional(),
+        startDate: dateSchema(field("startDate")).optional(),
+        endDate: dateSchema(field("endDate")).optional(),
+        password: secretSchema(field("password")).optional(),
+        /** Take over a user that already exists with this login. */
+        adopt: z.boolean({ error: "adopt: must be true or false" }).optional(),
+    })
+    .strict();
 
 /** The inputs of one user after check (normalized); optional fields absent when not managed. */
-export interface UserInputs {
-    loginId: string;
-    firstName: string;
-    middleName?: string;
-    lastName: string;
-    emailAddress: string;
-    organization: { name: string; type?: string };
-    userType?: string;
-    roles?: string[];
-    disabled?: boolean;
-    employeeNumber?: string;
-    manager?: string;
-    startDate?: string;
-    endDate?: string;
-    password?: string;
-    /** Take over a user that already exists with this login. */
-    adopt?: boolean;
-}
+export type UserInputs = z.infer<typeof userInputs>;
 
 /** The input properties, in the order they are documented. */
 export const INPUT_KEYS = [...USER_FIELDS.map((f) => f.key), "adopt"] as (keyof UserInputs)[];
@@ -182,7 +201,7 @@ export const INPUT_KEYS = [...USER_FIELDS.map((f) => f.key), "adopt"] as (keyof 
 export function datesOutOfOrder(inputs: Partial<UserInputs>): string | undefined {
     const { startDate: s, endDate: e } = inputs;
     // The values are not quoted: either may be a secret.
-    if (typeof s === "string" && typeof e === "string" && e < s) return "endDate is before startDate (they are compared as instants)";
+    if (typeof s === "string" && typeof e === "string" && e < s) return "endDate: before startDate (they are compared as instants)";
     return undefined;
 }
 
@@ -236,7 +255,7 @@ export function declaredKeys(declared: Partial<UserInputs> | Record<string, unkn
  * reads "" (what declaring "" means); the organization's type appears only when it is declared,
  * the declared one standing in when the tenant reports none.
  */
-export function declaredView(view: Partial<ManagedView>, keys: string[], declaredOrgType?: string): Record<string, unknown> {
+export function declaredView(view: Partial<ManagedView>, keys: readonly string[], declaredOrgType?: string): Record<string, unknown> {
     const all = view as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const f of RECORD_FIELDS as readonly FieldSpec[]) {

@@ -43,7 +43,8 @@ function prepareCreate(ctx: OpContext, inputs: UserInputs, clientId: string, liv
         return inputs.password ? prepareModify(ctx, live, inputs, true) : { done: true };
     }
     if (!inputs.adopt) throw alreadyExists(inputs.loginId, live, inputs, ctx.account);
-    return prepareModify(ctx, live, inputs, true);
+    // A user that already holds the declaration is taken over as it is: no job, its dates unchanged.
+    return prepareModify(ctx, live, inputs, inputs.password !== undefined);
 }
 
 function alreadyExists(login: string, live: ServerUser, inputs: UserInputs, account: string): PrimaveraError {

@@ -5,14 +5,15 @@
 // disables the user while our job runs is not undone by it (the reading that keeps access closed).
 import { Prepared } from "../tenant/jobs/runner";
 import { ServerUser } from "../api/schemas";
-import { changedFields, declaredOnto, managedView, recordFromLive, UserInputs } from "../model/fields";
+import { declaredOnto, recordFromLive, UserInputs } from "../model/fields";
 import { guardOwnAccount } from "../safety/ownAccount";
 import { OpContext, withPassword } from "./context";
+import { needsJob } from "./differs";
 
 /** The modify for `live`, or nothing to send when it already holds the declaration (and no password is to be set). */
 export function prepareModify(ctx: OpContext, live: ServerUser, inputs: UserInputs, sendPassword: boolean): Prepared {
     const record = declaredOnto(recordFromLive(live), inputs);
     guardOwnAccount(ctx.account, live, record);
-    if (!sendPassword && changedFields(managedView(live), inputs, { live: true }).length === 0) return { done: true };
+    if (!needsJob(live, inputs, sendPassword)) return { done: true };
     return { send: "modify", record: withPassword(record, sendPassword ? inputs.password : undefined) };
 }

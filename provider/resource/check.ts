@@ -16,11 +16,7 @@ export function containsUnknown(v: unknown): boolean {
     return false;
 }
 
-/**
- * `notKnownYet`: fields whose values are not known yet although absent from `news` (a User's whole
- * `spec` during a preview, spec.ts): they are not required until they are known.
- */
-export function checkInputs(news: object, what = "a User", notKnownYet: readonly string[] = []): pulumi.dynamic.CheckResult<UserInputs> {
+export function checkInputs(news: object, what = "a User"): pulumi.dynamic.CheckResult<UserInputs> {
     const candidate: Record<string, unknown> = {};
     const unknowns: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(news)) {
@@ -30,7 +26,9 @@ export function checkInputs(news: object, what = "a User", notKnownYet: readonly
     }
     // Keys whose value is unknown are validated once they are known (at `up`).
     const mask = Object.fromEntries(
-        [...Object.keys(unknowns), ...notKnownYet].filter((k) => (INPUT_KEYS as string[]).includes(k)).map((k) => [k, true as const]),
+        Object.keys(unknowns)
+            .filter((k) => (INPUT_KEYS as string[]).includes(k))
+            .map((k) => [k, true as const]),
     );
     const schema = Object.keys(mask).length ? userInputs.partial(mask as Parameters<typeof userInputs.partial>[0]) : userInputs;
     const parsed = schema.safeParse(candidate);
@@ -38,13 +36,24 @@ export function checkInputs(news: object, what = "a User", notKnownYet: readonly
     if (!parsed.success) {
         for (const issue of parsed.error.issues) {
             if (issue.code === "unrecognized_keys") {
-                for (const key of issue.keys)
-                    failures.push({ property: key, reason: `unknown property '${key}'; ${what} takes: ${INPUT_KEYS.join(", ")}` });
+                const at = issue.path.map(String).join(".");
+                for (const key of issue.keys) {
+                    const property = at ? `${at}.${key}` : key;
+                    const takes = at ? "" : `; ${what} takes: ${INPUT_KEYS.join(", ")}`;
+                    failures.push({ property, reason: `${property}: not a property of ${at ? at : what}${takes}` });
+                }
                 continue;
             }
+            // Every reason starts with the field it is about: the engine prints it after its own
+            // "property X value {...} has a problem:".
             const property = issue.path.map(String).join(".") || "(inputs)";
             const missing = issue.code === "invalid_type" && valueAt(candidate, issue.path) === undefined;
-            failures.push({ property, reason: missing ? `${property} is required` : issue.message });
+            const reason = missing
+                ? `${property}: required`
+                : issue.message.startsWith(`${property.split(".")[0]}`)
+                  ? issue.message
+                  : `${property}: ${issue.message}`;
+            failures.push({ property, reason });
         }
         return { inputs: news as unknown as UserInputs, failures };
     }

@@ -17,6 +17,8 @@ export abstract class ConfiguredProvider {
     private resolved: ProviderConfig | undefined;
     /** The settings of each profile a resource's `tenant` input names, once resolved. */
     private profiles = new Map<string, ProviderConfig>();
+    /** The settings' problems were reported by a check of this provider. */
+    private settingsSaid = false;
 
     /** `explicit` overrides stack config and environment variables, key by key. */
     constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {
@@ -35,6 +37,7 @@ export abstract class ConfiguredProvider {
         this.stackConfig = (key) => req.config.get(key);
         this.resolved = undefined;
         this.profiles.clear();
+        this.settingsSaid = false;
     }
 
     /**
@@ -52,16 +55,26 @@ export abstract class ConfiguredProvider {
         return tenantFor(this.settings(profile));
     }
 
-    /** Every problem with the settings (of `profile`, when given), for check() (no throw, no network). */
+    /**
+     * The problems with the settings (of `profile`, when given), for check() (no throw, no network):
+     * every one, said as a settings problem, on the first resource checked; later resources get one
+     * line pointing back to it, so a run with bad settings says them once, not once per resource.
+     */
     protected settingsFailures(profile?: string): pulumi.dynamic.CheckFailure[] {
-        if (profile === undefined) return configFailures(this.explicit, this.stackConfig);
-        try {
-            this.settings(profile);
-            return [];
-        } catch (e) {
-            if (e instanceof ConfigError) return [{ property: "tenant", reason: e.message }];
-            throw e;
+        if (profile !== undefined) {
+            try {
+                this.settings(profile);
+                return [];
+            } catch (e) {
+                if (e instanceof ConfigError) return [{ property: "tenant", reason: `tenant '${profile}': ${e.message}` }];
+                throw e;
+            }
         }
+        const failures = configFailures(this.explicit, this.stackConfig);
+        if (failures.length === 0) return [];
+        if (this.settingsSaid) return [{ property: "", reason: "provider settings: not usable; see the settings error above" }];
+        this.settingsSaid = true;
+        return failures.map((f) => ({ property: f.property, reason: `provider settings: ${f.reason}` }));
     }
 
     /**

@@ -1,26 +1,29 @@
 // diff(): which managed properties change, and which force a replacement. `olds` are the last
 // outputs (Pulumi gives diff the outputs, not the old inputs); `news` are the checked inputs.
-// Fields the program leaves out are not managed and never cause a change (model/fields.ts).
+// Fields the program leaves out are not managed and never cause a change (model/fields.ts); roles
+// compare as a set, so a reordering is no change.
 import type * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, PROVIDER_KEY } from "./check";
 import { changedFields, UserInputs } from "../model/fields";
-import { UserOutputs } from "./outputs";
+import { StoredOutputs } from "./codec";
 import { passwordMatches } from "./passwordHash";
 
-export function diffUser(
-    olds: Partial<UserOutputs> & { [PROVIDER_KEY]?: string },
-    news: Partial<UserInputs> & { [PROVIDER_KEY]?: string },
-): pulumi.dynamic.DiffResult {
+export interface DiffContext {
+    /** The inputs not known yet (a preview): each counts as changed. */
+    unknown?: readonly string[];
+    /** The `__provider` texts of the state and of the program: new provider code must reach the state. */
+    providerTexts?: { old?: string; new?: string };
+}
+
+export function diffUser(olds: StoredOutputs, news: Partial<UserInputs>, ctx: DiffContext = {}): pulumi.dynamic.DiffResult {
+    const unknown = new Set(ctx.unknown ?? []);
     const replaces: string[] = [];
-    if (containsUnknown(news.loginId) || news.loginId !== olds.loginId) replaces.push("loginId");
-    const changed = changedFields(olds, news, { unknown: containsUnknown });
-    if (news.password !== undefined) {
-        if (containsUnknown(news.password) || !passwordMatches(news.password, olds.passwordHash)) changed.push("password");
-    }
-    // New provider code must reach the state, or refresh and delete keep running the old code.
-    if (news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY]) {
-        changed.push(PROVIDER_KEY);
-    }
+    if (unknown.has("loginId") || news.loginId !== olds.loginId) replaces.push("loginId");
+    const changed = changedFields(olds, news);
+    for (const k of unknown) if (k !== "loginId" && k !== "password" && k !== "adopt" && !changed.includes(k)) changed.push(k);
+    if (unknown.has("password") || (news.password !== undefined && !passwordMatches(news.password, olds.passwordHash)))
+        changed.push("password");
+    const { old: oldText, new: newText } = ctx.providerTexts ?? {};
+    if (oldText !== undefined && newText !== undefined && oldText !== newText) changed.push("__provider");
     // A rename creates the new login before it deletes the old one, so a person is never deleted
     // for a login that turns out to be taken. A change of case alone is refused at preview by a
     // tenant that folds case (both spellings are one user there: the read of the new one fails).

@@ -1,72 +1,11 @@
 // The resource's outputs from a live user, and the managed inputs read() reports.
 import { dateText } from "../model/dates";
-import { declaredView, managedView, RECORD_FIELDS, UserInputs } from "../model/fields";
+import { declaredView, managedView, UserInputs } from "../model/fields";
 import { ServerUser } from "../api/schemas";
+import { plainJson, UserOutputs } from "./codec";
 
 /** The managed fields as the tenant holds them, with the user's id and state. */
-interface LiveFields {
-    loginId: string;
-    firstName?: string;
-    middleName?: string;
-    lastName?: string;
-    emailAddress?: string;
-    userType?: string;
-    organization?: { name: string; type?: string };
-    roles: string[];
-    disabled: boolean;
-    employeeNumber?: string;
-    manager?: string;
-    startDate?: string;
-    endDate?: string;
-    /** The server's internal id (also a User resource's Pulumi id). */
-    userId: string;
-    status?: string;
-    locked?: boolean;
-}
-
-/**
- * A User resource's outputs as the provider works with them: plain JSON, no undefined values.
- * What is stored is smaller (toOutputs, expandOutputs): only what managing the user needs and
- * what a program reads back, because the engine stores the outputs and rewrites the whole state at
- * every step, so each property is paid for at every checkpoint of every `pulumi up` (README,
- * Performance). The tenant's bookkeeping (role and organization ids, dates, creator) is in the
- * lookups' UserInfo (getUser), not here.
- */
-export interface UserOutputs extends LiveFields {
-    /** Salted HMAC of the last password applied; detects a change without keeping the password. */
-    passwordHash?: string;
-    /** Present (true) only when the program adopts. */
-    adopt?: boolean;
-    /**
-     * The fields the program declares (manages), comma-separated: what read() reports as the live
-     * inputs. States written by 0.1.0 hold an array (declaredList reads both).
-     */
-    declared?: string;
-}
-
-/**
- * The stored form: the declared fields with the values the tenant last showed (what diff measures
- * drift against) are kept together as one JSON text, `spec`, whose keys are the declared fields
- * (`"organization.type": true` when the type is declared), instead of one output each and a list
- * of their names. It has the name of the input that holds the declared values (spec.ts), so a
- * secret field, which makes the input a secret, makes the engine keep this output secret too (it
- * marks an output secret when the input of the same name is). The program reads the declared
- * fields' outputs from its own inputs (user.ts), which the job or read-back confirmed. Fields the
- * program does not declare stay outputs of their own (a program without `roles` still reads the
- * live roles; `User.get` declares nothing and reads all). States written before are read as they
- * are (expandOutputs): every field its own output and `declared` (0.1.0), or the same text as
- * `live` (development builds only: that name left a secret field's live value in plain text).
- */
-export type StoredUserOutputs = Partial<UserOutputs> & { spec?: string; live?: string };
-
-/** The key of the stored `spec` that says the organization's type is declared. */
-const ORG_TYPE = "organization.type";
-
-/** Always outputs of their own: the identity and state a program uses to refer to the user. */
-const OWN_OUTPUTS = new Set(["loginId", "userId", "status", "locked"]);
-
-/** What the stored `spec` may hold: the managed fields but the login (an output of its own), and ORG_TYPE. */
-const LIVE_KEYS = new Set<string>([...RECORD_FIELDS.map((f) => f.key as string).filter((k) => !OWN_OUTPUTS.has(k)), ORG_TYPE]);
+type LiveFields = Omit<UserOutputs, "passwordHash" | "adopt" | "managedFields">;
 
 /** A user as the tenant holds it, with the tenant's bookkeeping: what the lookups (getUser, getUsers) return. */
 export interface UserInfo extends LiveFields {
@@ -78,7 +17,8 @@ export interface UserInfo extends LiveFields {
     createdBy?: string;
 }
 
-type Extra = Pick<UserOutputs, "passwordHash" | "adopt"> & { declared?: string[] };
+/** What the outputs hold besides the live user: what only the provider knows. */
+type Extra = Pick<UserOutputs, "passwordHash" | "adopt" | "managedFields">;
 
 /**
  * The managed fields, id and state of a live user. `declaredOrgType`: the organization type the
@@ -106,57 +46,23 @@ function liveFields(user: ServerUser, declaredOrgType?: string): LiveFields {
     };
 }
 
-/** A User resource's outputs from the live user, as the provider works with them (expanded). */
-export function outputsOf(user: ServerUser, extra: Extra, declaredOrgType?: string): UserOutputs {
-    const { declared, adopt, ...rest } = extra;
-    return plainJson({ ...liveFields(user, declaredOrgType), ...rest, adopt: adopt || undefined, declared: declared?.join(",") });
-}
-
-/** What the state holds of some outputs (StoredUserOutputs): the declared fields folded into `spec`. */
-export function storedOutputs(outs: UserOutputs): StoredUserOutputs {
-    const { declared, ...fields } = outs as UserOutputs & Record<string, unknown>;
-    if (declared === undefined) return fields;
-    const live: Record<string, unknown> = {};
-    for (const key of declared.split(",")) {
-        if (key === ORG_TYPE) live[ORG_TYPE] = true;
-        if (key === ORG_TYPE || !LIVE_KEYS.has(key)) continue;
-        live[key] = fields[key] ?? null;
-        delete fields[key];
-    }
-    return { ...fields, spec: JSON.stringify(live) };
-}
-
-/** A User resource's stored outputs from the live user. */
-export function toOutputs(user: ServerUser, extra: Extra, declaredOrgType?: string): StoredUserOutputs {
-    return storedOutputs(outputsOf(user, extra, declaredOrgType));
-}
-
 /**
- * The outputs as the provider works with them, from what the state holds: the `spec` text (`live`
- * in development builds) unfolded into its fields and `declared` (its keys). A state without it
- * (written by 0.1.0, or by `User.get`) is already in that form. A text that is not a JSON object is
- * ignored: the declared fields then read as absent and the declared list as unknown, so the next up
- * re-applies them (a change, never a loss) and refresh reports no managed inputs. Only managed
- * fields are unfolded: never the identity, the provider text or anything else an edited state holds.
+ * A User resource's outputs from the live user. `roleOrder`: the declared roles, whose order the
+ * output `roles` follows (live roles outside it come after, sorted), so a role added outside Pulumi
+ * shows as one more entry, not as a shifted list.
  */
-export function expandOutputs<T extends StoredUserOutputs>(stored: T): Omit<T, "spec" | "live"> & Partial<UserOutputs> {
-    const { spec, live, ...rest } = stored;
-    const text = spec ?? live;
-    let parsed: unknown;
-    try {
-        parsed = typeof text === "string" ? JSON.parse(text) : undefined;
-    } catch {
-        parsed = undefined;
-    }
-    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return rest;
-    const declared = ["loginId"];
-    const unfolded: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-        if (!LIVE_KEYS.has(key)) continue; // only what toOutputs writes: never the identity or the provider
-        declared.push(key);
-        if (key !== ORG_TYPE && value !== null) unfolded[key] = value;
-    }
-    return { ...rest, ...unfolded, declared: declared.join(",") };
+export function outputsOf(user: ServerUser, extra: Extra, declaredOrgType?: string, roleOrder?: readonly string[]): UserOutputs {
+    const { adopt, ...rest } = extra;
+    const fields = liveFields(user, declaredOrgType);
+    return plainJson({ ...fields, roles: orderRoles(fields.roles, roleOrder), ...rest, adopt: adopt || undefined });
+}
+
+/** `live` in the order of `order` where it holds them, then the others sorted. */
+export function orderRoles(live: readonly string[], order: readonly string[] = []): string[] {
+    const held = new Set(live);
+    const first = order.filter((r) => held.has(r));
+    const listed = new Set(first);
+    return [...first, ...live.filter((r) => !listed.has(r)).sort()];
 }
 
 /** The lookups' view of a user: its fields and the tenant's bookkeeping. */
@@ -175,19 +81,11 @@ export function userInfo(user: ServerUser): UserInfo {
     });
 }
 
-/** The declared fields recorded in outputs: a comma-separated text, or (states written by 0.1.0) an array. */
-export function declaredList(outs: { declared?: unknown }): string[] | undefined {
-    const d = outs.declared;
-    if (typeof d === "string") return d ? d.split(",") : [];
-    if (Array.isArray(d)) return d.filter((k): k is string => typeof k === "string");
-    return undefined;
-}
-
 /**
  * The managed inputs as the tenant holds them (read() returns them, so refresh and preview show
  * drift by field): only the fields the outputs say are declared, so an absent `roles` stays absent.
  */
-export function liveInputs(outs: UserOutputs, declared: string[]): Record<string, unknown> {
+export function liveInputs(outs: UserOutputs, declared: readonly string[]): Record<string, unknown> {
     return { ...declaredView(outs, declared), loginId: outs.loginId, ...(outs.adopt ? { adopt: true } : {}) };
 }
 
@@ -197,7 +95,5 @@ export function orgTypeOf(inputs: Partial<UserInputs> | undefined): string | und
     return typeof t === "string" ? t : undefined;
 }
 
-/** Strips undefined (Pulumi's struct conversion refuses it) and anything that is not JSON. */
-export function plainJson<T>(value: T): T {
-    return JSON.parse(JSON.stringify(value)) as T;
-}
+// The UserSet provider takes plainJson from here; it lives with the codec that writes the state.
+export { plainJson } from "./codec";

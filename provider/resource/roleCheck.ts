@@ -61,7 +61,7 @@ export async function checkRoleNames(
             property: `roles[${i}]`,
             reason:
                 // The name is not quoted (it may be a secret); a close catalog name is the tenant's, not the program's.
-                `roles[${i}] is not in the role catalog of ${config.baseUrl} (GET /roles)` +
+                `roles[${i}]: not in the role catalog of ${config.baseUrl} (GET /roles)` +
                 (close.length
                     ? `; did you mean ${close.map((c) => `'${c}'`).join(" or ")}?`
                     : `; it has ${catalog.length} roles, e.g. ${catalog

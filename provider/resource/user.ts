@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declareLogin } from "./declarations";
 import { USER_PROVIDER_TEXT } from "./providerText";
-import { SPEC_FIELDS, SPEC_KEY, specText } from "./spec";
+import { INPUT_KEYS } from "../model/fields";
 
 export interface UserArgs {
     /** The login, the user's primary key. Changing it replaces the user (the old one is deleted first). */
@@ -33,6 +33,30 @@ export interface UserArgs {
 /** The type token of a User: what `pulumi.dynamic.Resource` would register for it. */
 const USER_TYPE = "pulumi-nodejs:dynamic/primavera-admin:User";
 
+/** The outputs a User has besides its inputs (every one gets a resolver, also when not declared). */
+const OUTPUT_ONLY = ["userId", "status", "locked", "passwordHash", "managedFields"] as const;
+
+/**
+ * A Primavera Administration user. Each declared field is an input property of its own and each
+ * field an output of its own, so resource options work per field (`ignoreChanges`, `transforms`,
+ * `aliases`, `additionalSecretOutputs`, a secret or an unknown value on one field): see
+ * docs/resource-options.md.
+ *
+ * Outputs (all as the tenant holds them after the last up or refresh):
+ * - `loginId`, `firstName`, `middleName`, `lastName`, `emailAddress`, `userType`, `organization`,
+ *   `employeeNumber`, `manager`, `startDate`, `endDate`: the user's fields, declared or not;
+ *   dates in the tenant's form (`"2026-01-31T00:00:00"`), a clearable text the tenant does not
+ *   hold is absent;
+ * - `roles`: the role names; the declared ones in the declared order, others after them, sorted;
+ * - `disabled`: whether the user is disabled;
+ * - `userId`: the tenant's id of the user (also the resource's id);
+ * - `status`, `locked`: the tenant's account status (e.g. "Active") and lock flag;
+ * - `passwordHash`: a salted hash of the password last applied (a secret), absent without one;
+ * - `adopt`: true when the program adopts the user;
+ * - `managedFields`: the fields the program declares, in the field table's order (`loginId`
+ *   first; `organization.type` when the organization's type is declared). A refresh reports these
+ *   fields, as the tenant holds them, as the resource's inputs, so drift shows by field.
+ */
 export class User extends pulumi.CustomResource {
     declare readonly loginId: pulumi.Output<string>;
     declare readonly firstName: pulumi.Output<string>;
@@ -52,6 +76,9 @@ export class User extends pulumi.CustomResource {
     declare readonly status: pulumi.Output<string>;
     declare readonly locked: pulumi.Output<boolean>;
     declare readonly passwordHash: pulumi.Output<string | undefined>;
+    declare readonly adopt: pulumi.Output<boolean | undefined>;
+    /** The fields the program declares (manages); `organization.type` when the type is declared. */
+    declare readonly managedFields: pulumi.Output<string[] | undefined>;
 
     /**
      * Looks up an existing user by its id (the server's user id, `userId`) and returns it as a
@@ -66,65 +93,27 @@ export class User extends pulumi.CustomResource {
      * @param opts resource options (`provider`, `parent`, `dependsOn`, ...); `id` is set from the argument
      */
     public static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): User {
-        return new User(name, {} as UserArgs, { ...opts, id });
+        return new User(name, undefined, { ...opts, id });
     }
 
-    constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
-        const given = args as unknown as Record<string, unknown>;
-        const declared = opts?.id === undefined ? SPEC_FIELDS.filter((k) => given[k] !== undefined) : [];
-        // Every output the provider returns gets a resolver, also for the fields a program leaves
-        // out (`roles` absent still reads back the user's live roles) and, for `User.get`, all of
-        // them. Undefined values are not sent as inputs.
-        const props: Record<string, unknown> = {
-            loginId: undefined,
-            userId: undefined,
-            status: undefined,
-            locked: undefined,
-            passwordHash: undefined,
-        };
-        for (const k of SPEC_FIELDS) if (k !== "adopt" && !declared.includes(k)) props[k] = undefined;
-        const resourceOpts: pulumi.CustomResourceOptions = {
+    constructor(name: string, args: UserArgs | undefined, opts?: pulumi.CustomResourceOptions) {
+        // One property per field; undefined ones are not sent as inputs but still get an output.
+        const props: Record<string, unknown> = {};
+        for (const k of INPUT_KEYS) props[k] = opts?.id === undefined ? args?.[k] : undefined;
+        for (const k of OUTPUT_ONLY) props[k] = undefined;
+        if (opts?.id === undefined && args) {
+            props.loginId = pulumi.output(args.loginId).apply((login) => {
+                declareLogin(login, `User "${name}"`);
+                return login;
+            });
+            if (args.password !== undefined) props.password = pulumi.secret(args.password);
+        }
+        // A dynamic resource is a custom resource of the `pulumi-nodejs` provider whose state
+        // carries its provider as text (`__provider`): ours is the fixed text of providerText.ts.
+        props.__provider = USER_PROVIDER_TEXT;
+        super(USER_TYPE, name, props, {
             ...opts,
             additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "passwordHash"],
-        };
-        // The SDK gives every output four promises, each tagged with a formatted stack trace that
-        // only its promise-leak report at exit reads: ~72 traces per User, 80% of the constructor's
-        // time (0.47 s of CPU for 300 Users before the first one is registered; several times that
-        // under ts-node's source maps). They are skipped while this resource is built; the
-        // resource's own source position is captured by the SDK with its own limit, so it stays in
-        // the state. PULUMI_DEBUG_PROMISE_LEAKS keeps them all.
-        const stackTraceLimit = Error.stackTraceLimit;
-        if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
-        try {
-            if (opts?.id === undefined) {
-                // The engine's form (spec.ts): the login, and every other declared field in one JSON
-                // text. It is unknown in a preview while a field is, and a secret when a field is.
-                props.loginId = pulumi.output(args.loginId).apply((login) => {
-                    declareLogin(login, `User "${name}"`);
-                    return login;
-                });
-                const fields = Object.fromEntries(declared.map((k) => [k, given[k]]));
-                props[SPEC_KEY] = pulumi.output(fields).apply((f) => specText(f as Record<string, unknown>));
-            }
-            if (args.password !== undefined) props.password = pulumi.secret(args.password);
-            // A dynamic resource is a custom resource of the `pulumi-nodejs` provider whose state
-            // carries its provider as text (`__provider`): ours is the fixed text of
-            // providerText.ts, not a serialized closure (80 bytes instead of 1.9 KB per resource,
-            // stored twice).
-            props.__provider = USER_PROVIDER_TEXT;
-            super(USER_TYPE, name, props, resourceOpts);
-        } finally {
-            Error.stackTraceLimit = stackTraceLimit;
-        }
-        // A declared field's output is the declared value once this user exists (the job or a
-        // read-back confirmed it; unknown while the id is, as in a preview that creates it), and
-        // depends on this resource. Built when first read: most programs read none of them.
-        for (const k of declared) {
-            let output: pulumi.Output<unknown> | undefined;
-            Object.defineProperty(this, k, {
-                enumerable: true,
-                get: () => (output ??= pulumi.all([this.id, given[k]]).apply(([, v]) => v)),
-            });
-        }
+        });
     }
 }

@@ -8,25 +8,15 @@
 // the id in state, takes over an existing user only with `adopt: true` (or the leftover rule
 // below), and reports success only when the job result or a read-back confirms it.
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
+import { checkInputs, containsUnknown } from "./check";
 import { checkRoleNames } from "./roleCheck";
 import { ConfiguredProvider } from "./configured";
 import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
 import { declaredKeys, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
-import {
-    declaredList,
-    expandOutputs,
-    liveInputs,
-    orgTypeOf,
-    outputsOf,
-    plainJson,
-    StoredUserOutputs,
-    storedOutputs,
-    toOutputs,
-    UserOutputs,
-} from "./outputs";
+import { liveInputs, orgTypeOf, outputsOf } from "./outputs";
+import { decodeInputs, decodeNews, decodeOutputs, encodeOutputs, plainJson, PropertyBag, providerTextOf } from "./codec";
 import { hashPassword, passwordMatches } from "./passwordHash";
 import { ServerUser } from "../api/schemas";
 import { createUser } from "../operations/create";
@@ -36,77 +26,61 @@ import { deleteUser } from "../operations/delete";
 import { updateUser } from "../operations/update";
 import { renameTargetProblem } from "../operations/rename";
 import { changedFields, reportDrift } from "../operations/driftAuthor";
-import { isPacked, packInputs, SPEC_FIELDS, SPEC_KEY, SpecError, specUnknown, unpackInputs } from "./spec";
 
-/** What the host passes in: the declared inputs (flat, or packed in `spec`: spec.ts), and the serialized provider text. */
-type Inputs = UserInputs & { [PROVIDER_KEY]?: string; [SPEC_KEY]?: string };
-/** What the state holds (StoredUserOutputs) and the serialized provider text; each method reads it through expandOutputs. */
-type Outputs = StoredUserOutputs & { [PROVIDER_KEY]?: string };
-
-export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<Inputs, Outputs> {
+/**
+ * What the host passes in and stores: property bags (codec.ts turns them into typed inputs and
+ * outputs, and typed outputs back into the flat form the state holds).
+ */
+export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.ResourceProvider<PropertyBag, PropertyBag> {
     protected readonly engineSteps = true;
-    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        // The fields are checked unpacked, so every failure names its field; the answer comes in
-        // the form the inputs came in (spec.ts). A spec not known yet (a preview) is checked at `up`.
-        let flat: Partial<UserInputs>;
-        try {
-            flat = unpackInputs(news);
-        } catch (e) {
-            if (e instanceof SpecError) return { inputs: news, failures: [{ property: SPEC_KEY, reason: e.message }] };
-            throw e;
-        }
-        const later = specUnknown(news);
+    async check(_olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.CheckResult<PropertyBag>> {
         // Shape and settings first (no network), then role names against the tenant's catalog (one
-        // GET /roles per process). Bad or missing settings fail every resource's preview, naming the key.
-        const shape = checkInputs(flat, "a User", later ? SPEC_FIELDS : []);
+        // GET /roles per process). Bad or missing settings fail the first resource checked, as
+        // settings (configured.ts); values not known yet (a preview) are checked at `up`.
+        const shape = checkInputs(news, "a User");
         const settings = this.settingsFailures();
-        let result: pulumi.dynamic.CheckResult<UserInputs>;
-        if (settings.length > 0) {
-            result = { inputs: shape.inputs, failures: [...(shape.failures ?? []), ...settings] };
-        } else {
-            // The engine checks a resource as a worker frees up, right before handing its operation
-            // over: the job runner then knows more are coming (engineActivity.ts).
-            const tenant = this.tenant();
-            tenant.runner.engineChecked();
-            // One owner per login in this run: every User's check declares its login.
-            const login = shape.inputs?.loginId;
-            const taken =
-                typeof login === "string" && !containsUnknown(login) && (shape.failures ?? []).length === 0
-                    ? tenant.ownership.declare(login, { key: "User", describe: `a User with loginId '${login}'` })
-                    : undefined;
-            if (taken) return { inputs: news, failures: [{ property: "loginId", reason: taken }] };
-            result = await checkRoleNames(
-                shape,
-                () => this.settings(),
-                () => this.tenant(),
-            );
-        }
-        if (!isPacked(news)) return result as pulumi.dynamic.CheckResult<Inputs>;
-        const failed = (result.failures ?? []).length > 0;
-        const inputs = later || failed ? news : (packInputs(result.inputs ?? {}) as unknown as Inputs);
-        return { inputs, failures: result.failures };
+        if (settings.length > 0) return { inputs: news, failures: [...settings, ...(shape.failures ?? [])] };
+        // The engine checks a resource as a worker frees up, right before handing its operation
+        // over: the job runner then knows more are coming (engineActivity.ts).
+        const tenant = this.tenant();
+        tenant.runner.engineChecked();
+        // One owner per login in this run: every User's check declares its login.
+        const login = shape.inputs?.loginId;
+        const taken =
+            typeof login === "string" && !containsUnknown(login) && (shape.failures ?? []).length === 0
+                ? tenant.ownership.declare(login, { key: "User", describe: `a User with loginId '${login}'` })
+                : undefined;
+        if (taken) return { inputs: news, failures: [{ property: "loginId", reason: `loginId: ${taken}` }] };
+        const result = await checkRoleNames(
+            shape,
+            () => this.settings(),
+            () => this.tenant(),
+        );
+        return { inputs: { ...result.inputs }, failures: result.failures };
     }
 
-    async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const flat = unpackInputs(news);
-        const result = diffUser(expandOutputs(olds), flat);
+    async diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.DiffResult> {
+        const { outputs: old, form } = decodeOutputs(olds);
+        const { known, unknown, provider } = decodeNews(news);
+        const result = diffUser(old, known, { unknown, providerTexts: { old: providerTextOf(olds), new: provider } });
         // A rename creates the new login first: find out at preview that it is free.
-        if (result.replaces?.includes("loginId") && typeof flat.loginId === "string" && !containsUnknown(flat.loginId)) {
+        if (result.replaces?.includes("loginId") && known.loginId !== undefined) {
             const problem = await renameTargetProblem(
                 this.tenant(),
-                String(expandOutputs(olds).loginId),
-                flat.loginId,
-                flat.adopt === true,
+                String(old.loginId),
+                known.loginId,
+                known.adopt === true,
                 this.deadline(),
             );
             if (problem) throw problem;
         }
-        // A spec not known yet (a preview): its fields may change.
-        return specUnknown(news) ? { ...result, changes: true } : result;
+        // A state written in an earlier form is written flat by the next up (an update that sends
+        // no job when the user already matches).
+        return form === "flat" ? result : { ...result, changes: true };
     }
 
-    async create(packedOrFlat: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const inputs = unpackInputs(packedOrFlat) as Inputs;
+    async create(raw: PropertyBag): Promise<pulumi.dynamic.CreateResult<PropertyBag>> {
+        const inputs = decodeInputs(raw);
         try {
             const done = await createUser(this.context(), inputs);
             return { id: done.user.id!, outs: this.outputs(inputs, done, hashOf(inputs.password)) };
@@ -114,16 +88,16 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             if (e instanceof PartlyFailed) {
                 // A password the job did not confirm is not on record: the next up sends it again.
                 const hash = e instanceof PasswordNotConfirmed ? undefined : hashOf(inputs.password);
-                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, hash), inputs));
+                throw new ResourceInitError(e.message, e.user.id!, withProvider(this.outputs(inputs, e, hash), raw));
             }
             throw e;
         }
     }
 
-    async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    async read(id: string, props?: PropertyBag): Promise<pulumi.dynamic.ReadResult<PropertyBag>> {
         const deadline = this.deadline();
-        const old: Partial<UserOutputs> = expandOutputs(props ?? {});
-        const loginId = typeof old.loginId === "string" ? old.loginId : undefined;
+        const { outputs: old } = decodeOutputs(props);
+        const loginId = old.loginId;
         const { reader } = this.tenant();
         // `User.get(name, id)`: the engine knows only the id.
         const live = loginId ? await reader.read(loginId, deadline) : await reader.readById(id, deadline);
@@ -143,21 +117,26 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             );
             return { id: "" };
         }
-        const declared = declaredList(old);
-        const outs = outputsOf(live, { passwordHash: old.passwordHash, adopt: old.adopt, declared }, orgTypeOf(old));
-        const changed = loginId ? changedFields(old, outs, declared) : [];
+        const managed = old.managedFields;
+        // The roles keep the order the state has them in when they are managed (the declared order).
+        const roleOrder = managed?.includes("roles") ? old.roles : undefined;
+        const outs = outputsOf(
+            live,
+            { passwordHash: old.passwordHash, adopt: old.adopt, managedFields: managed },
+            orgTypeOf(old),
+            roleOrder,
+        );
+        const changed = loginId ? changedFields(old, outs, managed) : [];
         if (loginId && changed.length > 0) await reportDrift(tenant, account, loginId, { kind: "changed", fields: changed }, deadline);
-        // The managed inputs as the tenant holds them, in the engine's form: refresh and preview
-        // then show drift by field (`~ spec: (json) { ~ firstName: ... }`).
-        const inputs = declared ? packInputs(liveInputs(outs, declared)) : undefined;
-        // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
-        // stores what it is given.
-        return { id: live.id || id, props: storedOutputs(outs), ...(inputs ? { inputs: inputs as unknown as Outputs } : {}) };
+        // The outputs are what the tenant holds; the inputs only the managed fields, as the tenant
+        // holds them, so refresh and preview show drift by field (`~ emailAddress`).
+        const inputs = managed ? liveInputs(outs, managed) : undefined;
+        return { id: live.id || id, props: encodeOutputs(outs), ...(inputs ? { inputs } : {}) };
     }
 
-    async update(id: string, olds: Outputs, packedOrFlat: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        const inputs = unpackInputs(packedOrFlat) as Inputs;
-        const old: Partial<UserOutputs> = expandOutputs(olds);
+    async update(id: string, olds: PropertyBag, raw: PropertyBag): Promise<pulumi.dynamic.UpdateResult<PropertyBag>> {
+        const inputs = decodeInputs(raw);
+        const { outputs: old } = decodeOutputs(olds);
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
         const hash = inputs.password === undefined ? undefined : passwordChanged ? hashOf(inputs.password) : old.passwordHash;
         try {
@@ -170,21 +149,21 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             if (e instanceof PartlyFailed) {
                 // A password the job did not confirm is not on record: the old one's hash stays.
                 const recorded = e instanceof PasswordNotConfirmed ? old.passwordHash : hash;
-                throw new ResourceInitError(e.message, old.userId || id, withProvider(this.outputs(inputs, e, recorded), inputs));
+                throw new ResourceInitError(e.message, old.userId || id, withProvider(this.outputs(inputs, e, recorded), raw));
             }
             throw e;
         }
     }
 
-    async delete(id: string, props: Outputs): Promise<void> {
-        const old: Partial<UserOutputs> = expandOutputs(props);
-        const loginId = typeof old.loginId === "string" ? old.loginId : id;
-        await deleteUser(this.context(), loginId, old.userId || id);
+    async delete(id: string, props: PropertyBag): Promise<void> {
+        const { outputs: old } = decodeOutputs(props);
+        await deleteUser(this.context(), old.loginId ?? id, old.userId || id);
     }
 
-    /** The outputs of a user as the job or a read-back confirmed it. */
-    private outputs(inputs: UserInputs, done: { user: ServerUser }, passwordHash: string | undefined): StoredUserOutputs {
-        return toOutputs(done.user, { passwordHash, adopt: inputs.adopt ?? false, declared: declaredKeys(inputs) }, orgTypeOf(inputs));
+    /** The outputs of a user as the job or a read-back confirmed it, in the stored form. */
+    private outputs(inputs: UserInputs, done: { user: ServerUser }, passwordHash: string | undefined): PropertyBag {
+        const extra = { passwordHash, adopt: inputs.adopt ?? false, managedFields: declaredKeys(inputs) };
+        return encodeOutputs(outputsOf(done.user, extra, orgTypeOf(inputs), inputs.roles));
     }
 }
 
@@ -194,6 +173,6 @@ function hashOf(password: string | undefined): string | undefined {
 }
 
 /** Outputs plus the serialized provider: an init error's properties are stored as given (DESIGN 3.7). */
-function withProvider(outs: StoredUserOutputs, raw: Inputs): Outputs {
-    return plainJson({ ...outs, [PROVIDER_KEY]: raw[PROVIDER_KEY] });
+function withProvider(outs: PropertyBag, raw: PropertyBag): PropertyBag {
+    return plainJson({ ...outs, __provider: providerTextOf(raw) });
 }

@@ -265,7 +265,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             });
             const text = await failure(stack.preview({ onOutput }));
             assert.match(text, /emailAddress/);
-            assert.match(text, /not a valid email address/);
+            assert.match(text, /emailAddress: not an email address/);
             assert.equal(await sim.user("BAD1"), undefined);
         });
 
@@ -287,7 +287,7 @@ describe("fault suite: the provider under the real Pulumi engine", function () {
             });
             const text = await failure(stack.preview({ onOutput }));
             assert.match(text, /roles\[0\]/);
-            assert.match(text, /roles\[0\] is not in the role catalog/);
+            assert.match(text, /roles\[0\]: not in the role catalog/);
             assert.equal(await sim.user("SRVROLE"), undefined);
         });
 

@@ -1,12 +1,11 @@
 // Pulumi habits through the real engine (Automation API, file backend, simulator on 127.0.0.1):
 // bad settings fail preview naming the key; drift shows by field on refresh and preview;
-// User.get reads a user by id; organization.type changes are shown and stored; a secret field stays
-// encrypted.
+// User.get reads a user by id; organization.type changes are shown and stored; resource options
+// work per field (ignoreChanges, transforms, aliases, a secret or an unknown on one field).
 import assert from "node:assert/strict";
-import { expandOutputs } from "../../provider/resource/outputs";
 import * as pulumi from "@pulumi/pulumi";
 import { User, UserArgs } from "pulumi-primavera-admin";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
@@ -79,7 +78,7 @@ describe("Pulumi habits under the real engine", function () {
         assert.equal((await sim.stats()).jobsSubmitted, 0, "nothing was sent");
     });
 
-    it("drift shows by field: refresh marks [diff: ~spec], preview --diff marks the field in it; unmanaged roles stay unmanaged", async () => {
+    it("drift shows by field: refresh marks [diff: ~emailAddress], preview --diff shows `~ emailAddress`; unmanaged roles stay unmanaged", async () => {
         const stack = await stackFor("drift", async () => {
             new User("jsmith", {
                 loginId: "DRIFTF",
@@ -91,19 +90,17 @@ describe("Pulumi habits under the real engine", function () {
         });
         await stack.up();
         await sim.drift("DRIFTF", { emailAddress: "changed.in.ui@example.com", roles: ["PrimaveraP6Test"] });
-        const events: EngineEvent[] = [];
         const rfOut: string[] = [];
-        const refresh = await stack.refresh({ onEvent: (e) => events.push(e), onOutput: (s) => rfOut.push(s) });
+        const refresh = await stack.refresh({ onOutput: (s) => rfOut.push(s) });
         assert.equal(refresh.summary.resourceChanges?.update, 1);
-        assert.match(rfOut.join(""), /\[diff: ~spec\]/, "refresh marks the declared fields' text (preview --diff shows which one)");
-        assert.doesNotMatch(rfOut.join(""), /\[diff:[^\]]*roles/, "and not the unmanaged roles");
+        assert.match(rfOut.join(""), /\[diff: ~emailAddress\]/, "refresh names the field that drifted");
+        assert.doesNotMatch(rfOut.join(""), /\[diff:[^\]]*(roles|spec)/, "and not the unmanaged roles");
         const pvOut: string[] = [];
         const pv = await stack.preview({ diff: true, onOutput: (s) => pvOut.push(s) });
         assert.equal(pv.changeSummary.update, 1);
         const text = pvOut.join("");
-        assert.match(text, /~ spec\s*: \(json\) \{/, "the engine decodes the declared fields' text");
         assert.match(text, /~ emailAddress\s*: "changed\.in\.ui@example\.com" => "jim@example\.com"/);
-        assert.doesNotMatch(text, /[~+-] (firstName|lastName|organization)\b/, "and shows only the field that changed");
+        assert.doesNotMatch(text, /[~+-] (firstName|lastName|organization|spec)\b/, "and shows only the field that changed");
         assert.doesNotMatch(text, /roles/, "roles are not managed and not shown");
         await stack.up();
         assert.equal((await sim.user("DRIFTF")).emailAddress, "jim@example.com");
@@ -114,7 +111,7 @@ describe("Pulumi habits under the real engine", function () {
         );
     });
 
-    it("a field given as a secret is stored only encrypted (input and output `spec`), and the program reads it back as a secret", async () => {
+    it("a secret on one field (employeeNumber) encrypts only that input and output in `stack export`; the others stay plain", async () => {
         const value = "E-SECRET-4417";
         const stack = await stackFor("secretfield", async () => {
             const u = new User("s", declaredUser("SECRETF1", { employeeNumber: pulumi.secret(value) }) as unknown as UserArgs);
@@ -131,9 +128,86 @@ describe("Pulumi habits under the real engine", function () {
         assert.ok(!text.includes(value), "the state holds the secret field in plain text");
         assert.ok(!out.join("").includes(value), "the engine printed the secret field");
         const r = (exported.deployment.resources as any[]).find((x) => x.type.endsWith(":User"));
-        assert.ok(r.inputs.spec.ciphertext, "the input spec is encrypted");
-        assert.ok(r.outputs.spec.ciphertext, "the output spec, which has the input's name, is encrypted too");
+        assert.ok(r.inputs.employeeNumber.ciphertext, "the input employeeNumber is encrypted");
+        assert.ok(r.outputs.employeeNumber.ciphertext, "the output employeeNumber is encrypted");
+        for (const k of ["loginId", "firstName", "lastName", "emailAddress"]) {
+            assert.equal(typeof r.inputs[k], "string", `input ${k} is plain`);
+            assert.equal(typeof r.outputs[k], "string", `output ${k} is plain`);
+        }
+        assert.deepEqual(r.outputs.organization, { name: "sfo", type: "Company" }, "plain");
         assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "and no change when nothing changed");
+    });
+
+    it("ignoreChanges: [\"emailAddress\"] ignores the program's email and keeps the tenant's, while other fields are applied", async () => {
+        let email = "ign@example.com";
+        let first = "Ina";
+        const stack = await stackFor("ignore", async () => {
+            new User(
+                "ign",
+                { loginId: "IGNORE1", firstName: first, lastName: "G", emailAddress: email, organization: { name: "sfo" } },
+                { ignoreChanges: ["emailAddress"] },
+            );
+        });
+        await stack.up();
+        assert.equal((await sim.user("IGNORE1")).emailAddress, "ign@example.com");
+        email = "program.changed@example.com";
+        assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "the program's email change is ignored");
+        await sim.drift("IGNORE1", { emailAddress: "tenant.changed@example.com" });
+        first = "Ines";
+        await stack.up({ refresh: true });
+        const live = await sim.user("IGNORE1");
+        assert.equal(live.firstName, "Ines", "the other field is applied");
+        assert.equal(live.emailAddress, "tenant.changed@example.com", "the tenant's email is kept");
+        assert.equal((await stack.preview({ refresh: true })).changeSummary.update ?? 0, 0);
+    });
+
+    it("a transform that sets props.roles declares the roles; an alias keeps the user when the resource is renamed", async () => {
+        let name = "tr";
+        let aliases: pulumi.Input<pulumi.Alias>[] = [];
+        const stack = await stackFor("transform", async () => {
+            new User(
+                name,
+                { loginId: "TRANSF1", firstName: "T", lastName: "R", emailAddress: "tr@example.com", organization: { name: "sfo" } },
+                {
+                    aliases,
+                    transforms: [
+                        (args) =>
+                            args.type.endsWith(":User")
+                                ? { props: { ...args.props, roles: ["PrimaveraCloudAdmin"] }, opts: args.opts }
+                                : undefined,
+                    ],
+                },
+            );
+        });
+        await stack.up();
+        const live = await sim.user("TRANSF1");
+        assert.deepEqual(
+            live.roles.map((r: any) => r.name),
+            ["PrimaveraCloudAdmin"],
+            "the roles the transform set",
+        );
+        const jobs = (await sim.stats()).jobsSubmitted;
+        name = "renamed";
+        aliases = [{ name: "tr" }];
+        const up = await stack.up();
+        assert.equal(up.summary.resourceChanges?.create ?? 0, 0, "no create");
+        assert.equal(up.summary.resourceChanges?.delete ?? 0, 0, "no delete");
+        assert.equal((await sim.stats()).jobsSubmitted, jobs, "no job");
+        assert.deepEqual(await sim.user("TRANSF1"), live, "the user is untouched");
+    });
+
+    it("an unknown on one field in a preview: only that field is not known yet; up applies it", async () => {
+        const stack = await stackFor("unknown", async () => {
+            const a = new User("a", declaredUser("UNKA") as unknown as UserArgs);
+            new User("b", { ...(declaredUser("UNKB") as unknown as UserArgs), employeeNumber: a.userId });
+        });
+        const out: string[] = [];
+        const pv = await stack.preview({ diff: true, onOutput: (s) => out.push(s) });
+        assert.equal(pv.changeSummary.create, 3, "the stack and the two users");
+        assert.match(out.join(""), /employeeNumber\s*: \[unknown\]/, "the one unknown field");
+        assert.match(out.join(""), /lastName\s*: "UNKB"/, "the other fields are known");
+        await stack.up();
+        assert.equal((await sim.user("UNKB")).employeeNumber, (await sim.user("UNKA")).id);
     });
 
     it("User.get(name, id) reads an existing user into a program by id", async () => {
@@ -162,23 +236,30 @@ describe("Pulumi habits under the real engine", function () {
             return { lastName: u.lastName, org: u.organization, roles: u.roles };
         });
         const first = await stack.up();
-        // Declared fields read back as declared (the state keeps them in `spec`, not as outputs of
-        // their own); an undeclared one (roles) reads back as the tenant holds it.
+        // Every field is an output of its own, as the tenant holds it; an undeclared one (roles) too.
         assert.equal(first.outputs.lastName.value, "T");
         assert.deepEqual(first.outputs.org.value, { name: "sfo", type: "Company" });
         assert.deepEqual(first.outputs.roles.value, []);
         const stored = ((await stack.exportStack()).deployment.resources as any[]).find((x) => x.outputs?.loginId === "ORGT1");
-        assert.equal(stored.outputs.lastName, undefined);
-        assert.equal(JSON.parse(stored.outputs.spec).lastName, "T");
-        // The engine's form of the inputs (spec.ts): the login and one text, so one dependency list each.
-        assert.deepEqual(Object.keys(stored.inputs).sort(), ["__provider", "loginId", "spec"]);
-        assert.deepEqual(JSON.parse(stored.inputs.spec), {
+        assert.equal(stored.outputs.lastName, "T");
+        assert.equal(stored.outputs.spec, undefined);
+        assert.deepEqual(stored.outputs.managedFields, [
+            "loginId",
+            "firstName",
+            "lastName",
+            "emailAddress",
+            "organization",
+            "organization.type",
+        ]);
+        // One input per declared field, as Pulumi's own providers register them.
+        assert.deepEqual(stored.inputs, {
+            __provider: stored.inputs.__provider,
+            loginId: "ORGT1",
             firstName: "O",
             lastName: "T",
             emailAddress: "t@example.com",
             organization: { name: "sfo", type: "Company" },
         });
-        assert.deepEqual(Object.keys(stored.propertyDependencies).sort(), ["__provider", "loginId", "spec"]);
         assert.match(stored.sourcePosition, /habits\.e2e\.ts#\d+,\d+$/, "the resource's source position is recorded");
         assert.deepEqual((await stack.preview()).changeSummary.update ?? 0, 0, "no change when nothing changed");
         type = "Partner";
@@ -187,7 +268,42 @@ describe("Pulumi habits under the real engine", function () {
         await stack.up();
         const state = await stack.exportStack();
         const r = (state.deployment.resources as any[]).find((x) => x.outputs?.loginId === "ORGT1");
-        assert.deepEqual(expandOutputs(r.outputs).organization, { name: "sfo", type: "Partner" }, "stored");
+        assert.deepEqual(r.outputs.organization, { name: "sfo", type: "Partner" }, "stored");
+        assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "and then no change");
+    });
+
+    it("a stack whose state is in the `spec` form (development builds) is written flat by the next up, without a job", async () => {
+        const program = async () => {
+            new User("m", {
+                loginId: "MIGR1",
+                firstName: "M",
+                lastName: "G",
+                emailAddress: "m@example.com",
+                organization: { name: "sfo" },
+            });
+        };
+        const stack = await stackFor("migrate", program);
+        await stack.up();
+        // The state as the `spec` form held it: the declared fields in one JSON text, as an input and an output.
+        const deployment = await stack.exportStack();
+        const r = (deployment.deployment.resources as any[]).find((x) => x.type.endsWith(":User"));
+        const fields = { firstName: "M", lastName: "G", emailAddress: "m@example.com", organization: { name: "sfo" } };
+        r.inputs = { __provider: r.inputs.__provider, loginId: "MIGR1", spec: JSON.stringify(fields) };
+        const { managedFields: _m, firstName: _f, lastName: _l, emailAddress: _e, organization: _o, ...rest } = r.outputs;
+        r.outputs = { ...rest, spec: JSON.stringify(fields) };
+        r.propertyDependencies = { __provider: [], loginId: [], spec: [] };
+        await stack.importStack(deployment);
+        const before = await sim.user("MIGR1");
+        const jobs = (await sim.stats()).jobsSubmitted;
+        const up = await stack.up();
+        assert.equal(up.summary.resourceChanges?.update, 1, "the state is rewritten");
+        assert.equal((await sim.stats()).jobsSubmitted, jobs, "no job: the user already matches");
+        assert.deepEqual(await sim.user("MIGR1"), before, "the user is untouched");
+        const after = ((await stack.exportStack()).deployment.resources as any[]).find((x) => x.type.endsWith(":User"));
+        assert.equal(after.outputs.spec, undefined);
+        assert.equal(after.inputs.spec, undefined);
+        assert.equal(after.outputs.lastName, "G");
+        assert.deepEqual(after.outputs.managedFields, ["loginId", "firstName", "lastName", "emailAddress", "organization"]);
         assert.equal((await stack.preview()).changeSummary.update ?? 0, 0, "and then no change");
     });
 });

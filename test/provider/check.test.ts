@@ -28,12 +28,17 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ["blank firstName", { ...valid, firstName: "   " }, "firstName", /empty/],
     ["missing lastName", without("lastName"), "lastName", /required/],
     ["missing emailAddress", without("emailAddress"), "emailAddress", /required/],
-    ["bad email", { ...valid, emailAddress: "jim.smith" }, "emailAddress", /not a valid email/],
-    ["email with a space", { ...valid, emailAddress: "jim smith@example.com" }, "emailAddress", /not a valid email/],
+    ["bad email", { ...valid, emailAddress: "jim.smith" }, "emailAddress", /not an email address/],
+    ["email with a space", { ...valid, emailAddress: "jim smith@example.com" }, "emailAddress", /not an email address/],
     ["missing organization", without("organization"), "organization", /required/],
     ["organization as a string", { ...valid, organization: "sfo" }, "organization", /object/],
     ["organization without a name", { ...valid, organization: { type: "Company" } }, "organization.name", /required/],
-    ["organization with an unknown key", { ...valid, organization: { name: "sfo", city: "SF" } }, "city", /unknown property/],
+    [
+        "organization with an unknown key",
+        { ...valid, organization: { name: "sfo", city: "SF" } },
+        "organization.city",
+        /organization\.city: not a property of organization/,
+    ],
     ["roles not a list", { ...valid, roles: "PrimaveraCloudAdmin" }, "roles", /list of role names/],
     ["empty role name", { ...valid, roles: [""] }, "roles.0", /empty/],
     ["duplicate roles", { ...valid, roles: ["A", "A"] }, "roles", /twice/],
@@ -41,8 +46,8 @@ const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ["bad startDate", { ...valid, startDate: "31/01/2026" }, "startDate", /2026-01-31/],
     ["impossible date", { ...valid, startDate: "2026-02-30" }, "startDate", /real calendar date/],
     ["end before start", { ...valid, startDate: "2026-06-01", endDate: "2026-05-01" }, "endDate", /before startDate/],
-    ["unknown field", { ...valid, nickname: "jimmy" }, "nickname", /unknown property 'nickname'/],
-    ["misspelled field", { ...valid, email: "jim@example.com" }, "email", /unknown property/],
+    ["unknown field", { ...valid, nickname: "jimmy" }, "nickname", /^nickname: not a property of a User; a User takes: loginId,/],
+    ["misspelled field", { ...valid, email: "jim@example.com" }, "email", /not a property/],
     ["empty password", { ...valid, password: "" }, "password", /empty/],
     ["adopt as a string", { ...valid, adopt: "true" }, "adopt", /true or false/],
     ["userType empty", { ...valid, userType: "" }, "userType", /empty/],
@@ -87,6 +92,9 @@ describe("check: invalid inputs are refused at preview", () => {
             const f = (failures ?? []).find((x) => x.property === property);
             assert.ok(f, `expected a failure on '${property}', got ${JSON.stringify(failures)}`);
             assert.match(f.reason, reason);
+            // The engine prints "property X value {...} has a problem: <reason>": the reason starts with the field.
+            const field = property.replace(/\.\d+$/, "");
+            assert.ok(f.reason.startsWith(`${field}: `), `the reason starts with '${field}: ': ${f.reason}`);
             if (inputs.password) assert.doesNotMatch(JSON.stringify(failures), new RegExp(String(inputs.password)));
         });
     }
@@ -110,7 +118,7 @@ describe("check: invalid inputs are refused at preview", () => {
             {},
             { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T07:30:00Z" },
         );
-        assert.deepEqual(failures, [{ property: "endDate", reason: "endDate is before startDate (they are compared as instants)" }]);
+        assert.deepEqual(failures, [{ property: "endDate", reason: "endDate: before startDate (they are compared as instants)" }]);
         const ok = await provider.check({}, { ...valid, startDate: "2026-06-01T10:00:00+02:00", endDate: "2026-06-01T08:30:00Z" });
         assert.deepEqual(ok.failures, []);
     });
@@ -138,5 +146,40 @@ describe("check: invalid inputs are refused at preview", () => {
         const { failures } = await provider.check({}, { ...valid, password: 12345678 });
         assert.ok(failures!.length > 0);
         assert.doesNotMatch(JSON.stringify(failures), /12345678/);
+    });
+
+    it("refuses a `spec` input (the form of development builds) as a stray property, naming it", async () => {
+        const { failures } = await provider.check({}, { loginId: "JSMITH", spec: JSON.stringify({ firstName: "Jim" }) });
+        const f = failures!.find((x) => x.property === "spec");
+        assert.ok(f, JSON.stringify(failures));
+        assert.match(f.reason, /^spec: not a property of a User/);
+    });
+});
+
+describe("check: bad settings are said once per run, as settings", () => {
+    it("the first resource checked gets every settings problem, naming the key; later ones point back to it", async () => {
+        const saved = { ...process.env };
+        process.env.PRIMAVERA_BASE_URL = "";
+        process.env.PRIMAVERA_USERNAME = "";
+        process.env.PRIMAVERA_PASSWORD = "";
+        try {
+            const provider = new UserProvider({ baseUrl: "http://127.0.0.1:9", username: "u", authMode: "saml" } as never);
+            const first = await provider.check({}, valid);
+            assert.deepEqual(
+                first.failures!.map((f) => f.property),
+                ["primavera:password", "primavera:authMode"],
+            );
+            for (const f of first.failures!) assert.match(f.reason, /^provider settings: primavera:/);
+            const second = await provider.check({}, { ...valid, loginId: "OTHER" });
+            assert.deepEqual(second.failures, [{ property: "", reason: "provider settings: not usable; see the settings error above" }]);
+            // A field problem of a later resource is still said, after the pointer.
+            const third = await provider.check({}, { ...valid, emailAddress: "x" });
+            assert.deepEqual(
+                third.failures!.map((f) => f.property),
+                ["", "emailAddress"],
+            );
+        } finally {
+            process.env = saved;
+        }
     });
 });

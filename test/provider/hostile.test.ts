@@ -409,7 +409,7 @@ describe("identity safety against a hostile tenant and a second administrator", 
             const p = newRun(sim);
             const c = await p.check({}, base("DATE2", { endDate: "9999-12-31T23:00:00-02:00" }));
             assert.equal(c.failures?.[0]?.property, "endDate");
-            assert.match(String(c.failures?.[0]?.reason), /^endDate falls outside the years 0001-9999/);
+            assert.match(String(c.failures?.[0]?.reason), /^endDate: falls outside the years 0001-9999/);
         });
     });
 

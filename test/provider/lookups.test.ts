@@ -201,7 +201,7 @@ describe("lookups and the role check", function () {
             const bad = await provider.check({}, { ...valid, roles: ["PrimaveraCloudAdmin", "PrimaveraP6Tset"] });
             assert.equal(bad.failures?.length, 1);
             assert.equal(bad.failures![0].property, "roles[1]");
-            assert.match(bad.failures![0].reason, /^roles\[\d+\] is not in the role catalog/);
+            assert.match(bad.failures![0].reason, /^roles\[\d+\]: not in the role catalog/);
             assert.doesNotMatch(bad.failures![0].reason, /PrimaveraP6Tset/, "the declared name is not quoted (it may be a secret)");
             assert.match(bad.failures![0].reason, /did you mean 'PrimaveraP6Test'/);
             const lower = await provider.check({}, { ...valid, roles: ["primaveracloudadmin"] });

@@ -5,7 +5,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import assert from "node:assert/strict";
-import { expandOutputs } from "pulumi-primavera-admin/provider/resource/outputs";
 import * as pulumi from "@pulumi/pulumi";
 import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
@@ -15,6 +14,7 @@ const requireFromString = require("require-from-string");
 describe("serialized provider (__provider)", function () {
     let sim: Sim;
     let providerText = "";
+    let registered: Record<string, unknown> = {};
     const saved = { ...process.env };
 
     before(async () => {
@@ -28,7 +28,10 @@ describe("serialized provider (__provider)", function () {
         await pulumi.runtime.setMocks(
             {
                 newResource(args) {
-                    if (args.type === "pulumi-nodejs:dynamic/primavera-admin:User") seen!(args.inputs.__provider);
+                    if (args.type === "pulumi-nodejs:dynamic/primavera-admin:User" && args.name === "jsmith") {
+                        registered = args.inputs;
+                        seen!(args.inputs.__provider);
+                    }
                     return { id: `${args.name}-id`, state: args.inputs };
                 },
                 call: (args) => args.inputs,
@@ -53,35 +56,46 @@ describe("serialized provider (__provider)", function () {
         await sim.stop();
     });
 
-    it("building a User leaves the process's stack trace limit as it was (the SDK's debug traces are skipped only meanwhile)", async () => {
+    it("building a User changes no process-wide setting (the stack trace limit stays as it is, also during the build)", async () => {
         const { User } = await import("pulumi-primavera-admin");
         const saved = Error.stackTraceLimit;
         try {
             Error.stackTraceLimit = 17;
-            new User("limit", {
-                loginId: "LIMIT1",
-                firstName: "L",
-                lastName: "L",
-                emailAddress: "l@example.com",
-                organization: { name: "sfo" },
-            });
-            assert.equal(Error.stackTraceLimit, 17);
-            // The SDK refuses a resource without a name inside the constructor.
-            assert.throws(
-                () =>
-                    new User("" as never, {
-                        loginId: "X",
-                        firstName: "X",
-                        lastName: "X",
-                        emailAddress: "x@example.com",
-                        organization: { name: "sfo" },
+            let during: number | undefined;
+            new User(
+                "limit",
+                {
+                    loginId: "LIMIT1",
+                    firstName: pulumi.output("L").apply((v) => {
+                        during = Error.stackTraceLimit;
+                        return v;
                     }),
-                /name/,
+                    lastName: "L",
+                    emailAddress: "l@example.com",
+                    organization: { name: "sfo" },
+                },
+                {},
             );
-            assert.equal(Error.stackTraceLimit, 17, "also when the constructor throws");
+            assert.equal(Error.stackTraceLimit, 17);
+            await new Promise((r) => setImmediate(r));
+            if (during !== undefined) assert.equal(during, 17);
         } finally {
             Error.stackTraceLimit = saved;
         }
+    });
+
+    it("registers one input per declared field (no `spec`), the password as a secret of its own", () => {
+        assert.deepEqual(Object.keys(registered).sort(), [
+            "__provider",
+            "emailAddress",
+            "firstName",
+            "lastName",
+            "loginId",
+            "organization",
+            "roles",
+        ]);
+        assert.deepEqual(registered.roles, ["PrimaveraCloudAdmin"]);
+        assert.deepEqual(registered.organization, { name: "sfo" });
     });
 
     it("is at most 300 bytes, the fixed text requiring the public entry point, with no credential, URL or path", () => {
@@ -128,7 +142,7 @@ describe("serialized provider (__provider)", function () {
         assert.equal(read.props.loginId, "SERIAL1");
         assert.equal((await provider.diff(created.id, created.outs, checked.inputs)).changes, false);
         const updated = await provider.update(created.id, created.outs, { ...checked.inputs, lastName: "Smythe" });
-        assert.equal(expandOutputs(updated.outs).lastName, "Smythe");
+        assert.equal(updated.outs.lastName, "Smythe");
         resetTenants(); // a later run (pulumi destroy): a new provider process
         await provider.delete(created.id, updated.outs);
         assert.equal(await sim.user("SERIAL1"), undefined);

@@ -25,6 +25,6 @@ describe("model/dates", () => {
             endDate: "9999-12-31T23:00:00-02:00",
         });
         assert.ok(!r.success);
-        assert.match(r.error.issues[0].message, /endDate falls outside the years 0001-9999 once converted to UTC/);
+        assert.match(r.error.issues[0].message, /endDate: falls outside the years 0001-9999 once converted to UTC/);
     });
 });

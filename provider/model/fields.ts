@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { DATE_PATTERN, dateText, isRealDate, isSendableDate, normalizeDate } from "./dates";
 import { ServerUser, UserRecord } from "../api/schemas";
+import { PROFILE_NAME } from "../config/tenants";
 
 export type FieldKind = "login" | "text" | "email" | "organization" | "roles" | "boolean" | "date" | "secret";
 
@@ -188,6 +189,11 @@ export const userInputs = z
         password: secretSchema(field("password")).optional(),
         /** Take over a user that already exists with this login. */
         adopt: z.boolean({ error: "adopt: must be true or false" }).optional(),
+        /** The profile of primavera:tenants whose tenant holds the user; absent: the provider's own settings. */
+        tenant: z
+            .string({ error: "tenant: must be a profile name of primavera:tenants" })
+            .regex(PROFILE_NAME, { error: "tenant: a profile name holds letters, digits, _ and - only (up to 63)" })
+            .optional(),
     })
     .strict();
 
@@ -195,7 +201,7 @@ export const userInputs = z
 export type UserInputs = z.infer<typeof userInputs>;
 
 /** The input properties, in the order they are documented. */
-export const INPUT_KEYS = [...USER_FIELDS.map((f) => f.key), "adopt"] as (keyof UserInputs)[];
+export const INPUT_KEYS = [...USER_FIELDS.map((f) => f.key), "adopt", "tenant"] as (keyof UserInputs)[];
 
 /** endDate before startDate (both normalized to the tenant's form, so compared as instants). */
 export function datesOutOfOrder(inputs: Partial<UserInputs>): string | undefined {
@@ -209,7 +215,7 @@ export function datesOutOfOrder(inputs: Partial<UserInputs>): string | undefined
 // The managed view: the record fields a program can declare, as comparable plain values.
 
 /** The managed fields of a user, as the tenant holds them (the same shape as normalized inputs). */
-export type ManagedView = Omit<UserInputs, "password" | "adopt">;
+export type ManagedView = Omit<UserInputs, "password" | "adopt" | "tenant">;
 
 /** What the tenant holds for each field, in the normalized shape of the inputs. */
 export function managedView(live: ServerUser): ManagedView {

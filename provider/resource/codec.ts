@@ -41,6 +41,7 @@ export const userOutputs = z
         passwordHash: z.string().optional(),
         adopt: z.boolean().optional(),
         managedFields: z.array(z.string()).optional(),
+        tenant: z.string().optional(),
     })
     .strict();
 

@@ -5,7 +5,7 @@ import { ServerUser } from "../api/schemas";
 import { plainJson, UserOutputs } from "./codec";
 
 /** The managed fields as the tenant holds them, with the user's id and state. */
-type LiveFields = Omit<UserOutputs, "passwordHash" | "adopt" | "managedFields">;
+type LiveFields = Omit<UserOutputs, "passwordHash" | "adopt" | "managedFields" | "tenant">;
 
 /** A user as the tenant holds it, with the tenant's bookkeeping: what the lookups (getUser, getUsers) return. */
 export interface UserInfo extends LiveFields {
@@ -18,7 +18,7 @@ export interface UserInfo extends LiveFields {
 }
 
 /** What the outputs hold besides the live user: what only the provider knows. */
-type Extra = Pick<UserOutputs, "passwordHash" | "adopt" | "managedFields">;
+type Extra = Pick<UserOutputs, "passwordHash" | "adopt" | "managedFields" | "tenant">;
 
 /**
  * The managed fields, id and state of a live user. `declaredOrgType`: the organization type the
@@ -86,7 +86,12 @@ export function userInfo(user: ServerUser): UserInfo {
  * drift by field): only the fields the outputs say are declared, so an absent `roles` stays absent.
  */
 export function liveInputs(outs: UserOutputs, declared: readonly string[]): Record<string, unknown> {
-    return { ...declaredView(outs, declared), loginId: outs.loginId, ...(outs.adopt ? { adopt: true } : {}) };
+    return {
+        ...declaredView(outs, declared),
+        loginId: outs.loginId,
+        ...(outs.adopt ? { adopt: true } : {}),
+        ...(outs.tenant !== undefined ? { tenant: outs.tenant } : {}),
+    };
 }
 
 /** The declared organization type of some inputs, if any. */

@@ -28,6 +28,11 @@ export interface UserArgs {
     password?: pulumi.Input<string>;
     /** Take over a user that already exists with this loginId instead of failing. Default false. */
     adopt?: pulumi.Input<boolean>;
+    /**
+     * The profile of `primavera:tenants` whose tenant holds this user (docs/tenants.md); absent:
+     * the provider's own settings. Changing it replaces the user (created on the new tenant first).
+     */
+    tenant?: pulumi.Input<string>;
 }
 
 /** The type token of a User: what `pulumi.dynamic.Resource` would register for it. */
@@ -53,6 +58,7 @@ const OUTPUT_ONLY = ["userId", "status", "locked", "passwordHash", "managedField
  * - `status`, `locked`: the tenant's account status (e.g. "Active") and lock flag;
  * - `passwordHash`: a salted hash of the password last applied (a secret), absent without one;
  * - `adopt`: true when the program adopts the user;
+ * - `tenant`: the profile whose tenant holds the user (absent: the provider's own settings);
  * - `managedFields`: the fields the program declares, in the field table's order (`loginId`
  *   first; `organization.type` when the organization's type is declared). A refresh reports these
  *   fields, as the tenant holds them, as the resource's inputs, so drift shows by field.
@@ -77,6 +83,7 @@ export class User extends pulumi.CustomResource {
     declare readonly locked: pulumi.Output<boolean>;
     declare readonly passwordHash: pulumi.Output<string | undefined>;
     declare readonly adopt: pulumi.Output<boolean | undefined>;
+    declare readonly tenant: pulumi.Output<string | undefined>;
     /** The fields the program declares (manages); `organization.type` when the type is declared. */
     declare readonly managedFields: pulumi.Output<string[] | undefined>;
 

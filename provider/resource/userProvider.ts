@@ -38,11 +38,15 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         // GET /roles per process). Bad or missing settings fail the first resource checked, as
         // settings (configured.ts); values not known yet (a preview) are checked at `up`.
         const shape = checkInputs(news, "a User");
-        const settings = this.settingsFailures();
+        const profile = shape.inputs?.tenant;
+        // A tenant not known yet (a preview) or not a profile name: its settings are checked at `up`.
+        if (containsUnknown(news.tenant) || (shape.failures ?? []).some((f) => f.property === "tenant"))
+            return { inputs: news, failures: shape.failures };
+        const settings = this.settingsFailures(profile);
         if (settings.length > 0) return { inputs: news, failures: [...settings, ...(shape.failures ?? [])] };
         // The engine checks a resource as a worker frees up, right before handing its operation
         // over: the job runner then knows more are coming (engineActivity.ts).
-        const tenant = this.tenant();
+        const tenant = this.tenant(profile);
         tenant.runner.engineChecked();
         // One owner per login in this run: every User's check declares its login.
         const login = shape.inputs?.loginId;
@@ -53,8 +57,8 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         if (taken) return { inputs: news, failures: [{ property: "loginId", reason: `loginId: ${taken}` }] };
         const result = await checkRoleNames(
             shape,
-            () => this.settings(),
-            () => this.tenant(),
+            () => this.settings(profile),
+            () => this.tenant(profile),
         );
         return { inputs: { ...result.inputs }, failures: result.failures };
     }
@@ -64,13 +68,13 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const { known, unknown, provider } = decodeNews(news);
         const result = diffUser(old, known, { unknown, providerTexts: { old: providerTextOf(olds), new: provider } });
         // A rename creates the new login first: find out at preview that it is free.
-        if (result.replaces?.includes("loginId") && known.loginId !== undefined) {
+        if (result.replaces?.includes("loginId") && !result.replaces.includes("tenant") && known.loginId !== undefined) {
             const problem = await renameTargetProblem(
-                this.tenant(),
+                this.tenant(known.tenant),
                 String(old.loginId),
                 known.loginId,
                 known.adopt === true,
-                this.deadline(),
+                this.deadline(known.tenant),
             );
             if (problem) throw problem;
         }
@@ -82,7 +86,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     async create(raw: PropertyBag): Promise<pulumi.dynamic.CreateResult<PropertyBag>> {
         const inputs = decodeInputs(raw);
         try {
-            const done = await createUser(this.context(), inputs);
+            const done = await createUser(this.context(inputs.tenant), inputs);
             return { id: done.user.id!, outs: this.outputs(inputs, done, hashOf(inputs.password)) };
         } catch (e) {
             if (e instanceof PartlyFailed) {
@@ -95,14 +99,14 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
     }
 
     async read(id: string, props?: PropertyBag): Promise<pulumi.dynamic.ReadResult<PropertyBag>> {
-        const deadline = this.deadline();
         const { outputs: old } = decodeOutputs(props);
+        const deadline = this.deadline(old.tenant);
         const loginId = old.loginId;
-        const { reader } = this.tenant();
+        const { reader } = this.tenant(old.tenant);
         // `User.get(name, id)`: the engine knows only the id.
         const live = loginId ? await reader.read(loginId, deadline) : await reader.readById(id, deadline);
-        const tenant = this.tenant();
-        const account = this.settings().username;
+        const tenant = this.tenant(old.tenant);
+        const account = this.settings(old.tenant).username;
         // Gone: an empty id makes refresh drop the resource from state.
         if (!live) {
             if (loginId) await reportDrift(tenant, account, loginId, { kind: "removed" }, deadline);
@@ -122,7 +126,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const roleOrder = managed?.includes("roles") ? old.roles : undefined;
         const outs = outputsOf(
             live,
-            { passwordHash: old.passwordHash, adopt: old.adopt, managedFields: managed },
+            { passwordHash: old.passwordHash, adopt: old.adopt, managedFields: managed, tenant: old.tenant },
             orgTypeOf(old),
             roleOrder,
         );
@@ -140,7 +144,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const passwordChanged = inputs.password !== undefined && !passwordMatches(inputs.password, old.passwordHash);
         const hash = inputs.password === undefined ? undefined : passwordChanged ? hashOf(inputs.password) : old.passwordHash;
         try {
-            const done = await updateUser(this.context(), inputs, old.userId || id, {
+            const done = await updateUser(this.context(inputs.tenant), inputs, old.userId || id, {
                 sendPassword: passwordChanged,
                 wasDisabled: old.disabled,
             });
@@ -157,12 +161,12 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
 
     async delete(id: string, props: PropertyBag): Promise<void> {
         const { outputs: old } = decodeOutputs(props);
-        await deleteUser(this.context(), old.loginId ?? id, old.userId || id);
+        await deleteUser(this.context(old.tenant), old.loginId ?? id, old.userId || id);
     }
 
     /** The outputs of a user as the job or a read-back confirmed it, in the stored form. */
     private outputs(inputs: UserInputs, done: { user: ServerUser }, passwordHash: string | undefined): PropertyBag {
-        const extra = { passwordHash, adopt: inputs.adopt ?? false, managedFields: declaredKeys(inputs) };
+        const extra = { passwordHash, adopt: inputs.adopt ?? false, managedFields: declaredKeys(inputs), tenant: inputs.tenant };
         return encodeOutputs(outputsOf(done.user, extra, orgTypeOf(inputs), inputs.roles));
     }
 }

@@ -1,0 +1,63 @@
+// Several tenants in one program: a `tenant` input names a profile of primavera:tenants, whose
+// settings reach another tenant with its own job runner, ownership and deletion limit.
+import assert from "node:assert/strict";
+import { resetTenants } from "pulumi-primavera-admin/provider/testing";
+import { UserProvider } from "../support/untyped";
+import { declaredUser } from "../support/fixtures";
+import { ADMIN, Sim, useSimulator, withSimulator } from "../support/sim";
+
+const PROVIDER_TEXT = "exports.handler = () => ({})";
+
+describe("several tenants in one program (the tenant input)", function () {
+    const prod = useSimulator({ jobMs: 20 });
+    let test: Sim;
+    before(async () => (test = await withSimulator({ jobMs: 20 })));
+    after(async () => test?.stop());
+
+    /** A provider configured as the engine would: the provider's own tenant, and profile `test`. */
+    async function configured<P extends UserProvider>(make: () => P, maxDeletions = 10): Promise<P> {
+        resetTenants();
+        const p = make();
+        const config = new Map<string, string>([
+            ["primavera:baseUrl", prod.url],
+            ["primavera:username", ADMIN.username],
+            ["primavera:password", ADMIN.password],
+            [
+                "primavera:tenants",
+                JSON.stringify({ test: { baseUrl: test.url, username: ADMIN.username, password: ADMIN.password, maxDeletions } }),
+            ],
+        ]);
+        await p.configure({ config: { get: (k: string) => config.get(k) } } as never);
+        return p;
+    }
+
+    it("a User with tenant 'test' lives on that tenant only, records the profile's name and no credential", async () => {
+        const p = await configured(() => new UserProvider());
+        const c = await p.check({}, { ...declaredUser("TENANT1"), tenant: "test" });
+        assert.deepEqual(c.failures, []);
+        const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+        assert.ok(await test.user("TENANT1"), "created on the profile's tenant");
+        assert.equal(await prod.user("TENANT1"), undefined, "not on the provider's own tenant");
+        assert.equal((made.outs as Record<string, unknown>).tenant, "test");
+        assert.ok(!JSON.stringify(made.outs).includes(ADMIN.password), "no credential in the outputs");
+        const read = await p.read(made.id, made.outs);
+        assert.equal(read.id, made.id);
+        resetTenants(); // a new run: this one declared the login, so its delete would only release it
+        await p.delete(made.id, made.outs);
+        assert.equal(await test.user("TENANT1"), undefined);
+    });
+
+    it("changing a User's tenant replaces it; an unknown profile fails its check naming the key to set", async () => {
+        const p = await configured(() => new UserProvider());
+        const c = await p.check({}, { ...declaredUser("TENANT2"), tenant: "test" });
+        const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+        const moved = await p.check(c.inputs, declaredUser("TENANT2"));
+        const diff = await p.diff(made.id, made.outs, moved.inputs);
+        assert.ok(diff.replaces?.includes("tenant"), JSON.stringify(diff));
+        const bad = await p.check({}, { ...declaredUser("TENANT3"), tenant: "stage" });
+        assert.equal(bad.failures?.[0]?.property, "tenant");
+        assert.match(bad.failures![0].reason, /primavera:tenants\.stage\.baseUrl/);
+        const notAName = await p.check({}, { ...declaredUser("TENANT4"), tenant: "../prod" });
+        assert.equal(notAName.failures?.[0]?.property, "tenant");
+    });
+});

@@ -5,7 +5,7 @@
 // check must not need the network to succeed.
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "./check";
-import { progress } from "../api/progress";
+import { warning } from "../api/progress";
 import { closeMatches, roleCatalog } from "../tenant/roles";
 import { ProviderConfig } from "../config/settings";
 import { Tenant } from "../tenant/registry";
@@ -20,7 +20,7 @@ function warnOnce(key: string, message: string): void {
     const warned = (g[WARNED] ??= new Set());
     if (warned.has(key)) return;
     warned.add(key);
-    progress(`warning: ${message}`);
+    warning(`${message}`);
 }
 
 /** Adds a failure for each role name that is not in the tenant's catalog. */

@@ -5,7 +5,7 @@
 // tenant's answer for the login and a read-back of the same user. A tenant that does not offer the
 // call answers 404 or 405: the caller falls back to a job, and the run says so once.
 import { ApiError, PrimaveraError } from "../api/errors";
-import { progress } from "../api/progress";
+import { warning } from "../api/progress";
 import { serverMessage } from "../api/client";
 import { ServerUser } from "../api/schemas";
 import { guardOwnAccount } from "../safety/ownAccount";
@@ -95,8 +95,8 @@ function statusRecord(user: ServerUser, disabled: boolean): Record<string, unkno
 
 function markUnsupported(ctx: OpContext, status: number): "unsupported" {
     if (ctx.tenant.changeStatus !== "unsupported")
-        progress(
-            `warning: the tenant does not offer PUT /user/change-status (HTTP ${status}): users are enabled and disabled in jobs, ` +
+        warning(
+            `the tenant does not offer PUT /user/change-status (HTTP ${status}): users are enabled and disabled in jobs, ` +
                 `after the jobs before them`,
         );
     ctx.tenant.changeStatus = "unsupported";

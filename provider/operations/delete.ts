@@ -3,7 +3,7 @@
 // login that another resource of this run declares is released instead (it moved there), and a
 // login that now belongs to another user (another id) is left alone.
 import { PrimaveraError } from "../api/errors";
-import { progress } from "../api/progress";
+import { progress, warning } from "../api/progress";
 import { recordFromLive, RECORD_FIELDS } from "../model/fields";
 import { LoginCaseError } from "../model/identity";
 import { interferenceOf } from "../safety/interference";
@@ -60,8 +60,8 @@ async function disableFirst(ctx: OpContext, loginId: string, expectedId: string 
 function prepareDelete(ctx: OpContext, loginId: string, expectedId: string | undefined, live: ServerUser | undefined): Prepared {
     if (!live) return { done: true }; // already gone
     if (expectedId && live.id !== expectedId) {
-        progress(
-            `warning: user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack ` +
+        warning(
+            `user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack ` +
                 `managed is gone and the login belongs to another user, which is left alone.`,
         );
         return { done: true };

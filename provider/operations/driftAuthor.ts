@@ -3,7 +3,7 @@
 // `JSMITH: emailAddress changed outside Pulumi by COADMIN at 2026-12-01T10:04:11Z`. The events of
 // the last week are read once per run (every refresh of the run shares the one read); a tenant
 // that does not answer them is said once, and the warning then names no author.
-import { progress } from "../api/progress";
+import { warning } from "../api/progress";
 import { Tenant } from "../tenant/registry";
 import { AuditEvent } from "../tenant/audits";
 import { mentions } from "../safety/interference";
@@ -29,7 +29,7 @@ export async function reportDrift(tenant: Tenant, account: string, login: string
     const by = author
         ? ` by ${author.grantor || "an unnamed account"} at ${author.at === undefined ? "an unknown time" : new Date(author.at).toISOString()}`
         : "";
-    progress(`warning: ${login}: ${what}${by}`);
+    warning(`${login}: ${what}${by}`);
 }
 
 /** The latest event on `login` by another account in the look-back window (one read of the log per run and tenant). */

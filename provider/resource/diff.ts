@@ -21,7 +21,8 @@ export function diffUser(olds: StoredOutputs, news: Partial<UserInputs>, ctx: Di
     // Another tenant is another user: it is created there before the old one is deleted.
     if (unknown.has("tenant") || news.tenant !== olds.tenant) replaces.push("tenant");
     const changed = changedFields(olds, news);
-    for (const k of unknown) if (k !== "loginId" && k !== "password" && k !== "adopt" && k !== "tenant" && !changed.includes(k)) changed.push(k);
+    for (const k of unknown)
+        if (k !== "loginId" && k !== "password" && k !== "adopt" && k !== "tenant" && !changed.includes(k)) changed.push(k);
     if (unknown.has("password") || (news.password !== undefined && !passwordMatches(news.password, olds.passwordHash)))
         changed.push("password");
     const { old: oldText, new: newText } = ctx.providerTexts ?? {};

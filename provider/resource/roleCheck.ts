@@ -5,7 +5,7 @@
 // check must not need the network to succeed.
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown } from "./check";
-import { progress } from "../api/progress";
+import { warning } from "../api/progress";
 import { closeMatches, roleCatalog } from "../tenant/roles";
 import { deadlineFrom, ProviderConfig } from "../config/settings";
 import { processWide } from "../process/processWide";
@@ -18,7 +18,7 @@ function warnOnce(key: string, message: string): void {
     const warned = processWide("roleCheckWarnings", () => new Set<string>());
     if (warned.has(key)) return;
     warned.add(key);
-    progress(`warning: ${message}`);
+    warning(`${message}`);
 }
 
 /** Adds a failure for each role name that is not in the tenant's catalog. */

@@ -14,7 +14,7 @@ import { ConfiguredProvider } from "./configured";
 import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
 import { declaredKeys, UserInputs } from "../model/fields";
-import { progress } from "../api/progress";
+import { warning } from "../api/progress";
 import { liveInputs, orgTypeOf, outputsOf } from "./outputs";
 import { decodeInputs, decodeNews, decodeOutputs, encodeOutputs, plainJson, PropertyBag, providerTextOf } from "./codec";
 import { hashPassword, passwordMatches } from "./passwordHash";
@@ -115,8 +115,8 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         const expectedId = old.userId || id;
         if (loginId && expectedId && live.id && live.id !== expectedId) {
             await reportDrift(tenant, account, loginId, { kind: "recreated", id: live.id }, deadline);
-            progress(
-                `warning: user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was ` +
+            warning(
+                `user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was ` +
                     `deleted and the login created again outside Pulumi. The new user is not this stack's; it is dropped from the state.`,
             );
             return { id: "" };

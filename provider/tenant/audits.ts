@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { ApiError } from "../api/errors";
 import { PrimaveraClient } from "../api/client";
-import { progress } from "../api/progress";
+import { warning } from "../api/progress";
 import { serverDate } from "../api/schemas";
 import { dateText, tenantTime } from "../model/dates";
 
@@ -109,8 +109,8 @@ export class AuditLog {
         } catch (e) {
             if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 403 && e.status !== 405)) throw e;
             this.unavailable = `the tenant does not answer its audit events (HTTP ${e.status} on GET ${path})`;
-            progress(
-                `warning: ${this.unavailable}: changes other administrators make to a user while our job changes it, and who ` +
+            warning(
+                `${this.unavailable}: changes other administrators make to a user while our job changes it, and who ` +
                     `changed a user outside Pulumi, cannot be told.`,
             );
             return { unavailable: this.unavailable };

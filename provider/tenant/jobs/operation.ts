@@ -1,6 +1,7 @@
 // What an operation on one user is to the job runner, and what becomes of it.
 import { ServerUser, UserRecord } from "../../api/schemas";
 import { AuditSnapshot } from "../audits";
+import { Urns } from "../../engine/requestUrn";
 import { Outcome, SentKind } from "./outcome";
 
 /** What an operation sends, decided from the user as the tenant holds it at submission. */
@@ -55,6 +56,8 @@ export interface Settled {
 }
 
 export interface Pending extends Operation {
+    /** The resource(s) whose engine request queued the operation: the job's messages go there. */
+    urns: Urns;
     resolve(s: Settled): void;
     reject(error: Error): void;
 }

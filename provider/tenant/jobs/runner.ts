@@ -22,6 +22,7 @@ import { waitForJob } from "./poller";
 import { BatchSchedule, QueueView, QuietSchedule } from "./schedule";
 import { SubmittedJob } from "./poller";
 import { submitJob } from "./submit";
+import { currentUrns, withUrns } from "../../engine/requestUrn";
 
 export type { Operation, Prepared, PrepareContext, Settled } from "./operation";
 
@@ -67,7 +68,7 @@ export class JobRunner {
 
     run(op: Operation): Promise<Settled> {
         return new Promise<Settled>((resolve, reject) => {
-            this.queue.push({ ...op, resolve, reject });
+            this.queue.push({ ...op, urns: currentUrns(), resolve, reject });
             this.lastArrival = performance.now();
             if (op.engineStep) this.stepsQueued++;
             this.schedule.arrived(op.engineStep === true, this.stepsQueued + this.stepsInJob, this.lastArrival);
@@ -157,7 +158,16 @@ export class JobRunner {
      * One job: build and submit (a refused body is split), wait for the result, and settle each
      * operation. A batch shares one job, so it runs under the latest of its operations' deadlines.
      */
-    private async runJob(batch: Pending[]): Promise<void> {
+    private runJob(batch: Pending[]): Promise<void> {
+        // The pump runs in the context of whichever request started it: the job's messages (busy
+        // tenant, long job) belong to the resources of the operations it carries.
+        return withUrns(
+            batch.flatMap((p) => p.urns),
+            () => this.runJobFor(batch),
+        );
+    }
+
+    private async runJobFor(batch: Pending[]): Promise<void> {
         const deadline = Math.max(...batch.map((p) => p.deadline));
         const job = new JobBuild(batch, this.reader, this.lostAdds, deadline, this.audits);
         try {

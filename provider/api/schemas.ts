@@ -31,7 +31,7 @@ export type ServerRole = z.infer<typeof serverRole>;
 const serverOrganization = serverRole.extend({ type: z.string().optional() });
 
 /** The identity and the plain text fields, the same in what the tenant returns and in what we send. */
-const userTexts = {
+export const userTexts = {
     id: z.string().optional(),
     loginId: z.string(),
     firstName: z.string().optional(),

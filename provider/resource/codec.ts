@@ -13,6 +13,7 @@ import { z } from "zod";
 import { containsUnknown, PROVIDER_KEY } from "./check";
 import { RECORD_FIELDS, UserInputs, userInputs } from "../model/fields";
 import { PrimaveraError } from "../api/errors";
+import { userTexts } from "../api/schemas";
 
 /** What the engine passes in and stores: an untyped property bag. */
 export type PropertyBag = Record<string, unknown>;
@@ -22,17 +23,10 @@ const organization = z.object({ name: z.string(), type: z.string().optional() })
 /** A User's outputs, as the provider returns them and the state holds them (the flat form). */
 export const userOutputs = z
     .object({
-        loginId: z.string(),
-        firstName: z.string().optional(),
-        middleName: z.string().optional(),
-        lastName: z.string().optional(),
-        emailAddress: z.string().optional(),
-        userType: z.string().optional(),
+        ...z.object(userTexts).omit({ id: true }).shape,
         organization: organization.optional(),
         roles: z.array(z.string()),
         disabled: z.boolean(),
-        employeeNumber: z.string().optional(),
-        manager: z.string().optional(),
         startDate: z.string().optional(),
         endDate: z.string().optional(),
         userId: z.string(),

@@ -123,6 +123,9 @@ describe("the examples under the real Pulumi engine", function () {
             coadminBefore.roles.map((r: any) => r.name),
         );
         assert.deepEqual(up.outputs.coadminRoles.value, ["PrimaveraCloudAdmin"]);
+        const resources = (await stacks.adopt.exportStack()).deployment.resources as { urn: string; protect?: boolean }[];
+        const protectedUsers = resources.filter((r) => r.protect).map((r) => r.urn.split("::").pop());
+        assert.deepEqual(protectedUsers.sort(), ["coadmin", "dpatel"], "the adopted users are protected, the new one is not");
         const preview = await stacks.adopt.preview();
         assert.deepEqual(
             Object.keys(preview.changeSummary).filter((k) => k !== "same"),

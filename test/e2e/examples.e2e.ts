@@ -1,5 +1,6 @@
 // Every example previews against the simulator through the real engine; bulk (500 users from
 // users.csv in one UserSet) and adopt (seeded users taken over) are applied, then preview clean.
+import "./support/examplesFromRoot";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";

@@ -1,4 +1,7 @@
 // pulumi-primavera-admin: Oracle Primavera Administration users as Pulumi resources.
+import { warnOnOldNode } from "./nodeVersion";
+
+warnOnOldNode();
 export { User, UserArgs } from "./resource/user";
 export { UserProvider } from "./resource/userProvider";
 export { UserSet, UserSetArgs, UserSetMemberArgs } from "./resource/userSet";

@@ -71,13 +71,12 @@ export function renderProgram(users: UserInfo[], info: ExportInfo, onUser?: (don
 }
 
 /**
- * What to do about a value the check refuses: fix it in the tenant, and export again. A login is
- * the user's identity: a program cannot change it (a new login is a new user), so such a user
- * is left out of the program instead.
+ * What to do about a value the check refuses: fix it in the tenant and export again; a new login
+ * is a new user, so an invalid login cannot be fixed here and the user is left out instead.
  */
 function advice(problem: string): string {
     return problem.startsWith("loginId")
-        ? "a login cannot be changed from a program (a new login is a new user): leave this user out, or rename it in the vendor UI and export again"
+        ? "a new login would be a new user: leave this user out of the program"
         : "fix it in the vendor UI and export again, or declare the value the check accepts here";
 }
 

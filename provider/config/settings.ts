@@ -161,7 +161,7 @@ export const SETTINGS = {
         stack: "primavera:maxUsersPerJob",
         env: "PRIMAVERA_MAX_USERS_PER_JOB",
         default: "500",
-        description: "Most users in one job; `1` turns batching off. See Performance.",
+        description: "Most users in one job; `1` turns batching off. See docs/performance.md.",
         allowedDoc: "a whole number from 1 to 10000",
         schema: numberIn(1, 10_000, true, "must be a whole number from 1 to 10000"),
     },

@@ -3,7 +3,7 @@
 // call it without the engine); Pulumi programs reach it through the fixed `__provider` text
 // (providerText.ts) and the public entry point stateEntry.ts.
 //
-// Identity safety (README, Reliability): each operation decides what to send from a read taken
+// Identity safety (docs/identity-safety.md): each operation decides what to send from a read taken
 // right before its job is submitted (runner.ts), touches only the user with exactly its login and
 // the id in state, takes over an existing user only with `adopt: true` (or the leftover rule
 // below), and reports success only when the job result or a read-back confirms it.
@@ -176,7 +176,7 @@ function hashOf(password: string | undefined): string | undefined {
     return password === undefined ? undefined : hashPassword(password);
 }
 
-/** Outputs plus the serialized provider: an init error's properties are stored as given (DESIGN 3.7). */
+/** Outputs plus the serialized provider: an init error's properties are stored as given, provider text included. */
 function withProvider(outs: PropertyBag, raw: PropertyBag): PropertyBag {
     return plainJson({ ...outs, __provider: providerTextOf(raw) });
 }

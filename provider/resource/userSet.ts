@@ -23,7 +23,7 @@ const USER_SET_TYPE = "pulumi-nodejs:dynamic/primavera-admin:UserSet";
  * an update sends only the members that differ, added, changed and removed together; refresh is
  * one `GET /user`. Members are keyed by login in the state, so `pulumi preview --diff` shows
  * `~ JSMITH: {...}`. Choose `User` instead when you want an error, `--target` or `protect` per
- * user (see the README, "User or UserSet").
+ * user (docs/resources.md, "User or UserSet?").
  */
 export class UserSet extends pulumi.CustomResource {
     /** By login: the managed fields as the tenant holds them, and the tenant's status ("Active", "Disabled"). */

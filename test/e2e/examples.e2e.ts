@@ -1,5 +1,6 @@
 // Every example previews against the simulator through the real engine; bulk (500 users from
 // users.csv in one UserSet) and adopt (seeded users taken over) are applied, then preview clean.
+import "./support/examplesFromRoot";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -123,6 +124,9 @@ describe("the examples under the real Pulumi engine", function () {
             coadminBefore.roles.map((r: any) => r.name),
         );
         assert.deepEqual(up.outputs.coadminRoles.value, ["PrimaveraCloudAdmin"]);
+        const resources = (await stacks.adopt.exportStack()).deployment.resources as { urn: string; protect?: boolean }[];
+        const protectedUsers = resources.filter((r) => r.protect).map((r) => r.urn.split("::").pop());
+        assert.deepEqual(protectedUsers.sort(), ["coadmin", "dpatel"], "the adopted users are protected, the new one is not");
         const preview = await stacks.adopt.preview();
         assert.deepEqual(
             Object.keys(preview.changeSummary).filter((k) => k !== "same"),

@@ -146,7 +146,9 @@ describe("the packed package in fresh Pulumi projects", function () {
             fs.readFileSync(path.join(projects[0].dir, "node_modules", "pulumi-primavera-admin", "package.json"), "utf8"),
         );
         assert.equal(manifest.dependencies["@pulumi/pulumi"], `^${OLDEST}`, "a caret range from the oldest supported version");
-        assert.equal(manifest.peerDependencies, undefined);
+        // @pulumi/pulumi is no peer (npm dedupes the caret range); TypeScript is an optional one, naming the supported lines.
+        assert.deepEqual(manifest.peerDependencies, { typescript: ">=5.0.0 <7" });
+        assert.deepEqual(manifest.peerDependenciesMeta, { typescript: { optional: true } });
         assert.match(
             fs.readFileSync(
                 path.join(projects[0].dir, "node_modules", "pulumi-primavera-admin", "dist", "provider", "cli", "index.js"),

@@ -151,7 +151,7 @@ describe("batching: group commit, split on 400, coalesced reads", function () {
     }
 
     it("creates handed over one by one a few ms apart (as the engine does) go in one job, not a first job of one", async () => {
-        // The engine hands creates over as its workers free up, 4-6 ms apart (README, Performance).
+        // The engine hands creates over as its workers free up, 4-6 ms apart (docs/performance.md).
         const n = 20;
         await createSpaced(n, 5);
         const stats = await sim.stats();

@@ -1,4 +1,4 @@
-// Identity safety (README, Reliability): each invariant tried the way another administrator of the
+// Identity safety (docs/identity-safety.md): each invariant tried the way another administrator of the
 // same tenant, a broken server answer or a careless input would break it. Against the real
 // simulator on 127.0.0.1; every wait is bounded.
 import assert from "node:assert/strict";

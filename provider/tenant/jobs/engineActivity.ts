@@ -9,7 +9,7 @@
 //
 // Results handed back to an engine that was idle before them (workers free, nothing shown for that
 // long pause) bring no new operations, so the operations that wait then go at once.
-// docs/performance.md has the measurements behind these bounds.
+// docs/performance.md#the-end-of-the-engines-operations has the measurements behind these bounds.
 
 /** The shortest pause in the engine's signals taken for the end of its operations. */
 export const QUIET_END_MS = 80;

@@ -15,7 +15,7 @@
 // - the job: from its POST to its result.
 // Only engine steps (a User's operations) are paced; a UserSet's operations come all at once from
 // one step, and the runner leaves them out (runner.ts). Even so, operations that all arrive at
-// once get no turnaround measured, so they never split.
+// once get no turnaround measured, so they never split. Measured: docs/performance.md#two-halves.
 
 /**
  * Split when the engine's turnaround exceeds this share of a job's time: a job's time also holds a

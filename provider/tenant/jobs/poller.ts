@@ -12,7 +12,7 @@ import { Verdict, waitFor } from "../../api/wait";
 // Each job holds the tenant's only job slot, so noticing it late is paid by every operation queued
 // behind it: the wait before a poll is a fixed share of the time the job has run so far, which
 // keeps the lateness a small share of the job for a few cheap polls per doubling of its time. A
-// Retry-After the tenant sends is honoured if longer.
+// Retry-After the tenant sends is honoured if longer. Measured: docs/performance.md#polling.
 const POLL_FRACTION = 1 / 8;
 const POLL_MIN_MS = 25;
 const POLL_MAX_MS = 2_000;

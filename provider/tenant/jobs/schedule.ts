@@ -36,7 +36,7 @@ export interface BatchSchedule {
     readonly shortestJobMs: number | undefined;
 }
 
-/** Longer than the gaps between operations handed over together, short next to a job. */
+/** Longer than the gaps between operations handed over together, short next to a job (docs/performance.md#gathering). */
 export const QUIET_MS = 40;
 /** The longest a gather waits while operations keep arriving. */
 export const GATHER_MAX_MS = 1_000;

@@ -43,7 +43,8 @@ function prepareCreate(ctx: OpContext, inputs: UserInputs, clientId: string, liv
         return inputs.password ? prepareModify(ctx, live, inputs, true) : { done: true };
     }
     if (!inputs.adopt) throw alreadyExists(inputs.loginId, live, inputs, ctx.account);
-    return prepareModify(ctx, live, inputs, true);
+    // Adopting a user that already holds the declaration sends nothing (only a password to set would).
+    return prepareModify(ctx, live, inputs, inputs.password !== undefined);
 }
 
 function alreadyExists(login: string, live: ServerUser, inputs: UserInputs, account: string): PrimaveraError {

@@ -5,7 +5,8 @@
 // disables the user while our job runs is not undone by it (the reading that keeps access closed).
 import { Prepared } from "../tenant/jobs/runner";
 import { ServerUser } from "../api/schemas";
-import { changedFields, declaredOnto, managedView, recordFromLive, UserInputs } from "../model/fields";
+import { declaredOnto, recordFromLive, UserInputs } from "../model/fields";
+import { differsFromDeclared } from "./differs";
 import { guardOwnAccount } from "../safety/ownAccount";
 import { OpContext, withPassword } from "./context";
 
@@ -13,6 +14,6 @@ import { OpContext, withPassword } from "./context";
 export function prepareModify(ctx: OpContext, live: ServerUser, inputs: UserInputs, sendPassword: boolean): Prepared {
     const record = declaredOnto(recordFromLive(live), inputs);
     guardOwnAccount(ctx.account, live, record);
-    if (!sendPassword && changedFields(managedView(live), inputs, { live: true }).length === 0) return { done: true };
+    if (!sendPassword && !differsFromDeclared(live, inputs)) return { done: true };
     return { send: "modify", record: withPassword(record, sendPassword ? inputs.password : undefined) };
 }

@@ -3,7 +3,8 @@
 // touched: the update fails and says how to go on.
 import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
-import { changedFields, managedView, UserInputs } from "../model/fields";
+import { UserInputs } from "../model/fields";
+import { differsFromDeclared } from "./differs";
 import { confirmModify } from "./confirmModify";
 import { Done, OpContext } from "./context";
 import { setDisabled } from "./changeStatus";
@@ -24,8 +25,7 @@ export async function updateUser(ctx: OpContext, declared: UserInputs, expectedI
     const status = newStatus ? await setDisabled(ctx, login, expectedId, declared.disabled!) : "unsupported";
     const inputs = status === "unsupported" ? declared : withoutStatus(declared);
     // Nothing but the status changed: done, without waiting for the job slot.
-    if (status !== "unsupported" && !sendPassword && changedFields(managedView(status), inputs, { live: true }).length === 0)
-        return { user: status };
+    if (status !== "unsupported" && !sendPassword && !differsFromDeclared(status, inputs)) return { user: status };
     const settled = await ctx.tenant.runner.run({
         loginId: login,
         deadline: ctx.deadline,

@@ -21,13 +21,15 @@ const USER_SET_TYPE = "pulumi-nodejs:dynamic/primavera-admin:UserSet";
 /**
  * Users managed as one resource. Create sends them in jobs of up to `primavera:maxUsersPerJob`;
  * an update sends only the members that differ, added, changed and removed together; refresh is
- * one `GET /user`. Members are keyed by login in the state, so `pulumi preview --diff` shows
- * `~ JSMITH: {...}`. Choose `User` instead when you want an error, `--target` or `protect` per
+ * one `GET /user`. Members are keyed by login, in the same shape in the inputs and the outputs, so
+ * `pulumi preview --diff` shows only the members that change (`~ JSMITH: { ~ lastName: ... }`). Choose `User` instead when you want an error, `--target` or `protect` per
  * user (see the README, "User or UserSet").
  */
 export class UserSet extends pulumi.CustomResource {
-    /** By login: the managed fields as the tenant holds them, and the tenant's status ("Active", "Disabled"). */
+    /** By login: the declared fields as the tenant holds them, in the shape of the declaration. */
     declare readonly users: pulumi.Output<Record<string, Member>>;
+    /** By login: the tenant's status ("Active", "Disabled"). */
+    declare readonly statuses: pulumi.Output<Record<string, string>>;
     /** By login: the server's user id. */
     declare readonly userIds: pulumi.Output<Record<string, string>>;
 
@@ -37,7 +39,7 @@ export class UserSet extends pulumi.CustomResource {
             for (const login of Object.keys(members)) declareLogin(login, `UserSet "${name}"`);
             return members;
         });
-        super(USER_SET_TYPE, name, { users, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT }, opts);
+        super(USER_SET_TYPE, name, { users, statuses: undefined, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT }, opts);
     }
 }
 

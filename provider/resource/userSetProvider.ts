@@ -1,8 +1,9 @@
 // The UserSet resource's provider: a whole list of users as one resource, for bulk loads. Every
 // member is created, updated or deleted by the same operations as a User (operations/), all
 // handed to the tenant's job runner at once, so the runner packs them into as few jobs as the
-// vendor's limit allows. Inputs and outputs are keyed by login, so `pulumi preview --diff` shows
-// which members change.
+// vendor's limit allows. Inputs and outputs are keyed by login and have the same shape (a member's
+// status and id are outputs of their own), so the engine's own comparison, and `pulumi preview
+// --diff`, names only the members that change.
 //
 // What keeps a set from removing people by accident: an update never empties a set that had
 // members (destroying the set does that, and `protect` guards it); removals over
@@ -36,14 +37,17 @@ interface Inputs {
 type Outputs = UserSetOutputs & { [PROVIDER_KEY]?: string };
 
 /**
- * One member as the state keeps it: the fields its declaration manages (only those: a field left
- * out is not managed, and its absence here says so), as the tenant holds them, and its status.
+ * One member as the state keeps it, in the shape of its declaration: the login, the fields its
+ * declaration manages (only those: a field left out is not managed, and its absence here says so)
+ * as the tenant holds them, and `adopt` as declared.
  */
-export type Member = Partial<Omit<UserInputs, "password" | "loginId">> & { status?: string };
+export type Member = Partial<Omit<UserInputs, "password">>;
 
 export interface UserSetOutputs {
-    /** By login: the managed fields as the tenant holds them, and the tenant's status. */
+    /** By login: the member's declared fields as the tenant holds them (the inputs' shape). */
     users: Record<string, Member>;
+    /** By login: the tenant's status ("Active", "Disabled"). */
+    statuses: Record<string, string>;
     /** By login: the server's user id. */
     userIds: Record<string, string>;
 }
@@ -71,34 +75,37 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
         return { inputs: { users: Object.fromEntries(users) }, failures };
     }
 
-    async diff(_id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+    async diff(_id: string, stored: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+        const olds = currentForm(stored);
         const members = byLogin(olds.users);
         const plan = planOf(members, news.users, containsUnknown);
         if (!plan.unknown) await this.refusals(members.size, plan, news.users, true);
         const providerChanged =
             news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY];
-        const changes = plan.unknown || plan.add.length + plan.change.length + plan.remove.length > 0 || providerChanged;
+        const changes =
+            plan.unknown || plan.add.length + plan.change.length + plan.remove.length > 0 || providerChanged || isEarlierForm(stored);
         return { changes, replaces: [], deleteBeforeReplace: false };
     }
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
         const id = `userset-${randomUUID()}`;
-        return { id, outs: await this.apply({ users: {}, userIds: {} }, inputs.users, inputs, id) };
+        return { id, outs: await this.apply({ users: {}, statuses: {}, userIds: {} }, inputs.users, inputs, id) };
     }
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        return { outs: await this.apply(olds, news.users, news, id) };
+        return { outs: await this.apply(currentForm(olds), news.users, news, id) };
     }
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        const members = byLogin(props?.users);
-        const userIds = byLogin(props?.userIds);
+        const old = currentForm(props ?? {});
+        const members = byLogin(old.users);
+        const userIds = byLogin(old.userIds);
         const ctx = this.context();
         // One GET /user for the whole set (single reads for a set of fewer than four).
         const reads = await ctx.tenant.reader.readFresh([...members.keys()], ctx.deadline);
         const users = new Map<string, Member>();
+        const statuses = new Map<string, string>();
         const ids = new Map<string, string>();
-        const inputs = new Map<string, unknown>();
         let dropped = 0;
         const drifts: [string, Drift][] = [];
         for (const [login, member] of members) {
@@ -110,27 +117,31 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
                 drifts.push([login, live ? { kind: "recreated", id: live.id ?? "" } : { kind: "removed" }]);
                 continue;
             }
-            const current = memberOf(live, declaredKeys(member), member);
+            const current = memberOf(live, member);
             const changed = changedFields(member, current, declaredKeys(member));
             if (changed.length > 0) drifts.push([login, { kind: "changed", fields: changed }]);
             users.set(login, current);
+            if (live.status !== undefined) statuses.set(login, live.status);
             ids.set(login, live.id ?? expectedId ?? "");
-            inputs.set(login, { loginId: login, ...withoutStatus(current) });
         }
         const account = this.settings().username;
         await Promise.all(drifts.map(([login, drift]) => reportDrift(ctx.tenant, account, login, drift, ctx.deadline)));
-        const outs: UserSetOutputs = { users: Object.fromEntries(users), userIds: Object.fromEntries(ids) };
+        const outs: UserSetOutputs = {
+            users: Object.fromEntries(users),
+            statuses: Object.fromEntries(statuses),
+            userIds: Object.fromEntries(ids),
+        };
         if (dropped > 0)
             progress(`UserSet ${id}: ${dropped} member(s) gone from the tenant (or replaced outside Pulumi); the next up creates them`);
-        // The SDK types `inputs` as the outputs' type, though they are the managed inputs; the host
-        // stores what it is given.
-        return { id, props: plainJson(outs), inputs: plainJson({ users: Object.fromEntries(inputs) }) as unknown as Outputs };
+        // The live inputs are the members as read: the outputs have the inputs' shape. The SDK types
+        // `inputs` as the outputs' type, though they are the managed inputs; the host stores what it is given.
+        return { id, props: plainJson(outs), inputs: plainJson({ users: outs.users }) as unknown as Outputs };
     }
 
     async delete(_id: string, props: Outputs): Promise<void> {
         const ctx = this.context();
         const logins = Object.keys(props.users ?? {});
-        const userIds = byLogin(props.userIds);
+        const userIds = byLogin(props.userIds as Record<string, string> | undefined);
         const verb = ctx.deprovision ? "deprovision" : "delete";
         ctx.tenant.deletions.check(logins.length, `${verb} the ${logins.length} member(s) of this UserSet`);
         progress(`UserSet: ${ctx.deprovision ? "deprovisioning" : "deleting"} ${logins.length} user(s)`);
@@ -282,17 +293,39 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
     }
 }
 
+/**
+ * The UserSet provider as the engine runs it (stateEntry.ts). A change is answered "not known":
+ * the engine then compares the old and new inputs itself and records the paths that differ, so
+ * `preview --diff` and refresh print only the members that change (a plain "changes" makes them
+ * print the whole map, every member). A state in the earlier form answers "changes": its rewrite
+ * is no change of the inputs. Members whose update failed are retried whatever the answer (the
+ * engine always updates a resource with an init error).
+ */
+export class EngineUserSetProvider extends UserSetProvider {
+    async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+        const result = await super.diff(id, olds, news);
+        return result.changes && !isEarlierForm(olds) ? { ...result, changes: undefined } : result;
+    }
+}
+
 /** The outputs a set's update builds up member by member, and the failures on the way. */
 class SetState {
     readonly failures: string[] = [];
     private readonly users: Map<string, Member>;
+    private readonly statuses: Map<string, string>;
     private readonly userIds: Map<string, string>;
     private readonly declared: Map<string, UserInputs>;
 
     constructor(olds: UserSetOutputs, declared: Record<string, UserInputs>) {
         this.users = byLogin(olds.users);
+        this.statuses = byLogin(olds.statuses);
         this.userIds = byLogin(olds.userIds);
         this.declared = byLogin(declared);
+        // Members this update leaves alone take their declaration's shape too (`adopt`, the roles' order).
+        for (const [login, member] of this.users) {
+            const d = this.declared.get(login);
+            if (d) this.users.set(login, reshaped(member, d));
+        }
     }
 
     async settle(login: string, op: () => Promise<Done>): Promise<void> {
@@ -308,6 +341,7 @@ class SetState {
         try {
             await op();
             this.users.delete(login);
+            this.statuses.delete(login);
             this.userIds.delete(login);
         } catch (e) {
             this.failures.push(`${login}: ${(e as Error).message}`);
@@ -324,12 +358,18 @@ class SetState {
     }
 
     outputs(): UserSetOutputs {
-        return { users: Object.fromEntries(this.users), userIds: Object.fromEntries(this.userIds) };
+        return {
+            users: Object.fromEntries(this.users),
+            statuses: Object.fromEntries(this.statuses),
+            userIds: Object.fromEntries(this.userIds),
+        };
     }
 
     private record(login: string, done: Done): void {
         const declared = this.declared.get(login)!;
-        this.users.set(login, memberOf(done.user, declaredKeys(declared), declared));
+        this.users.set(login, memberOf(done.user, declared));
+        if (done.user.status !== undefined) this.statuses.set(login, done.user.status);
+        else this.statuses.delete(login);
         if (done.user.id) this.userIds.set(login, done.user.id);
     }
 }
@@ -341,15 +381,61 @@ function strayKeys(news: Inputs): pulumi.dynamic.CheckFailure[] {
         .map(([key]) => ({ property: key, reason: `unknown property '${key}'; a UserSet takes: users` }));
 }
 
-/** The state's view of a member: the declared fields as the tenant holds them, and its status. */
-function memberOf(live: ServerUser, keys: string[], declared: Partial<UserInputs> | Member): Member {
-    const view = declaredView(managedView(live), keys, declared.organization?.type);
-    return { ...view, ...(declared.adopt ? { adopt: true } : {}), status: live.status } as Member;
+/**
+ * The state's view of a member, in its declaration's shape: the login, the declared fields as the
+ * tenant holds them (roles in the declared order, others after them), and `adopt` as declared.
+ */
+function memberOf(live: ServerUser, declared: Member): Member {
+    const view = declaredView(managedView(live), declaredKeys(declared), declared.organization?.type);
+    if (Array.isArray(view.roles)) view.roles = rolesInOrder(view.roles as string[], declared.roles);
+    const adopt = declared.adopt === undefined ? {} : { adopt: declared.adopt };
+    return { loginId: live.loginId ?? declared.loginId, ...view, ...adopt } as Member;
 }
 
-function withoutStatus(m: Member): Record<string, unknown> {
-    const { status: _s, ...rest } = m;
-    return rest;
+/** A recorded member in the shape of its (unchanged) declaration: its `adopt` and its roles' order. */
+function reshaped(member: Member, declared: UserInputs): Member {
+    const { adopt: _a, ...fields } = member;
+    const roles = Array.isArray(fields.roles) ? { roles: rolesInOrder(fields.roles, declared.roles) } : {};
+    return { ...fields, ...roles, ...(declared.adopt === undefined ? {} : { adopt: declared.adopt }) };
+}
+
+/**
+ * A member's live roles in the order its declaration lists them, the others after them sorted, so
+ * that a role added outside Pulumi reads as one addition and a reordered declaration as no change.
+ */
+function rolesInOrder(live: string[], declared: readonly string[] | undefined): string[] {
+    const have = new Set(live);
+    const first = (declared ?? []).filter((r) => have.has(r));
+    const listed = new Set(first);
+    return [...first, ...live.filter((r) => !listed.has(r)).sort()];
+}
+
+/**
+ * A UserSet state in the current form. The earlier form kept each member's status inside its entry
+ * (`users.LOGIN.status`), not its login, and had no `statuses`: it reads as the same members, and
+ * isEarlierForm makes the next up write it again in this form.
+ */
+function currentForm(stored: Partial<Outputs>): Outputs {
+    const users: Record<string, Member> = {};
+    const statuses = new Map<string, string>(Object.entries((stored.statuses as Record<string, string> | undefined) ?? {}));
+    for (const [login, entry] of byLogin(stored.users as Record<string, Member & { status?: unknown }> | undefined)) {
+        const { status, ...fields } = entry ?? {};
+        if (typeof status === "string" && !statuses.has(login)) statuses.set(login, status);
+        users[login] = { loginId: login, ...fields };
+    }
+    return {
+        ...stored,
+        users,
+        statuses: Object.fromEntries(statuses),
+        userIds: (stored.userIds as Record<string, string> | undefined) ?? {},
+    };
+}
+
+/** Whether a stored UserSet state is in the earlier form (currentForm), so the next up rewrites it. */
+function isEarlierForm(stored: Partial<Outputs>): boolean {
+    if (stored.users === undefined) return false;
+    if (stored.statuses === undefined) return true;
+    return Object.entries(stored.users).some(([login, m]) => m?.loginId !== login || "status" in (m ?? {}));
 }
 
 function quote(lines: string[]): string {

@@ -178,7 +178,7 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
                 () => this.tenant(),
             );
         const failures = (checked.failures ?? []).map((f) => ({ property: `users.${login}.${f.property}`, reason: f.reason }));
-        return { inputs: checked.inputs, failures };
+        return { inputs: checked.inputs && withRolesSorted(checked.inputs), failures };
     }
 
     /** One owner per login in this run: the set declares every member (told apart from other sets by its members). */
@@ -390,6 +390,14 @@ function memberOf(live: ServerUser, declared: Member): Member {
     if (Array.isArray(view.roles)) view.roles = rolesInOrder(view.roles as string[], declared.roles);
     const adopt = declared.adopt === undefined ? {} : { adopt: declared.adopt };
     return { loginId: live.loginId ?? declared.loginId, ...view, ...adopt } as Member;
+}
+
+/**
+ * A member's roles are a set: the inputs hold them sorted, so a reorder in the program is the same
+ * inputs for the engine too, and a refresh (which knows only the recorded order) never shows one.
+ */
+function withRolesSorted(inputs: UserInputs): UserInputs {
+    return Array.isArray(inputs.roles) && !containsUnknown(inputs.roles) ? { ...inputs, roles: [...inputs.roles].sort() } : inputs;
 }
 
 /** A recorded member in the shape of its (unchanged) declaration: its `adopt` and its roles' order. */

@@ -382,14 +382,15 @@ function strayKeys(news: Inputs): pulumi.dynamic.CheckFailure[] {
 }
 
 /**
- * The state's view of a member, in its declaration's shape: the login, the declared fields as the
- * tenant holds them (roles in the declared order, others after them), and `adopt` as declared.
+ * The state's view of a member, in its declaration's shape: the login it is declared under (a
+ * tenant that folds case may spell it otherwise), the declared fields as the tenant holds them
+ * (roles in the declared order, others after them), and `adopt` as declared.
  */
 function memberOf(live: ServerUser, declared: Member): Member {
     const view = declaredView(managedView(live), declaredKeys(declared), declared.organization?.type);
     if (Array.isArray(view.roles)) view.roles = rolesInOrder(view.roles as string[], declared.roles);
     const adopt = declared.adopt === undefined ? {} : { adopt: declared.adopt };
-    return { loginId: live.loginId ?? declared.loginId, ...view, ...adopt } as Member;
+    return { loginId: declared.loginId ?? live.loginId, ...view, ...adopt } as Member;
 }
 
 /**

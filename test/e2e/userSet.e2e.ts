@@ -1,7 +1,7 @@
 // UserSet under the real Pulumi engine (Automation API, file backend, simulator on 127.0.0.1):
 // create, a one-user change (marked by login in `preview --diff`), removal, drift and refresh,
-// partial failure then the retry of only the failed members, destroy. Job counts come from the
-// simulator.
+// partial failure then the retry of only the failed members, destroy; in a set of 200, a one-member
+// change and a refresh after drift that name only that member. Job counts come from the simulator.
 import assert from "node:assert/strict";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { UserSet, UserSetMemberArgs } from "pulumi-primavera-admin";
@@ -98,7 +98,7 @@ describe("UserSet under the real Pulumi engine", function () {
         const text = pvOut.join("");
         assert.match(text, /~ BULK005\s*: \{/, text);
         assert.match(text, /\+ BULK010\s*: \{/, "the member deleted behind our back is added back");
-        assert.doesNotMatch(text, /[~+-] BULK008/, "an unmanaged role change is not a difference (the member is shown unmarked)");
+        assert.doesNotMatch(text, /BULK008/, "an unmanaged role change is not a difference");
         await stack.up();
         assert.equal((await sim.user("BULK005")).lastName, "Member5");
         assert.ok(await sim.user("BULK010"), "re-added");

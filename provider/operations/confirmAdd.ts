@@ -6,7 +6,8 @@
 // refused, and the access our record granted to that user is removed again.
 import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
-import { changedFields, managedView, UserInputs } from "../model/fields";
+import { UserInputs } from "../model/fields";
+import { fieldsThatDiffer } from "./differs";
 import { LoginCaseError } from "../model/identity";
 import { createdBy, entrySays, madeByUs } from "../safety/provenance";
 import { entryProblem, Outcome } from "../tenant/jobs/outcome";
@@ -30,7 +31,7 @@ export async function confirmAdd(ctx: OpContext, settled: Settled, inputs: UserI
     if (!back) throw notCreated(login, outcome);
     if (!(await provenOurs(ctx, settled, back, entry))) {
         // Holding exactly our record, someone else's user shows our job's upsert landed on it.
-        const applied = !outcome.jobException && changedFields(managedView(back), inputs, { live: true }).length === 0;
+        const applied = !outcome.jobException && fieldsThatDiffer(back, inputs).length === 0;
         throw applied ? await upsertedOntoOther(ctx, settled, inputs, back) : notOurs(login, outcome, back);
     }
     const claimed = entry ? [outcome.idMap[clientId], entry.id].filter((id): id is string => !!id) : [];
@@ -71,7 +72,7 @@ async function provenOurs(ctx: OpContext, settled: Settled, back: ServerUser, en
 
 /** Without an entry to trust, the read-back must show every declared field. */
 function unconfirmedFields(back: ServerUser, inputs: UserInputs, outcome: Outcome): string | undefined {
-    const differs = changedFields(managedView(back), inputs, { live: true });
+    const differs = fieldsThatDiffer(back, inputs);
     if (differs.length === 0) return undefined;
     const why = outcome.jobException ? `an exception (${outcome.jobException})` : "no entry for the user";
     return `${why}, and the tenant holds ${differs.join(", ")} not as declared`;

@@ -5,7 +5,8 @@
 // A password is confirmed only by the job's own entry: a read-back cannot show one.
 import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
-import { changedFields, managedView, UserInputs } from "../model/fields";
+import { UserInputs } from "../model/fields";
+import { fieldsThatDiffer } from "./differs";
 import { LoginCaseError } from "../model/identity";
 import { Finding, judgeModify } from "../safety/accessGuard";
 import { entryProblem, Outcome } from "../tenant/jobs/outcome";
@@ -45,7 +46,7 @@ async function confirmed(ctx: OpContext, settled: Settled, inputs: UserInputs, a
     const outcome = settled.outcome!;
     const jobId = outcome.jobId;
     if (!fromEntry) {
-        const differs = changedFields(managedView(after), inputs, { live: true });
+        const differs = fieldsThatDiffer(after, inputs);
         if (differs.length > 0)
             throw notConfirmed(login, settled.live!, outcome, `a read-back shows ${differs.join(", ")} not as declared`);
         if (settled.record?.password !== undefined) {

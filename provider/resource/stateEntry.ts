@@ -11,7 +11,7 @@
 // a breaking change gets a new entry point (`state/v2`) next to this one. Texts written by 0.1.0
 // (a serialized closure requiring `provider/userProvider`) keep working through that module.
 import { UserProvider } from "./userProvider";
-import { UserSetProvider } from "./userSetProvider";
+import { EngineUserSetProvider, UserSetProvider } from "./userSetProvider";
 
 let userProvider: UserProvider | undefined;
 let userSetProvider: UserSetProvider | undefined;
@@ -23,5 +23,5 @@ export function user(): UserProvider {
 
 /** The provider of `UserSet` resources (one per process). */
 export function userSet(): UserSetProvider {
-    return (userSetProvider ??= new UserSetProvider());
+    return (userSetProvider ??= new EngineUserSetProvider());
 }

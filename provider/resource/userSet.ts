@@ -8,11 +8,16 @@ import type { UserArgs } from "./user";
 import type { Member } from "./userSetProvider";
 
 /** One member of a UserSet: the fields of a User, without `password`. */
-export type UserSetMemberArgs = Omit<UserArgs, "password">;
+export type UserSetMemberArgs = Omit<UserArgs, "password" | "tenant">;
 
 export interface UserSetArgs {
     /** The users, each with the fields of a User. A login may appear once. */
     users: pulumi.Input<pulumi.Input<UserSetMemberArgs>[]>;
+    /**
+     * The profile of `primavera:tenants` whose tenant holds the members (docs/tenants.md); absent:
+     * the provider's own settings. Changing it replaces the set (created on the new tenant first).
+     */
+    tenant?: pulumi.Input<string>;
 }
 
 /** The type token of a UserSet. */
@@ -21,23 +26,29 @@ const USER_SET_TYPE = "pulumi-nodejs:dynamic/primavera-admin:UserSet";
 /**
  * Users managed as one resource. Create sends them in jobs of up to `primavera:maxUsersPerJob`;
  * an update sends only the members that differ, added, changed and removed together; refresh is
- * one `GET /user`. Members are keyed by login in the state, so `pulumi preview --diff` shows
- * `~ JSMITH: {...}`. Choose `User` instead when you want an error, `--target` or `protect` per
- * user (docs/resources.md, "User or UserSet?").
+ * one `GET /user`. Members are keyed by login, in the same shape in the inputs and the outputs, so
+ * `pulumi preview --diff` shows only the members that change (`~ JSMITH: { ~ lastName: ... }`).
+ * Choose `User` instead when you want an error, `--target` or `protect` per user
+ * (docs/resources.md, "User or UserSet?").
  */
 export class UserSet extends pulumi.CustomResource {
-    /** By login: the managed fields as the tenant holds them, and the tenant's status ("Active", "Disabled"). */
+    /** By login: the declared fields as the tenant holds them, in the shape of the declaration. */
     declare readonly users: pulumi.Output<Record<string, Member>>;
+    /** By login: the tenant's status ("Active", "Disabled"). */
+    declare readonly statuses: pulumi.Output<Record<string, string>>;
     /** By login: the server's user id. */
     declare readonly userIds: pulumi.Output<Record<string, string>>;
+    /** The profile whose tenant holds the members (absent: the provider's own settings). */
+    declare readonly tenant: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserSetArgs, opts?: pulumi.CustomResourceOptions) {
         const users = pulumi.output(args.users).apply((list) => {
-            const members = keyByLogin(list as unknown as Record<string, unknown>[]);
+            const members = keyByLogin(list);
             for (const login of Object.keys(members)) declareLogin(login, `UserSet "${name}"`);
             return members;
         });
-        super(USER_SET_TYPE, name, { users, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT }, opts);
+        const props = { users, tenant: args.tenant, statuses: undefined, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT };
+        super(USER_SET_TYPE, name, props, opts);
     }
 }
 
@@ -48,10 +59,11 @@ export class UserSet extends pulumi.CustomResource {
  * object read back would take it for its prototype), so it is refused here by name; it is not a
  * valid login either.
  */
-export function keyByLogin(list: Record<string, unknown>[]): Record<string, Record<string, unknown>> {
+export function keyByLogin(list: readonly object[]): Record<string, Record<string, unknown>> {
     const out = new Map<string, Record<string, unknown>>();
     const seen = new Map<string, number>();
-    for (const u of list ?? []) {
+    for (const item of list ?? []) {
+        const u = item as Record<string, unknown>;
         const login = String(u?.loginId ?? "");
         if (login === "__proto__")
             throw new TypeError(

@@ -2,7 +2,8 @@
 // settings reach another tenant with its own job runner, ownership and deletion limit.
 import assert from "node:assert/strict";
 import { resetTenants } from "pulumi-primavera-admin/provider/testing";
-import { UserProvider } from "../support/untyped";
+import { UserProvider, UserSetProvider } from "../support/untyped";
+import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, Sim, useSimulator, withSimulator } from "../support/sim";
 
@@ -15,7 +16,7 @@ describe("several tenants in one program (the tenant input)", function () {
     after(async () => test?.stop());
 
     /** A provider configured as the engine would: the provider's own tenant, and profile `test`. */
-    async function configured<P extends UserProvider>(make: () => P, maxDeletions = 10): Promise<P> {
+    async function configured<P extends UserProvider | UserSetProvider>(make: () => P, maxDeletions = 10): Promise<P> {
         resetTenants();
         const p = make();
         const config = new Map<string, string>([
@@ -59,5 +60,29 @@ describe("several tenants in one program (the tenant input)", function () {
         assert.match(bad.failures![0].reason, /primavera:tenants\.stage\.baseUrl/);
         const notAName = await p.check({}, { ...declaredUser("TENANT4"), tenant: "../prod" });
         assert.equal(notAName.failures?.[0]?.property, "tenant");
+    });
+
+    it("a UserSet on tenant 'test': its members go there, under that profile's deletion limit", async () => {
+        const p = await configured(() => new UserSetProvider(), 1);
+        const users = keyByLogin([declaredUser("TSET1"), declaredUser("TSET2")]);
+        const c = await p.check({}, { users, tenant: "test", __provider: PROVIDER_TEXT });
+        assert.deepEqual(c.failures, []);
+        const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+        assert.ok(await test.user("TSET1"));
+        assert.ok(await test.user("TSET2"));
+        assert.equal(await prod.user("TSET1"), undefined);
+        await assert.rejects(p.delete(made.id, made.outs), /maxDeletions/);
+        assert.ok(await test.user("TSET1"), "the profile's limit of 1 held");
+    });
+
+    it("a member cannot name a tenant of its own; a set's tenant change replaces it", async () => {
+        const p = await configured(() => new UserSetProvider());
+        const c = await p.check({}, { users: keyByLogin([{ ...declaredUser("TSET3"), tenant: "test" }]), __provider: PROVIDER_TEXT });
+        assert.equal(c.failures?.[0]?.property, "users.TSET3.tenant");
+        const ok = await p.check({}, { users: keyByLogin([declaredUser("TSET4")]), tenant: "test", __provider: PROVIDER_TEXT });
+        const made = await p.create({ ...ok.inputs, __provider: PROVIDER_TEXT });
+        assert.equal((made.outs as Record<string, unknown>).tenant, "test");
+        const diff = await p.diff(made.id, made.outs, { users: ok.inputs.users });
+        assert.deepEqual(diff.replaces, ["tenant"]);
     });
 });

@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { resetTenants, tenantFor, USER_SET_PROVIDER_TEXT } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
+import { userSet } from "pulumi-primavera-admin/provider/resource/stateEntry";
+import { EngineUserSetProvider } from "pulumi-primavera-admin/provider/resource/userSetProvider";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
 
 const member = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -54,7 +56,7 @@ describe("UserSet against the simulator", function () {
         for (let i = 0; i < 250; i++) {
             const login = member(i).loginId;
             assert.equal(outs.userIds[login], live.get(login).id);
-            assert.equal(outs.users[login].status, "Active");
+            assert.equal(outs.statuses[login], "Active");
             assert.equal(outs.users[login].lastName, `Member${i}`);
         }
         assert.equal((await sim.stats()).overlappingJobs, 0);
@@ -207,5 +209,150 @@ describe("UserSet against the simulator", function () {
             assert.equal(u.disabled, true);
             assert.deepEqual(u.roles, []);
         }
+    });
+    describe("the outputs' shape, adopt and roles", function () {
+        /** Checked inputs without the provider text: what the outputs' `users` must equal. */
+        const declared = (inputs: Record<string, unknown>) => (inputs as { users: Record<string, unknown> }).users;
+        const roleNames = (u: any) => u.roles.map((r: any) => r.name).sort();
+        /** The provider the engine runs (stateEntry.ts), with this test's settings. */
+        const engineUserSet = () => {
+            assert.ok(userSet() instanceof EngineUserSetProvider);
+            const engine = new EngineUserSetProvider({
+                baseUrl: sim.url,
+                ...ADMIN,
+                timeoutSeconds: 60,
+                maxUsersPerJob: 100,
+                maxDeletions: 1000,
+            });
+            return engine as unknown as UserSetProvider;
+        };
+
+        it("users has the inputs' shape (login, declared fields, adopt); statuses and userIds are outputs of their own", async () => {
+            const list = [member(1), member(2, { adopt: false, roles: undefined, middleName: "" }), member(3, { disabled: true })];
+            const news = await checked(list);
+            const { outs } = await provider.create(news);
+            assert.deepEqual(outs.users, declared(news));
+            assert.deepEqual(Object.keys(outs).sort(), ["statuses", "userIds", "users"]);
+            assert.deepEqual(outs.statuses, { SET0001: "Active", SET0002: "Active", SET0003: "Disabled" });
+            const live = new Map((await sim.users()).map((u) => [u.loginId, u.id]));
+            assert.deepEqual(outs.userIds, { SET0001: live.get("SET0001"), SET0002: live.get("SET0002"), SET0003: live.get("SET0003") });
+            // read() reports the members as read, in the same shape: an unchanged tenant reads back as the declaration.
+            const read = await provider.read("set", outs);
+            assert.deepEqual((read.inputs as any).users, declared(news));
+            assert.deepEqual((read.props as any).users, declared(news));
+            assert.deepEqual((read.props as any).statuses, outs.statuses);
+        });
+
+        it("the engine's provider answers a change as not known (the engine then diffs the inputs per path), no change as none", async () => {
+            const news = await checked(members(4));
+            const { outs } = await provider.create(news);
+            const engine = engineUserSet();
+            assert.equal((await engine.diff("set", outs, news)).changes, false);
+            const changed = await checked([member(0, { lastName: "Other" }), ...members(3, 1)]);
+            assert.equal((await provider.diff("set", outs, changed)).changes, true);
+            assert.equal((await engine.diff("set", outs, changed)).changes, undefined);
+        });
+
+        it("a state in the earlier form (status inside each member, no login, no statuses) reads, and the next up rewrites it without a job", async () => {
+            const news = await checked(members(3));
+            const { outs } = await provider.create(news);
+            const earlier = {
+                users: Object.fromEntries(
+                    Object.entries(outs.users as Record<string, any>).map(([login, { loginId: _l, ...m }]) => [
+                        login,
+                        { ...m, status: "Active" },
+                    ]),
+                ),
+                userIds: outs.userIds,
+                __provider: USER_SET_PROVIDER_TEXT,
+            };
+            const before = await jobs();
+            // Its rewrite is a change for the engine too (the inputs did not change).
+            assert.equal((await provider.diff("set", earlier, news)).changes, true);
+            assert.equal((await engineUserSet().diff("set", earlier, news)).changes, true);
+            const updated = await provider.update("set", earlier, news);
+            assert.deepEqual(updated.outs.users, declared(news));
+            assert.deepEqual(updated.outs.statuses, { SET0000: "Active", SET0001: "Active", SET0002: "Active" });
+            assert.deepEqual(updated.outs.userIds, outs.userIds);
+            assert.equal(await jobs(), before, "no job: the members already hold their declaration");
+            assert.equal((await provider.diff("set", updated.outs, news)).changes, false);
+            const read = await provider.read("set", earlier);
+            assert.deepEqual((read.props as any).users, declared(news));
+            assert.deepEqual((read.props as any).statuses, updated.outs.statuses);
+            // Members the earlier form kept without their status still read (no status recorded for them).
+            const bare = await provider.read("set", {
+                users: { SET0001: { firstName: "Set" } },
+                userIds: { SET0001: outs.userIds.SET0001 },
+            });
+            assert.deepEqual(Object.keys((read.props as any).users).sort(), ["SET0000", "SET0001", "SET0002"]);
+            assert.equal((bare.props as any).users.SET0001.loginId, "SET0001");
+            assert.equal((bare.props as any).statuses.SET0001, "Active");
+        });
+
+        it("adopting members that already hold their declaration sends no job and leaves them untouched", async () => {
+            for (const i of [1, 2, 3])
+                await sim.drift(member(i).loginId, {
+                    firstName: "Set",
+                    lastName: `Member${i}`,
+                    emailAddress: `set${i}@example.com`,
+                    organization: i % 2 ? "sfo" : "nyc",
+                    roles: ["PrimaveraP6Test"],
+                });
+            const live = await Promise.all([1, 2, 3].map((i) => sim.user(member(i).loginId)));
+            const before = await jobs();
+            const { outs } = await provider.create(await checked([1, 2, 3].map((i) => member(i, { adopt: true }))));
+            assert.equal(await jobs(), before, "no job");
+            for (const [k, i] of [1, 2, 3].entries()) {
+                const now = await sim.user(member(i).loginId);
+                assert.deepEqual(now, live[k], "untouched (updatedDate, lastAction)");
+                assert.equal(outs.userIds[member(i).loginId], now.id);
+            }
+        });
+
+        it("adopting a set where one member differs sends one job, for that member only", async () => {
+            for (const i of [1, 2, 3])
+                await sim.drift(member(i).loginId, {
+                    firstName: "Set",
+                    lastName: i === 2 ? "Theirs" : `Member${i}`,
+                    emailAddress: `set${i}@example.com`,
+                    organization: i % 2 ? "sfo" : "nyc",
+                    roles: ["PrimaveraP6Test", "PrimaveraCloudAdmin"],
+                });
+            const live = await Promise.all([1, 2, 3].map((i) => sim.user(member(i).loginId)));
+            // roles absent: not managed, so the extra role is no difference
+            const news = await checked([1, 2, 3].map((i) => member(i, { adopt: true, roles: undefined })));
+            const before = await jobs();
+            const { runner } = tenantFor(provider.settings());
+            const usersBefore = runner.stats.users;
+            const { outs } = await provider.create(news);
+            assert.equal((await jobs()) - before, 1, "one job");
+            assert.equal(runner.stats.users - usersBefore, 1, "carrying one user");
+            assert.equal((await sim.user("SET0002")).lastName, "Member2");
+            assert.deepEqual(roleNames(await sim.user("SET0002")), ["PrimaveraCloudAdmin", "PrimaveraP6Test"], "unmanaged roles kept");
+            assert.deepEqual(await sim.user("SET0001"), live[0], "untouched");
+            assert.deepEqual(await sim.user("SET0003"), live[2], "untouched");
+            assert.equal(outs.users.SET0002.lastName, "Member2");
+        });
+
+        it("roles are a set: a reorder is no change (the inputs hold them sorted); a role added outside comes after the declared ones", async () => {
+            const list = [member(1, { roles: ["PrimaveraP6Test", "PrimaveraCloudAdmin"] })];
+            const news = await checked(list);
+            assert.deepEqual(declared(news).SET0001, { ...member(1), roles: ["PrimaveraCloudAdmin", "PrimaveraP6Test"] });
+            const { outs } = await provider.create(news);
+            assert.deepEqual(outs.users.SET0001.roles, ["PrimaveraCloudAdmin", "PrimaveraP6Test"]);
+            const reordered = await checked([member(1, { roles: ["PrimaveraCloudAdmin", "PrimaveraP6Test"] })]);
+            assert.deepEqual(reordered, news, "the same inputs");
+            assert.equal((await provider.diff("set", outs, reordered)).changes, false);
+            assert.equal((await engineUserSet().diff("set", outs, reordered)).changes, false);
+            // A role added outside Pulumi (sorting first) reads after the declared ones: one addition at the end.
+            await sim.drift("SET0001", { roles: ["PrimaveraP6Test", "PrimaveraCloudAdmin", "BIProductionAuthors"] });
+            const read = await provider.read("set", outs);
+            assert.deepEqual((read.props as any).users.SET0001.roles, ["PrimaveraCloudAdmin", "PrimaveraP6Test", "BIProductionAuthors"]);
+            assert.deepEqual((read.inputs as any).users.SET0001.roles, (read.props as any).users.SET0001.roles);
+            const before = await jobs();
+            const { outs: after } = await provider.update("set", read.props, news);
+            assert.equal((await jobs()) - before, 1, "roles are managed: the added role is taken away in one job");
+            assert.deepEqual(after.users.SET0001.roles, ["PrimaveraCloudAdmin", "PrimaveraP6Test"]);
+        });
     });
 });

@@ -1,8 +1,8 @@
 // Several tenants in one program through the real engine: production's users copied to a test
-// tenant with getUsers on one tenant and Users on the other (`tenant: "test"`), the profile's
+// tenant with getUsers on one tenant and a UserSet and a User on the other (`tenant: "test"`), the profile's
 // password from its environment variable, nothing of it in the state.
 import assert from "node:assert/strict";
-import { getUsers, User } from "pulumi-primavera-admin";
+import { getUsers, User, UserArgs, UserSet } from "pulumi-primavera-admin";
 import { engineStack, exportStackEncrypted, tempHome } from "../../scripts/engine";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, Sim, withSimulator } from "../support/sim";
@@ -27,18 +27,18 @@ describe("several tenants through the real engine", function () {
             stackName: "tenants",
             program: async () => {
                 const users = await getUsers({ loginIdPrefix: "PROD" });
-                const copies = users.map(
-                    (u) =>
-                        new User(`copy-${u.loginId.toLowerCase()}`, {
-                            loginId: u.loginId,
-                            firstName: u.firstName ?? "",
-                            lastName: u.lastName ?? "",
-                            emailAddress: u.emailAddress ?? "",
-                            organization: { name: u.organization?.name ?? "sfo" },
-                            tenant: "test",
-                        }),
-                );
-                return { tenants: copies.map((c) => c.tenant) };
+                const copies = new UserSet("copies", {
+                    tenant: "test",
+                    users: users.map((u) => ({
+                        loginId: u.loginId,
+                        firstName: u.firstName ?? "",
+                        lastName: u.lastName ?? "",
+                        emailAddress: u.emailAddress ?? "",
+                        organization: { name: u.organization?.name ?? "sfo" },
+                    })),
+                });
+                const tester = new User("tester", { ...declaredUser("TESTONLY"), tenant: "test" } as UserArgs);
+                return { tenants: [copies.tenant, tester.tenant] };
             },
             config: {
                 "primavera:baseUrl": { value: prod.url },
@@ -59,9 +59,11 @@ describe("several tenants through the real engine", function () {
         const exported = await exportStackEncrypted(stack);
         assert.ok(!JSON.stringify(exported).includes(ADMIN.password), "no credential of either tenant in the state");
         // The engine keeps the stack config as the provider's inputs (secrets encrypted); a User holds only the profile's name.
-        for (const r of (exported.deployment.resources as any[]).filter((x) => x.type.endsWith(":User"))) {
+        const ours = (exported.deployment.resources as any[]).filter((x) => /:(User|UserSet)$/.test(x.type));
+        assert.equal(ours.length, 2);
+        for (const r of ours) {
             assert.equal(r.outputs.tenant, "test");
-            assert.ok(!JSON.stringify(r).includes(test.url), "the profile's settings stay out of the User's state");
+            assert.ok(!JSON.stringify(r).includes(test.url), "the profile's settings stay out of the resource's state");
         }
 
         const testJobs = (await test.stats()).jobsSubmitted;
@@ -71,6 +73,7 @@ describe("several tenants through the real engine", function () {
 
         await stack.destroy();
         assert.equal(await test.user("PRODA"), undefined, "the copy is gone");
+        assert.equal(await test.user("TESTONLY"), undefined);
         assert.ok(await prod.user("PRODA"), "production's user stays");
     });
 });

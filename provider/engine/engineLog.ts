@@ -110,7 +110,7 @@ function hostSink(): EngineSink | undefined {
     const address = host && engineAddress(process.argv.slice(2));
     if (!host || !address) return undefined;
     try {
-        const grpc = fromHost(host, "@grpc/grpc-js") as unknown as GrpcJs & { Metadata: new () => unknown };
+        const grpc = fromHost<GrpcJs & { Metadata: new () => unknown }>(host, "@grpc/grpc-js");
         const enginePb = fromHost(host, "../../proto/engine_pb");
         const EngineClient = fromHost(host, "../../proto/engine_grpc_pb").EngineClient as EngineClientClass;
         const LogRequest = enginePb.LogRequest as LogRequestClass;

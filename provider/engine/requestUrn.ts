@@ -79,8 +79,8 @@ export function hostModule(): string | undefined {
 }
 
 /** A module of the @pulumi/pulumi copy the host runs (not ours, which may be another copy): `id` resolved from the host's file. */
-export function fromHost(host: string, id: string): Record<string, unknown> {
-    return createRequire(host)(id) as Record<string, unknown>;
+export function fromHost<T = Record<string, unknown>>(host: string, id: string): T {
+    return createRequire(host)(id) as T;
 }
 
 const host = hostModule();

@@ -9,6 +9,11 @@ import { datesOutOfOrder, INPUT_KEYS, UserInputs, userInputs } from "../model/fi
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const PROVIDER_KEY = "__provider";
 
+/** Whether the program carries another provider text than the state: new provider code must reach the state. */
+export function providerTextChanged(old: unknown, now: unknown): boolean {
+    return old !== undefined && now !== undefined && old !== now;
+}
+
 export function containsUnknown(v: unknown): boolean {
     if (v === UNKNOWN) return true;
     if (Array.isArray(v)) return v.some(containsUnknown);
@@ -55,13 +60,14 @@ export function checkInputs(news: object, what = "a User"): pulumi.dynamic.Check
                   : `${property}: ${issue.message}`;
             failures.push({ property, reason });
         }
-        return { inputs: news as unknown as UserInputs, failures };
+        // Nothing checked to hand back: the caller answers with what it was given.
+        return { failures };
     }
-    const known = parsed.data as Record<string, unknown>;
-    const normalized = { ...known, ...unknowns };
-    const order = datesOutOfOrder(known as Partial<UserInputs>);
+    const order = datesOutOfOrder(parsed.data);
     if (order) failures.push({ property: "endDate", reason: order });
-    return { inputs: normalized as unknown as UserInputs, failures };
+    // Values not known yet stay as the engine sent them, to be checked at `up`.
+    const normalized: Partial<UserInputs> & Record<string, unknown> = { ...parsed.data, ...unknowns };
+    return { inputs: normalized as UserInputs, failures };
 }
 
 function valueAt(obj: unknown, path: PropertyKey[]): unknown {

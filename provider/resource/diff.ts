@@ -2,6 +2,7 @@
 // outputs (Pulumi gives diff the outputs, not the old inputs); `news` are the checked inputs.
 // Fields the program leaves out are not managed and never cause a change (model/fields.ts); roles
 // compare as a set, so a reordering is no change.
+import { providerTextChanged } from "./check";
 import type * as pulumi from "@pulumi/pulumi";
 import { changedFields, UserInputs } from "../model/fields";
 import { StoredOutputs } from "./codec";
@@ -26,7 +27,7 @@ export function diffUser(olds: StoredOutputs, news: Partial<UserInputs>, ctx: Di
     if (unknown.has("password") || (news.password !== undefined && !passwordMatches(news.password, olds.passwordHash)))
         changed.push("password");
     const { old: oldText, new: newText } = ctx.providerTexts ?? {};
-    if (oldText !== undefined && newText !== undefined && oldText !== newText) changed.push("__provider");
+    if (providerTextChanged(oldText, newText)) changed.push("__provider");
     // A rename creates the new login before it deletes the old one, so a person is never deleted
     // for a login that turns out to be taken. A change of case alone is refused at preview by a
     // tenant that folds case (both spellings are one user there: the read of the new one fails).

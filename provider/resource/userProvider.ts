@@ -38,7 +38,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
         // GET /roles per process). Bad or missing settings fail the first resource checked, as
         // settings (configured.ts); values not known yet (a preview) are checked at `up`.
         const shape = checkInputs(news, "a User");
-        const profile = shape.inputs?.tenant;
+        const profile = typeof news.tenant === "string" ? news.tenant : undefined;
         // A tenant not known yet (a preview) or not a profile name: its settings are checked at `up`.
         if (containsUnknown(news.tenant) || (shape.failures ?? []).some((f) => f.property === "tenant"))
             return { inputs: news, failures: shape.failures };
@@ -60,7 +60,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             () => this.settings(profile),
             () => this.tenant(profile),
         );
-        return { inputs: { ...result.inputs }, failures: result.failures };
+        return { inputs: { ...(result.inputs ?? news) }, failures: result.failures };
     }
 
     async diff(_id: string, olds: PropertyBag, news: PropertyBag): Promise<pulumi.dynamic.DiffResult> {

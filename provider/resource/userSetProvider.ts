@@ -14,7 +14,7 @@ import { PROFILE_NAME } from "../config/tenants";
 import { changedFields, Drift, reportDrift } from "../operations/driftAuthor";
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { checkInputs, containsUnknown, PROVIDER_KEY } from "./check";
+import { checkInputs, containsUnknown, PROVIDER_KEY, providerTextChanged } from "./check";
 import { PrimaveraError, ResourceInitError } from "../api/errors";
 import { declaredKeys, declaredView, managedView, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
@@ -96,8 +96,7 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
         const members = byLogin(olds.users);
         const plan = planOf(members, news.users, containsUnknown);
         if (!plan.unknown) await this.refusals(members.size, plan, news.users, true, news.tenant);
-        const providerChanged =
-            news[PROVIDER_KEY] !== undefined && olds[PROVIDER_KEY] !== undefined && news[PROVIDER_KEY] !== olds[PROVIDER_KEY];
+        const providerChanged = providerTextChanged(olds[PROVIDER_KEY], news[PROVIDER_KEY]);
         const changes =
             plan.unknown || plan.add.length + plan.change.length + plan.remove.length > 0 || providerChanged || isEarlierForm(stored);
         return { changes, replaces: [], deleteBeforeReplace: false };
@@ -152,7 +151,8 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
             progress(`UserSet ${id}: ${dropped} member(s) gone from the tenant (or replaced outside Pulumi); the next up creates them`);
         // The live inputs are the members as read: the outputs have the inputs' shape. The SDK types
         // `inputs` as the outputs' type, though they are the managed inputs; the host stores what it is given.
-        return { id, props: plainJson(outs), inputs: plainJson({ users: outs.users, tenant: outs.tenant }) as unknown as Outputs };
+        const inputs: Inputs = { users: outs.users as Record<string, UserInputs>, tenant: outs.tenant };
+        return readResult(id, plainJson(outs), plainJson(inputs));
     }
 
     async delete(_id: string, props: Outputs): Promise<void> {
@@ -483,4 +483,9 @@ function quote(lines: string[]): string {
     const shown = lines.slice(0, QUOTED_ERRORS).map((l) => `  - ${l}`);
     if (lines.length > QUOTED_ERRORS) shown.push(`  ... and ${lines.length - QUOTED_ERRORS} more`);
     return shown.join("\n");
+}
+
+/** A read's answer: the SDK types its `inputs` as the outputs' type, though the host stores whatever inputs it is given. */
+function readResult<O extends object>(id: string, props: O, inputs: object): pulumi.dynamic.ReadResult<O> {
+    return { id, props, inputs: inputs as O };
 }

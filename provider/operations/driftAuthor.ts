@@ -3,6 +3,7 @@
 // `JSMITH: emailAddress changed outside Pulumi by COADMIN at 2026-12-01T10:04:11Z`. The events of
 // the last week are read once per run (every refresh of the run shares the one read); a tenant
 // that does not answer them is said once, and the warning then names no author.
+import { quoteTenant } from "../safety/redaction";
 import { warning } from "../api/progress";
 import { Tenant } from "../tenant/registry";
 import { AuditEvent } from "../tenant/audits";
@@ -11,6 +12,9 @@ import { declaredView, ManagedView } from "../model/fields";
 
 /** Where the window of each tenant's audit events ends: at its first drift of the run, so every later one shares the one read. */
 const windowEnds = new WeakMap<object, number>();
+
+/** Longest account name quoted from the tenant's audit events (on one line). */
+const GRANTOR_MAX = 100;
 
 /** How far back a refresh looks for the author of a change. */
 const LOOK_BACK_MS = 7 * 86_400_000;
@@ -27,7 +31,7 @@ export async function reportDrift(tenant: Tenant, account: string, login: string
               : `deleted and created again outside Pulumi (now id ${drift.id})`;
     const author = await lastForeignEvent(tenant, account, login, deadline).catch(() => undefined);
     const by = author
-        ? ` by ${author.grantor || "an unnamed account"} at ${author.at === undefined ? "an unknown time" : new Date(author.at).toISOString()}`
+        ? ` by ${author.grantor ? quoteTenant(author.grantor, GRANTOR_MAX) : "an unnamed account"} at ${author.at === undefined ? "an unknown time" : new Date(author.at).toISOString()}`
         : "";
     warning(`${login}: ${what}${by}`);
 }

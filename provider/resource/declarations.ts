@@ -21,10 +21,14 @@ function declaredInThisRun(): Map<string, string> {
     return logins;
 }
 
-/** Registers `login` for the resource `owner` (e.g. `User "jsmith"`); throws naming both when another resource holds it. */
-export function declareLogin(login: string, owner: string): void {
+/**
+ * Registers `login` on `tenant` (a profile's name; undefined: the provider's own settings) for the
+ * resource `owner` (e.g. `User "jsmith"`); throws naming both when another resource holds it there.
+ */
+export function declareLogin(login: string, owner: string, tenant?: string): void {
     const logins = declaredInThisRun();
-    const holder = logins.get(login);
+    const key = `${tenant ?? ""}\u0000${login}`;
+    const holder = logins.get(key);
     if (holder !== undefined && holder !== owner) {
         throw new PrimaveraError(
             `user '${login}' is declared by two resources: ${holder} and ${owner}. Each login may be managed by one resource ` +
@@ -32,5 +36,5 @@ export function declareLogin(login: string, owner: string): void {
                 `the declarations, or move the login from one resource to the other in a single change.`,
         );
     }
-    logins.set(login, owner);
+    logins.set(key, owner);
 }

@@ -109,8 +109,9 @@ export class User extends pulumi.CustomResource {
         for (const k of INPUT_KEYS) props[k] = opts?.id === undefined ? args?.[k] : undefined;
         for (const k of OUTPUT_ONLY) props[k] = undefined;
         if (opts?.id === undefined && args) {
-            props.loginId = pulumi.output(args.loginId).apply((login) => {
-                declareLogin(login, `User "${name}"`);
+            // One owner per login and tenant: the same login on two tenants is two users.
+            props.loginId = pulumi.all([args.loginId, args.tenant]).apply(([login, tenant]) => {
+                declareLogin(login, `User "${name}"`, tenant);
                 return login;
             });
             if (args.password !== undefined) props.password = pulumi.secret(args.password);

@@ -42,9 +42,9 @@ export class UserSet extends pulumi.CustomResource {
     declare readonly tenant: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: UserSetArgs, opts?: pulumi.CustomResourceOptions) {
-        const users = pulumi.output(args.users).apply((list) => {
+        const users = pulumi.all([args.users, args.tenant]).apply(([list, tenant]) => {
             const members = keyByLogin(list);
-            for (const login of Object.keys(members)) declareLogin(login, `UserSet "${name}"`);
+            for (const login of Object.keys(members)) declareLogin(login, `UserSet "${name}"`, tenant);
             return members;
         });
         const props = { users, tenant: args.tenant, statuses: undefined, userIds: undefined, __provider: USER_SET_PROVIDER_TEXT };

@@ -91,8 +91,14 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
     async diff(_id: string, stored: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
         const olds = currentForm(stored);
         // Another tenant is another set of users: created there before the old members are removed.
-        if (containsUnknown(news.tenant) || news.tenant !== olds.tenant)
+        if (containsUnknown(news.tenant) || news.tenant !== olds.tenant) {
+            // The old members are deleted from the old tenant after the move: its limit must allow that before anything is created.
+            const old = this.context(olds.tenant);
+            const count = Object.keys(olds.users).length;
+            const verb = old.deprovision ? "deprovision" : "delete";
+            old.tenant.deletions.check(count, `${verb} the ${count} member(s) this UserSet moves to another tenant`);
             return { changes: true, replaces: ["tenant"], deleteBeforeReplace: false };
+        }
         const members = byLogin(olds.users);
         const plan = planOf(members, news.users, containsUnknown);
         if (!plan.unknown) await this.refusals(members.size, plan, news.users, true, news.tenant);

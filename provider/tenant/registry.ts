@@ -35,6 +35,30 @@ function registry(): Map<string, Tenant> {
     return processWide("tenants", () => new Map<string, Tenant>());
 }
 
+/**
+ * The server a base URL reaches, whoever signs in and however its host is spelled: one owner per
+ * login holds there, so two profiles (or accounts) on one tenant cannot each think a login free.
+ */
+function serverKey(baseUrl: string): string {
+    try {
+        const url = new URL(baseUrl);
+        const host = url.hostname.toLowerCase();
+        const loopback = host === "localhost" || host === "[::1]" || host === "::1" || host.startsWith("127.");
+        return `${url.protocol}//${loopback ? "127.0.0.1" : host}:${url.port || (url.protocol === "https:" ? "443" : "80")}${url.pathname.replace(/\/+$/, "")}`;
+    } catch {
+        return baseUrl.replace(/\/+$/, "");
+    }
+}
+
+/** The owners of logins on each server, shared by every tenant entry that reaches it. */
+function ownershipOf(baseUrl: string): Ownership {
+    const owners = processWide("owners", () => new Map<string, Ownership>());
+    const key = serverKey(baseUrl);
+    let ownership = owners.get(key);
+    if (!ownership) owners.set(key, (ownership = new Ownership()));
+    return ownership;
+}
+
 /** The key of a tenant: where it is, and who signs in (accounts compared ignoring case). */
 function tenantKey(config: Pick<ProviderConfig, "baseUrl" | "authMode" | "username">): string {
     return [config.baseUrl.replace(/\/+$/, ""), config.authMode, config.username.toLowerCase()].join("|");
@@ -59,7 +83,7 @@ export function tenantFor(config: ProviderConfig): Tenant {
             runner,
             reader,
             audits,
-            ownership: new Ownership(),
+            ownership: ownershipOf(config.baseUrl),
             deletions: new DeletionBudget(config.maxDeletions),
         };
         tenants.set(key, tenant);
@@ -75,4 +99,5 @@ export function tenantFor(config: ProviderConfig): Tenant {
 /** Forgets every tenant (tests and benchmarks use it between runs). */
 export function resetTenants(): void {
     registry().clear();
+    processWide("owners", () => new Map<string, Ownership>()).clear();
 }

@@ -5,6 +5,7 @@ import { resetTenants } from "pulumi-primavera-admin/provider/testing";
 import { UserProvider, UserSetProvider } from "../support/untyped";
 import { declaredUser } from "../support/fixtures";
 import { ADMIN, useSimulator } from "../support/sim";
+import { AuditLog } from "pulumi-primavera-admin/provider/tenant/audits";
 import { keyByLogin } from "pulumi-primavera-admin/provider/resource/userSet";
 
 const PROVIDER_TEXT = "exports.handler = () => ({})";
@@ -104,5 +105,32 @@ describe("drift authors on refresh", function () {
             lines.join("\n"),
         );
         assert.equal(lines.filter((l) => l.includes("does not answer its audit events")).length, 1, lines.join("\n"));
+    });
+
+    it("a hostile account name from the audit events is quoted on one line, cut, never a second warning", async () => {
+        const u = await created("DRIFTA7");
+        const between = AuditLog.prototype.between;
+        AuditLog.prototype.between = async () => ({
+            events: [
+                {
+                    key: "x",
+                    at: Date.now() - 1_000,
+                    precisionMs: 1_000,
+                    description: "",
+                    loginId: "DRIFTA7",
+                    grantor: "EVIL\nOTHER: removed outside Pulumi by ROOT\u001b[2J" + "A".repeat(10_000),
+                },
+            ],
+        });
+        try {
+            await sim.drift("DRIFTA7", { lastName: "X" });
+            const lines = await stderrOf(() => u.p.read(u.id, u.outs));
+            assert.ok(!lines.some((l) => l.startsWith("OTHER") || l.includes("\u001b")), lines.join("\n"));
+            const mine = lines.filter((l) => l.includes("DRIFTA7"));
+            assert.equal(mine.length, 1);
+            assert.ok(mine[0].length < 400, `${mine[0].length} characters`);
+        } finally {
+            AuditLog.prototype.between = between;
+        }
     });
 });

@@ -85,4 +85,50 @@ describe("several tenants in one program (the tenant input)", function () {
         const diff = await p.diff(made.id, made.outs, { users: ok.inputs.users });
         assert.deepEqual(diff.replaces, ["tenant"]);
     });
+
+    it("a profile that reaches the provider's own tenant by another spelling shares its owners: a move with adopt never deletes the person", async () => {
+        const alias = prod.url.replace("127.0.0.1", "localhost");
+        const withAlias = async () => {
+            const p = await configured(() => new UserProvider());
+            const config = new Map<string, string>([
+                ["primavera:baseUrl", prod.url],
+                ["primavera:username", ADMIN.username],
+                ["primavera:password", ADMIN.password],
+                ["primavera:tenants", JSON.stringify({ alias: { baseUrl: alias, ...ADMIN } })],
+            ]);
+            await p.configure({ config: { get: (k: string) => config.get(k) } } as never);
+            return p;
+        };
+        const p = await withAlias();
+        const c = await p.check({}, declaredUser("ALIAS2"));
+        const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+        resetTenants(); // the next run moves it
+        const p2 = await withAlias();
+        const moved = await p2.check(c.inputs, { ...declaredUser("ALIAS2"), tenant: "alias", adopt: true });
+        assert.deepEqual(moved.failures, []);
+        assert.ok((await p2.diff(made.id, made.outs, { ...moved.inputs, __provider: PROVIDER_TEXT })).replaces?.includes("tenant"));
+        await p2.create({ ...moved.inputs, __provider: PROVIDER_TEXT });
+        await p2.delete(made.id, made.outs); // the engine deletes the old one after its replacement
+        assert.ok(await prod.user("ALIAS2"), "the old resource's delete released the login the new one declares");
+    });
+
+    it("a UserSet's move to another tenant is refused at preview when the old tenant's maxDeletions cannot remove its members", async () => {
+        const p = await configured(() => new UserSetProvider(), 10);
+        const users = keyByLogin([declaredUser("MAXD1"), declaredUser("MAXD2"), declaredUser("MAXD3")]);
+        const c = await p.check({}, { users, __provider: PROVIDER_TEXT });
+        const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+        resetTenants();
+        const config = new Map<string, string>([
+            ["primavera:baseUrl", prod.url],
+            ["primavera:username", ADMIN.username],
+            ["primavera:password", ADMIN.password],
+            ["primavera:maxDeletions", "1"],
+            ["primavera:tenants", JSON.stringify({ test: { baseUrl: test.url, ...ADMIN } })],
+        ]);
+        const p2 = new UserSetProvider();
+        await p2.configure({ config: { get: (k: string) => config.get(k) } } as never);
+        const c2 = await p2.check(c.inputs, { users, tenant: "test", __provider: PROVIDER_TEXT });
+        await assert.rejects(p2.diff(made.id, made.outs, { ...c2.inputs, __provider: PROVIDER_TEXT }), /maxDeletions/);
+        assert.equal(await test.user("MAXD1"), undefined, "nothing created on the new tenant");
+    });
 });

@@ -174,8 +174,9 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             assert.match(failed[0].reason.message, /'TWICE1' is declared by two resources/);
         });
 
-        it("two stacks racing to create one login: the second is refused at submission and the first user is untouched", async () => {
-            // Another base URL spelling of the same server: a separate runner, as another process would have.
+        it("two spellings of one server racing to create one login: one wins, the other is refused naming the login; the winner is untouched", async () => {
+            // Another base URL spelling of the same server: a separate runner, but the same owners (another process's
+            // create of the login is refused at submission: the randomized test's foreign creates cover that).
             const other = new UserProvider({ baseUrl: sim.url.replace("127.0.0.1", "localhost"), ...ADMIN, timeoutSeconds: 20 });
             const [a, b] = await Promise.allSettled([
                 create(provider, base("RACE1", { lastName: "First" })),
@@ -185,7 +186,7 @@ describe("identity safety: touch only what you own, keep what you do not manage,
             assert.equal(winners.length, 1, `one create wins: ${[a, b].map((r) => r.status).join(", ")}`);
             const loser = [a, b].find((r): r is PromiseRejectedResult => r.status === "rejected")!;
             assert.match(loser.reason.message, /RACE1/);
-            assert.match(loser.reason.message, /already exist/);
+            assert.match(loser.reason.message, /already exist|declared by two resources/);
             assert.match(loser.reason.message, /adopt: true/);
             const live = await sim.user("RACE1");
             const winner = (winners[0] as PromiseFulfilledResult<{ id: string; outs: any }>).value;

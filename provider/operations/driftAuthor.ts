@@ -8,7 +8,6 @@ import { warning } from "../api/progress";
 import { Tenant } from "../tenant/registry";
 import { AuditEvent } from "../tenant/audits";
 import { mentions } from "../safety/interference";
-import { declaredView, ManagedView } from "../model/fields";
 
 /** Where the window of each tenant's audit events ends: at its first drift of the run, so every later one shares the one read. */
 const windowEnds = new WeakMap<object, number>();
@@ -21,7 +20,7 @@ const LOOK_BACK_MS = 7 * 86_400_000;
 
 export type Drift = { kind: "changed"; fields: string[] } | { kind: "removed" } | { kind: "recreated"; id: string };
 
-/** Says, on stderr, what happened to `login` outside Pulumi and, when the audit events tell, who did it. */
+/** Warns, on the resource being refreshed, what happened to `login` outside Pulumi and, when the audit events tell, who did it. */
 export async function reportDrift(tenant: Tenant, account: string, login: string, drift: Drift, deadline: number): Promise<void> {
     const what =
         drift.kind === "changed"
@@ -33,7 +32,8 @@ export async function reportDrift(tenant: Tenant, account: string, login: string
     const by = author
         ? ` by ${author.grantor ? quoteTenant(author.grantor, GRANTOR_MAX) : "an unnamed account"} at ${author.at === undefined ? "an unknown time" : new Date(author.at).toISOString()}`
         : "";
-    warning(`${login}: ${what}${by}`);
+    const then = drift.kind === "recreated" ? "; the new user is not this stack's: it is dropped from the state" : "";
+    warning(`${login}: ${what}${by}${then}`);
 }
 
 /** The latest event on `login` by another account in the look-back window (one read of the log per run and tenant). */
@@ -48,16 +48,4 @@ async function lastForeignEvent(tenant: Tenant, account: string, login: string, 
             e.grantor.toLowerCase() !== account.toLowerCase(),
     );
     return onUser[onUser.length - 1];
-}
-
-/** The declared fields whose live value differs from the one in the state (roles compared as a set). */
-export function changedFields(old: Partial<ManagedView>, live: Partial<ManagedView>, declared: string[] | undefined): string[] {
-    if (!declared) return [];
-    const before = declaredView(old, declared);
-    const now = declaredView(live, declared);
-    return Object.keys({ ...before, ...now }).filter((k) => comparable(k, before[k]) !== comparable(k, now[k]));
-}
-
-function comparable(key: string, value: unknown): string {
-    return JSON.stringify(key === "roles" && Array.isArray(value) ? [...(value as string[])].sort() : value);
 }

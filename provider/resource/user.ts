@@ -109,11 +109,17 @@ export class User extends pulumi.CustomResource {
         for (const k of INPUT_KEYS) props[k] = opts?.id === undefined ? args?.[k] : undefined;
         for (const k of OUTPUT_ONLY) props[k] = undefined;
         if (opts?.id === undefined && args) {
-            // One owner per login and tenant: the same login on two tenants is two users.
-            props.loginId = pulumi.all([args.loginId, args.tenant]).apply(([login, tenant]) => {
-                declareLogin(login, `User "${name}"`, tenant);
+            // One owner per login and tenant: the same login on two tenants is two users. A plain
+            // tenant keeps the login's output free of it (its secrecy, its being known at preview).
+            const declared = (login: string, t: string | undefined) => {
+                declareLogin(login, `User "${name}"`, t);
                 return login;
-            });
+            };
+            const tenant = args.tenant;
+            props.loginId =
+                tenant === undefined || typeof tenant === "string"
+                    ? pulumi.output(args.loginId).apply((login) => declared(login, tenant))
+                    : pulumi.all([args.loginId, tenant]).apply(([login, t]) => declared(login, t));
             if (args.password !== undefined) props.password = pulumi.secret(args.password);
         }
         // A dynamic resource is a custom resource of the `pulumi-nodejs` provider whose state

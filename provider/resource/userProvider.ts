@@ -13,8 +13,7 @@ import { checkRoleNames } from "./roleCheck";
 import { ConfiguredProvider } from "./configured";
 import { diffUser } from "./diff";
 import { ResourceInitError } from "../api/errors";
-import { declaredKeys, UserInputs } from "../model/fields";
-import { warning } from "../api/progress";
+import { changedFields, declaredKeys, declaredView, UserInputs } from "../model/fields";
 import { liveInputs, orgTypeOf, outputsOf } from "./outputs";
 import { decodeInputs, decodeNews, decodeOutputs, encodeOutputs, plainJson, PropertyBag, providerTextOf } from "./codec";
 import { hashPassword, passwordMatches } from "./passwordHash";
@@ -25,7 +24,7 @@ import { PasswordNotConfirmed } from "../operations/confirmModify";
 import { deleteUser } from "../operations/delete";
 import { updateUser } from "../operations/update";
 import { renameTargetProblem } from "../operations/rename";
-import { changedFields, reportDrift } from "../operations/driftAuthor";
+import { Drift, reportDrift } from "../operations/driftAuthor";
 
 /**
  * What the host passes in and stores: property bags (codec.ts turns them into typed inputs and
@@ -100,25 +99,15 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
 
     async read(id: string, props?: PropertyBag): Promise<pulumi.dynamic.ReadResult<PropertyBag>> {
         const { outputs: old } = decodeOutputs(props);
-        const deadline = this.deadline(old.tenant);
+        const { tenant, account, deadline } = this.context(old.tenant);
         const loginId = old.loginId;
-        const { reader } = this.tenant(old.tenant);
         // `User.get(name, id)`: the engine knows only the id.
-        const live = loginId ? await reader.read(loginId, deadline) : await reader.readById(id, deadline);
-        const tenant = this.tenant(old.tenant);
-        const account = this.settings(old.tenant).username;
-        // Gone: an empty id makes refresh drop the resource from state.
-        if (!live) {
-            if (loginId) await reportDrift(tenant, account, loginId, { kind: "removed" }, deadline);
-            return { id: "" };
-        }
+        const live = loginId ? await tenant.reader.read(loginId, deadline) : await tenant.reader.readById(id, deadline);
+        // Gone, or the login is someone else's user now: an empty id makes refresh drop the resource from state.
         const expectedId = old.userId || id;
-        if (loginId && expectedId && live.id && live.id !== expectedId) {
-            await reportDrift(tenant, account, loginId, { kind: "recreated", id: live.id }, deadline);
-            warning(
-                `user '${loginId}' now has id ${live.id}, not ${expectedId} as in the state: the user this stack managed was ` +
-                    `deleted and the login created again outside Pulumi. The new user is not this stack's; it is dropped from the state.`,
-            );
+        if (!live || (loginId && expectedId && live.id && live.id !== expectedId)) {
+            const drift: Drift = live ? { kind: "recreated", id: live.id ?? "" } : { kind: "removed" };
+            if (loginId) await reportDrift(tenant, account, loginId, drift, deadline);
             return { id: "" };
         }
         const managed = old.managedFields;
@@ -130,7 +119,7 @@ export class UserProvider extends ConfiguredProvider implements pulumi.dynamic.R
             orgTypeOf(old),
             roleOrder,
         );
-        const changed = loginId ? changedFields(old, outs, managed) : [];
+        const changed = loginId && managed ? changedFields(outs, declaredView(old, managed)) : [];
         if (loginId && changed.length > 0) await reportDrift(tenant, account, loginId, { kind: "changed", fields: changed }, deadline);
         // The outputs are what the tenant holds; the inputs only the managed fields, as the tenant
         // holds them, so refresh and preview show drift by field (`~ emailAddress`).

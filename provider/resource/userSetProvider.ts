@@ -11,12 +11,12 @@
 // adds and removes (a rename is one of each) the removals wait until every add is confirmed (a
 // login moved to another resource of the run is released at once: that deletes nobody).
 import { PROFILE_NAME } from "../config/tenants";
-import { changedFields, Drift, reportDrift } from "../operations/driftAuthor";
+import { Drift, reportDrift } from "../operations/driftAuthor";
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { checkInputs, containsUnknown, PROVIDER_KEY, providerTextChanged } from "./check";
 import { PrimaveraError, ResourceInitError } from "../api/errors";
-import { declaredKeys, declaredView, managedView, UserInputs } from "../model/fields";
+import { changedFields, declaredKeys, declaredView, managedView, UserInputs } from "../model/fields";
 import { progress } from "../api/progress";
 import { plainJson } from "./outputs";
 import { checkRoleNames } from "./roleCheck";
@@ -139,7 +139,7 @@ export class UserSetProvider extends ConfiguredProvider implements pulumi.dynami
                 continue;
             }
             const current = memberOf(live, member);
-            const changed = changedFields(member, current, declaredKeys(member));
+            const changed = changedFields(current, member);
             if (changed.length > 0) drifts.push([login, { kind: "changed", fields: changed }]);
             users.set(login, current);
             if (live.status !== undefined) statuses.set(login, live.status);

@@ -15,21 +15,29 @@ describe("several tenants in one program (the tenant input)", function () {
     before(async () => (test = await withSimulator({ jobMs: 20 })));
     after(async () => test?.stop());
 
-    /** A provider configured as the engine would: the provider's own tenant, and profile `test`. */
-    async function configured<P extends UserProvider | UserSetProvider>(make: () => P, maxDeletions = 10): Promise<P> {
+    /** A provider configured as the engine would: the provider's own tenant, its profiles (default: `test`), after a fresh run. */
+    async function configured<P extends UserProvider | UserSetProvider>(
+        make: () => P,
+        maxDeletions = 10,
+        profiles: Record<string, unknown> = { test: { baseUrl: test.url, ...ADMIN, maxDeletions } },
+        own: Record<string, string> = {},
+    ): Promise<P> {
         resetTenants();
         const p = make();
+        await configure(p, profiles, own);
+        return p;
+    }
+
+    /** Stack config as the engine passes it to configure(). */
+    async function configure(p: UserProvider | UserSetProvider, profiles: Record<string, unknown>, own: Record<string, string> = {}) {
         const config = new Map<string, string>([
             ["primavera:baseUrl", prod.url],
             ["primavera:username", ADMIN.username],
             ["primavera:password", ADMIN.password],
-            [
-                "primavera:tenants",
-                JSON.stringify({ test: { baseUrl: test.url, username: ADMIN.username, password: ADMIN.password, maxDeletions } }),
-            ],
+            ["primavera:tenants", JSON.stringify(profiles)],
+            ...Object.entries(own),
         ]);
         await p.configure({ config: { get: (k: string) => config.get(k) } } as never);
-        return p;
     }
 
     it("a User with tenant 'test' lives on that tenant only, records the profile's name and no credential", async () => {
@@ -88,17 +96,7 @@ describe("several tenants in one program (the tenant input)", function () {
 
     it("a profile that reaches the provider's own tenant by another spelling shares its owners: a move with adopt never deletes the person", async () => {
         const alias = prod.url.replace("127.0.0.1", "localhost");
-        const withAlias = async () => {
-            const p = await configured(() => new UserProvider());
-            const config = new Map<string, string>([
-                ["primavera:baseUrl", prod.url],
-                ["primavera:username", ADMIN.username],
-                ["primavera:password", ADMIN.password],
-                ["primavera:tenants", JSON.stringify({ alias: { baseUrl: alias, ...ADMIN } })],
-            ]);
-            await p.configure({ config: { get: (k: string) => config.get(k) } } as never);
-            return p;
-        };
+        const withAlias = () => configured(() => new UserProvider(), 10, { alias: { baseUrl: alias, ...ADMIN } });
         const p = await withAlias();
         const c = await p.check({}, declaredUser("ALIAS2"));
         const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
@@ -118,15 +116,8 @@ describe("several tenants in one program (the tenant input)", function () {
         const c = await p.check({}, { users, __provider: PROVIDER_TEXT });
         const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
         resetTenants();
-        const config = new Map<string, string>([
-            ["primavera:baseUrl", prod.url],
-            ["primavera:username", ADMIN.username],
-            ["primavera:password", ADMIN.password],
-            ["primavera:maxDeletions", "1"],
-            ["primavera:tenants", JSON.stringify({ test: { baseUrl: test.url, ...ADMIN } })],
-        ]);
         const p2 = new UserSetProvider();
-        await p2.configure({ config: { get: (k: string) => config.get(k) } } as never);
+        await configure(p2, { test: { baseUrl: test.url, ...ADMIN } }, { "primavera:maxDeletions": "1" });
         const c2 = await p2.check(c.inputs, { users, tenant: "test", __provider: PROVIDER_TEXT });
         await assert.rejects(p2.diff(made.id, made.outs, { ...c2.inputs, __provider: PROVIDER_TEXT }), /maxDeletions/);
         assert.equal(await test.user("MAXD1"), undefined, "nothing created on the new tenant");

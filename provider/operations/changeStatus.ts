@@ -30,7 +30,7 @@ export async function setDisabled(
     if (expectedId && live.id !== expectedId)
         throw new PrimaveraError(`user '${login}' now has id ${live.id}, not ${expectedId}: not ours to change.`);
     if (live.disabled === disabled) return live;
-    guardOwnAccount(ctx.account, live, { ...recordFromLive(live), disabled });
+    guardOwnAccount(ctx.tenant.signIns, live, { ...recordFromLive(live), disabled });
     const res = await ctx.tenant.client.request("PUT", ctx.tenant.client.path("/user/change-status"), {
         body: [statusRecord(live, disabled)],
         deadline: ctx.deadline,

@@ -53,7 +53,7 @@ export async function deleteUser(ctx: OpContext, loginId: string, expectedId: st
 async function disableFirst(ctx: OpContext, loginId: string, expectedId: string | undefined): Promise<void> {
     const live = await readNow(ctx, loginId);
     if (!live || (expectedId && live.id !== expectedId) || live.disabled) return;
-    guardOwnAccount(ctx.account, live, "deprovision");
+    guardOwnAccount(ctx.tenant.signIns, live, "deprovision");
     await setDisabled(ctx, loginId, expectedId, true);
 }
 
@@ -66,7 +66,7 @@ function prepareDelete(ctx: OpContext, loginId: string, expectedId: string | und
         );
         return { done: true };
     }
-    guardOwnAccount(ctx.account, live, ctx.deprovision ? "deprovision" : "delete");
+    guardOwnAccount(ctx.tenant.signIns, live, ctx.deprovision ? "deprovision" : "delete");
     if (!ctx.deprovision) return { send: "delete" };
     if (live.disabled && (live.roles ?? []).length === 0) return { done: true };
     return { send: "modify", record: { ...recordFromLive(live), disabled: true, roles: [] } };

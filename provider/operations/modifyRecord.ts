@@ -13,7 +13,7 @@ import { needsJob } from "./differs";
 /** The modify for `live`, or nothing to send when it already holds the declaration (and no password is to be set). */
 export function prepareModify(ctx: OpContext, live: ServerUser, inputs: UserInputs, sendPassword: boolean): Prepared {
     const record = declaredOnto(recordFromLive(live), inputs);
-    guardOwnAccount(ctx.account, live, record);
+    guardOwnAccount(ctx.tenant.signIns, live, record);
     if (!needsJob(live, inputs, sendPassword)) return { done: true };
     return { send: "modify", record: withPassword(record, sendPassword ? inputs.password : undefined) };
 }

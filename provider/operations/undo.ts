@@ -33,7 +33,7 @@ export async function narrow(ctx: OpContext, login: string, id: string | undefin
             const record = recordFromLive(live);
             record.roles = (live.roles ?? []).filter((r) => !drop.has(r.name)).map((r) => ({ name: r.name }));
             if (narrowing.disable) record.disabled = true;
-            guardOwnAccount(ctx.account, live, record);
+            guardOwnAccount(ctx.tenant.signIns, live, record);
             return { send: "modify", record };
         },
     });
@@ -67,7 +67,7 @@ export async function removeRecreated(ctx: OpContext, login: string, id: string)
 /** What removing user `id` sends now, while the login still holds it. */
 function whileOurs(ctx: OpContext, live: ServerUser | undefined, id: string, how: "delete" | "deprovision"): Prepared {
     if (!live || live.id !== id) return { done: true };
-    guardOwnAccount(ctx.account, live, how);
+    guardOwnAccount(ctx.tenant.signIns, live, how);
     return how === "delete" ? { send: "delete" } : { send: "modify", record: { ...recordFromLive(live), disabled: true, roles: [] } };
 }
 

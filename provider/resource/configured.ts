@@ -3,9 +3,9 @@
 // operation needs (tenant, account, deadline).
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
-import { resolveProfile } from "../config/tenants";
+import { profilesOf, resolveProfile } from "../config/tenants";
 import { deadlineFrom, ProviderConfig, ProviderConfigInput } from "../config/settings";
-import { Tenant, tenantFor } from "../tenant/registry";
+import { noteSignIn, Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
 import { redact, redacting } from "../safety/redaction";
 
@@ -19,6 +19,8 @@ export abstract class ConfiguredProvider {
     private profiles = new Map<string, ProviderConfig>();
     /** The settings' problems were reported by a check of this provider. */
     private settingsSaid = false;
+    /** The sign-in accounts of every profile were noted (noteSignIns). */
+    private signInsNoted = false;
 
     /** `explicit` overrides stack config and environment variables, key by key. */
     constructor(protected readonly explicit: Partial<ProviderConfigInput> = {}) {
@@ -38,6 +40,7 @@ export abstract class ConfiguredProvider {
         this.resolved = undefined;
         this.profiles.clear();
         this.settingsSaid = false;
+        this.signInsNoted = false;
     }
 
     /**
@@ -85,6 +88,7 @@ export abstract class ConfiguredProvider {
 
     /** What one operation needs: the tenant, the account and its deadline. */
     protected context(profile?: string): OpContext {
+        this.noteSignIns();
         const settings = this.settings(profile);
         return {
             tenant: this.tenant(profile),
@@ -93,6 +97,20 @@ export abstract class ConfiguredProvider {
             engineStep: this.engineSteps,
             deprovision: settings.deletionMode === "deprovision",
         };
+    }
+
+    /**
+     * Every account this provider signs in with (its own, each profile of primavera:tenants that
+     * resolves) is noted for its server, so no resource on another profile can lock one out.
+     */
+    private noteSignIns(): void {
+        if (this.signInsNoted) return;
+        this.signInsNoted = true;
+        const names = [undefined, ...Object.keys(safely(() => profilesOf(this.stackConfig)) ?? {})];
+        for (const name of names) {
+            const config = safely(() => this.settings(name));
+            if (config) noteSignIn(config);
+        }
     }
 
     protected deadline(profile?: string): number {
@@ -108,4 +126,13 @@ function redactFailures(result: unknown): unknown {
         ...(result as object),
         failures: failures.map((f: { property: string; reason: string }) => ({ ...f, reason: redact(f.reason) })),
     };
+}
+
+/** `make()`, or undefined when it throws (settings that do not resolve are reported by check, not here). */
+function safely<T>(make: () => T): T | undefined {
+    try {
+        return make();
+    } catch {
+        return undefined;
+    }
 }

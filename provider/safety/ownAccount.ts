@@ -7,13 +7,16 @@ import { dateText, normalizeDate } from "../model/dates";
 
 export type AccountChange = UserRecord | "delete" | "deprovision";
 
-/** Throws naming the change when `change` would stop `account` (primavera:username) from signing in. */
-export function guardOwnAccount(account: string, live: ServerUser, change: AccountChange): void {
-    if (live.loginId.toLowerCase() !== account.toLowerCase()) return;
+/**
+ * Throws naming the change when `change` would stop `live` from signing in while it is one of
+ * `accounts` (lower case): every account the provider signs in to that server with, on any profile.
+ */
+export function guardOwnAccount(accounts: ReadonlySet<string>, live: ServerUser, change: AccountChange): void {
+    if (!accounts.has(live.loginId.toLowerCase())) return;
     const refusal = whatStopsSignIn(live, change);
     if (refusal === undefined) return;
     throw new PrimaveraError(
-        `refusing to ${refusal} user '${live.loginId}': it is the account this provider signs in with (primavera:username). ` +
+        `refusing to ${refusal} user '${live.loginId}': it is the account this provider signs in with (primavera:username, or a profile's username on this server). ` +
             `Doing it would lock Pulumi (and maybe every administrator) out of the tenant. Do it in the vendor UI, ` +
             `signed in as another administrator, if you really mean it.`,
     );

@@ -25,6 +25,8 @@ export interface Tenant {
     audits: AuditLog;
     /** One owner per login in this run. */
     ownership: Ownership;
+    /** Every account (lower case) the provider signs in to this server with, on any profile. */
+    signIns: Set<string>;
     /** primavera:maxDeletions, spent by this run's deletes. */
     deletions: DeletionBudget;
     /** Whether the tenant offers PUT /user/change-status (found out on first use). */
@@ -42,21 +44,29 @@ function registry(): Map<string, Tenant> {
 function serverKey(baseUrl: string): string {
     try {
         const url = new URL(baseUrl);
-        const host = url.hostname.toLowerCase();
-        const loopback = host === "localhost" || host === "[::1]" || host === "::1" || host.startsWith("127.");
+        const host = url.hostname.toLowerCase().replace(/\.$/, "");
+        const loopback = /^(localhost|\[::1\]|\[::ffff:(127\.[\d.]+|7f[\da-f]{2}:[\da-f]{1,4})\]|0\.0\.0\.0|127\.[\d.]+)$/.test(host);
         return `${url.protocol}//${loopback ? "127.0.0.1" : host}:${url.port || (url.protocol === "https:" ? "443" : "80")}${url.pathname.replace(/\/+$/, "")}`;
     } catch {
         return baseUrl.replace(/\/+$/, "");
     }
 }
 
-/** The owners of logins on each server, shared by every tenant entry that reaches it. */
-function ownershipOf(baseUrl: string): Ownership {
-    const owners = processWide("owners", () => new Map<string, Ownership>());
+/** The value kept per server under `name`, shared by every tenant entry that reaches it. */
+function perServer<T>(name: string, baseUrl: string, make: () => T): T {
+    const values = processWide(name, () => new Map<string, T>());
     const key = serverKey(baseUrl);
-    let ownership = owners.get(key);
-    if (!ownership) owners.set(key, (ownership = new Ownership()));
-    return ownership;
+    let value = values.get(key);
+    if (value === undefined) values.set(key, (value = make()));
+    return value;
+}
+
+/**
+ * Notes that `config.username` signs in to `config.baseUrl`: no resource of this process, on any
+ * profile, may lock an account the provider signs in with out of that server (safety/ownAccount.ts).
+ */
+export function noteSignIn(config: Pick<ProviderConfig, "baseUrl" | "username">): void {
+    perServer("signIns", config.baseUrl, () => new Set<string>()).add(config.username.toLowerCase());
 }
 
 /** The key of a tenant: where it is, and who signs in (accounts compared ignoring case). */
@@ -65,6 +75,7 @@ function tenantKey(config: Pick<ProviderConfig, "baseUrl" | "authMode" | "userna
 }
 
 export function tenantFor(config: ProviderConfig): Tenant {
+    noteSignIn(config);
     const tenants = registry();
     const key = tenantKey(config);
     let tenant = tenants.get(key);
@@ -83,7 +94,8 @@ export function tenantFor(config: ProviderConfig): Tenant {
             runner,
             reader,
             audits,
-            ownership: ownershipOf(config.baseUrl),
+            ownership: perServer("owners", config.baseUrl, () => new Ownership()),
+            signIns: perServer("signIns", config.baseUrl, () => new Set<string>()),
             deletions: new DeletionBudget(config.maxDeletions),
         };
         tenants.set(key, tenant);
@@ -100,4 +112,5 @@ export function tenantFor(config: ProviderConfig): Tenant {
 export function resetTenants(): void {
     registry().clear();
     processWide("owners", () => new Map<string, Ownership>()).clear();
+    processWide("signIns", () => new Map<string, Set<string>>()).clear();
 }

@@ -122,4 +122,26 @@ describe("several tenants in one program (the tenant input)", function () {
         await assert.rejects(p2.diff(made.id, made.outs, { ...c2.inputs, __provider: PROVIDER_TEXT }), /maxDeletions/);
         assert.equal(await test.user("MAXD1"), undefined, "nothing created on the new tenant");
     });
+
+    it("a profile signing in as another administrator cannot lock out the account the provider itself signs in with", async () => {
+        const ops2 = { username: "ops2", password: "ops2-Pw-5531" };
+        const other = await withSimulator({ jobMs: 20, admins: [ops2] });
+        try {
+            await other.drift("admin", { ...declaredUser("admin"), roles: ["PrimaveraCloudAdmin"] });
+            const p = await configured(
+                () => new UserProvider(),
+                10,
+                { second: { baseUrl: other.url.replace("127.0.0.1", "localhost"), ...ops2 } },
+                {
+                    "primavera:baseUrl": other.url,
+                },
+            );
+            const c = await p.check({}, { ...declaredUser("admin"), tenant: "second", adopt: true, disabled: true });
+            assert.deepEqual(c.failures, []);
+            await assert.rejects(p.create({ ...c.inputs, __provider: PROVIDER_TEXT }), /refusing to disable user 'admin'/);
+            assert.equal((await other.user("admin")).disabled, false, "the provider's own account still signs in");
+        } finally {
+            await other.stop();
+        }
+    });
 });

@@ -2,6 +2,9 @@
 import assert from "node:assert/strict";
 import { guardOwnAccount } from "pulumi-primavera-admin/provider/safety/ownAccount";
 
+/** The accounts the provider signs in with, lower case. */
+const ADMINS: ReadonlySet<string> = new Set(["admin"]);
+
 const live = { id: "1", loginId: "Admin", roles: [{ name: "PrimaveraCloudAdmin" }], endDate: "2030-01-01T00:00:00" };
 const record = (extra: Record<string, unknown>) => ({ loginId: "Admin", roles: [{ name: "PrimaveraCloudAdmin" }], ...extra });
 
@@ -19,13 +22,13 @@ describe("safety/ownAccount", () => {
             [record({ password: "New-Pw-1234" }), /refusing to set a password on/],
         ];
         for (const [change, message] of refused)
-            assert.throws(() => guardOwnAccount("admin", live, change as never), message, JSON.stringify(change));
+            assert.throws(() => guardOwnAccount(ADMINS, live, change as never), message, JSON.stringify(change));
     });
 
     it("lets through what keeps it signing in, and every change to other users", () => {
-        guardOwnAccount("admin", live, record({ endDate: "2030-01-01T00:00:00", firstName: "New" }));
-        guardOwnAccount("admin", { ...live, startDate: "2026-01-01T00:00:00" }, record({ startDate: "2026-01-01" }));
-        guardOwnAccount("admin", live, record({ roles: [{ name: "PrimaveraCloudAdmin" }, { name: "B" }] }));
-        guardOwnAccount("admin", { ...live, loginId: "OTHER" }, "delete");
+        guardOwnAccount(ADMINS, live, record({ endDate: "2030-01-01T00:00:00", firstName: "New" }));
+        guardOwnAccount(ADMINS, { ...live, startDate: "2026-01-01T00:00:00" }, record({ startDate: "2026-01-01" }));
+        guardOwnAccount(ADMINS, live, record({ roles: [{ name: "PrimaveraCloudAdmin" }, { name: "B" }] }));
+        guardOwnAccount(ADMINS, { ...live, loginId: "OTHER" }, "delete");
     });
 });

@@ -60,4 +60,25 @@ export default tseslint.config(
             ],
         },
     },
+    {
+        // zod compiles a schema on its first parse, so one built per call pays that on every call.
+        // The field and settings tables are exempt: their schema factories run once, at module level.
+        files: ["provider/**/*.ts"],
+        ignores: ["provider/model/fields.ts", "provider/config/settings.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: "TSAsExpression[expression.type='TSAsExpression'][expression.typeAnnotation.type='TSUnknownKeyword']",
+                    message: "No `as unknown as`: type the value at its source (a zod schema, a typed helper).",
+                },
+                {
+                    selector:
+                        ":function CallExpression[callee.object.name='z'], :function CallExpression[callee.property.name=/^(partial|extend|omit|pick|merge|required|strict|passthrough)$/]",
+                    message:
+                        "Build zod schemas once, at module level; memoize one that depends on a value (see knownInputsFor in check.ts).",
+                },
+            ],
+        },
+    },
 );

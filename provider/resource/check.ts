@@ -3,6 +3,7 @@
 // the property and says what is wrong. Values not known yet during a preview pass through and are
 // validated at `up`. No defaults are added: a field the program leaves out is not managed.
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { datesOutOfOrder, INPUT_KEYS, UserInputs, userInputs } from "../model/fields";
 
 /** The sentinel Pulumi sends for values not known during preview (runtime/rpc.js unknownValue). */
@@ -30,13 +31,7 @@ export function checkInputs(news: object, what = "a User"): pulumi.dynamic.Check
         else candidate[k] = v;
     }
     // Keys whose value is unknown are validated once they are known (at `up`).
-    const mask = Object.fromEntries(
-        Object.keys(unknowns)
-            .filter((k) => (INPUT_KEYS as string[]).includes(k))
-            .map((k) => [k, true as const]),
-    );
-    const schema = Object.keys(mask).length ? userInputs.partial(mask as Parameters<typeof userInputs.partial>[0]) : userInputs;
-    const parsed = schema.safeParse(candidate);
+    const parsed = knownInputsFor(Object.keys(unknowns)).safeParse(candidate);
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!parsed.success) {
         for (const issue of parsed.error.issues) {
@@ -68,6 +63,27 @@ export function checkInputs(news: object, what = "a User"): pulumi.dynamic.Check
     // Values not known yet stay as the engine sent them, to be checked at `up`.
     const normalized: Partial<UserInputs> & Record<string, unknown> = { ...parsed.data, ...unknowns };
     return { inputs: normalized as UserInputs, failures };
+}
+
+/** Most distinct sets of unknown inputs whose schema is kept (a preview has few; more are built each time). */
+const MASKS_KEPT = 64;
+const maskedInputs = new Map<string, z.ZodType<Partial<UserInputs>>>();
+
+/**
+ * The input schema with the given keys optional (those not known yet), built once per set of keys:
+ * zod compiles a schema on its first parse, which a preview of many users would pay per user.
+ */
+function knownInputsFor(unknownKeys: string[]): z.ZodType<Partial<UserInputs>> {
+    const keys = unknownKeys.filter((k) => (INPUT_KEYS as string[]).includes(k)).sort();
+    if (keys.length === 0) return userInputs;
+    const id = keys.join(",");
+    const kept = maskedInputs.get(id);
+    if (kept) return kept;
+    const mask = Object.fromEntries(keys.map((k) => [k, true as const])) as Parameters<typeof userInputs.partial>[0];
+    // eslint-disable-next-line no-restricted-syntax -- the one place a masked schema is built, kept below
+    const schema = userInputs.partial(mask);
+    if (maskedInputs.size < MASKS_KEPT) maskedInputs.set(id, schema);
+    return schema;
 }
 
 function valueAt(obj: unknown, path: PropertyKey[]): unknown {

@@ -48,6 +48,9 @@ const storedOutputs = userOutputs.partial();
 /** Outputs as read from a state of any form. */
 export type StoredOutputs = z.infer<typeof storedOutputs>;
 
+/** The known inputs of a diff: any may be absent. Built once: zod compiles a schema on its first parse. */
+const knownInputs = userInputs.partial();
+
 /** The form a state was written in: only `flat` is written today. */
 export type StoredForm = "flat" | "0.1.0" | "spec" | "live";
 
@@ -127,7 +130,7 @@ export function decodeNews(raw: PropertyBag): { known: Partial<UserInputs>; unkn
     const { [PROVIDER_KEY]: provider, ...fields } = raw;
     const unknown = Object.keys(fields).filter((k) => containsUnknown(fields[k]));
     const known = Object.fromEntries(Object.entries(withoutNulls(fields)).filter(([k]) => !unknown.includes(k)));
-    const parsed = userInputs.partial().safeParse(known);
+    const parsed = knownInputs.safeParse(known);
     if (!parsed.success) throw new CodecError(`the inputs of user '${describeLogin(fields)}' ${problems(parsed.error, "inputs")}`);
     return { known: parsed.data, unknown, ...(typeof provider === "string" ? { provider } : {}) };
 }

@@ -73,6 +73,8 @@ export abstract class ConfiguredProvider {
                 throw e;
             }
         }
+        // Settings that resolved stay resolved for the process (settings() keeps them): no problems to find.
+        if (this.resolved) return [];
         const failures = configFailures(this.explicit, this.stackConfig);
         if (failures.length === 0) return [];
         if (this.settingsSaid) return [{ property: "", reason: "provider settings: not usable; see the settings error above" }];

@@ -42,6 +42,17 @@ function registry(): Map<string, Tenant> {
  * login holds there, so two profiles (or accounts) on one tenant cannot each think a login free.
  */
 function serverKey(baseUrl: string): string {
+    const known = serverKeys.get(baseUrl);
+    if (known !== undefined) return known;
+    const key = serverKeyOf(baseUrl);
+    // Every check asks for it; a process knows a handful of base URLs, but the cache is bounded anyway.
+    if (serverKeys.size < 256) serverKeys.set(baseUrl, key);
+    return key;
+}
+
+const serverKeys = new Map<string, string>();
+
+function serverKeyOf(baseUrl: string): string {
     try {
         const url = new URL(baseUrl);
         const host = url.hostname.toLowerCase().replace(/\.$/, "");

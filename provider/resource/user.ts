@@ -39,7 +39,10 @@ export interface UserArgs {
 const USER_TYPE = "pulumi-nodejs:dynamic/primavera-admin:User";
 
 /** The outputs a User has besides its inputs (every one gets a resolver, also when not declared). */
-const OUTPUT_ONLY = ["userId", "status", "locked", "passwordHash", "managedFields"] as const;
+export const OUTPUT_ONLY = ["userId", "status", "locked", "passwordHash", "managedFields"] as const;
+
+/** The outputs a User always stores as secrets. */
+export const SECRET_OUTPUTS = ["password", "passwordHash"];
 
 /**
  * A Primavera Administration user. Each declared field is an input property of its own and each
@@ -127,7 +130,7 @@ export class User extends pulumi.CustomResource {
         props.__provider = USER_PROVIDER_TEXT;
         super(USER_TYPE, name, props, {
             ...opts,
-            additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "password", "passwordHash"],
+            additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS],
         });
     }
 }

@@ -118,7 +118,7 @@ export async function engineSection(): Promise<void> {
     }
 
     console.log(
-        `\n  against the floors (same N; "floor": 1 property, "shape": the User's fields as flat properties) and the vendor's limits: at most ${DEFAULT_MAX_USERS_PER_JOB} users per job, so at least ` +
+        `\n  against the floors (same N; "floor": 1 property, "shape": every property a User registers, flat) and the vendor's limits: at most ${DEFAULT_MAX_USERS_PER_JOB} users per job, so at least ` +
             `ceil(N/${DEFAULT_MAX_USERS_PER_JOB}) jobs; job limit = their time in the simulator's model (${JOB_MS} ms + ${JOB_MS_PER_USER} ms/user per job)`,
     );
     const ratioRows = [

@@ -1,6 +1,7 @@
 // The floors: dynamic resources whose provider does nothing, so an engine run of N of them is what
 // the engine itself costs (CLI and plugin start, check, diff, state checkpoints) for N resources.
 import * as pulumi from "@pulumi/pulumi";
+import { INPUT_KEYS, OUTPUT_ONLY, SECRET_OUTPUTS } from "../../provider/testing";
 
 /** The 1-property floor's provider: create returns at once; nothing else (no check, diff, read, update or delete). */
 const floorProvider: pulumi.dynamic.ResourceProvider = { create: async () => ({ id: "floor" }) };
@@ -19,19 +20,18 @@ export class Floor extends pulumi.dynamic.Resource {
 const SHAPE_PROVIDER_TEXT =
     'exports.handler = () => ({ create: async (i) => ({ id: i.loginId, outs: { ...i, userId: i.loginId, status: "Active", locked: false } }) });';
 
-/** The outputs a User registers beside its fields. */
-const USER_OWN_OUTPUTS = ["userId", "status", "locked", "passwordHash"];
-
 /**
- * The floor of the User's shape: a dynamic resource that does nothing, with the User's fields as
- * flat properties (firstName, lastName, emailAddress, organization, userType, roles, ...) and the
- * User's own outputs, so the engine pays for the same properties as for a User whatever form the
- * User's inputs take (type `pulumi-nodejs:dynamic/bench:ShapeFloor`).
+ * The floor of the User's shape: a dynamic resource that does nothing and registers exactly the
+ * properties a User registers (every field, declared or not, and the User's own outputs, from the
+ * same tables), with the same secret outputs, so the program, the engine and the state pay for the
+ * same properties as for a User (type `pulumi-nodejs:dynamic/bench:ShapeFloor`).
  */
 export class ShapeFloor extends pulumi.CustomResource {
     constructor(name: string, fields: Record<string, unknown>) {
-        const props: Record<string, unknown> = { ...fields, __provider: SHAPE_PROVIDER_TEXT };
-        for (const k of USER_OWN_OUTPUTS) props[k] = undefined;
-        super("pulumi-nodejs:dynamic/bench:ShapeFloor", name, props);
+        const props: Record<string, unknown> = {};
+        for (const k of INPUT_KEYS) props[k] = fields[k];
+        for (const k of OUTPUT_ONLY) props[k] = undefined;
+        props.__provider = SHAPE_PROVIDER_TEXT;
+        super("pulumi-nodejs:dynamic/bench:ShapeFloor", name, props, { additionalSecretOutputs: SECRET_OUTPUTS });
     }
 }

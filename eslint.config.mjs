@@ -51,6 +51,7 @@ export default tseslint.config(
         files: ["provider/**/*.ts"],
         rules: {
             "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],
+            // Repeated in the next block, which replaces these options for most of provider/.
             "no-restricted-syntax": [
                 "error",
                 {
@@ -63,6 +64,7 @@ export default tseslint.config(
     {
         // zod compiles a schema on its first parse, so one built per call pays that on every call.
         // The field and settings tables are exempt: their schema factories run once, at module level.
+        // ESLint replaces a rule's options per block, so this block repeats the selector above.
         files: ["provider/**/*.ts"],
         ignores: ["provider/model/fields.ts", "provider/config/settings.ts"],
         rules: {
@@ -74,7 +76,8 @@ export default tseslint.config(
                 },
                 {
                     selector:
-                        ":function CallExpression[callee.object.name='z'], :function CallExpression[callee.property.name=/^(partial|extend|omit|pick|merge|required|strict|passthrough)$/]",
+                        ":function CallExpression[callee.object.name='z'][callee.property.name!=/^(prettifyError|treeifyError|flattenError|parse|safeParse|parseAsync|safeParseAsync)$/], " +
+                        ":function CallExpression[callee.property.name=/^(partial|extend|safeExtend|omit|pick|merge|required|strict|strip|loose|passthrough|catchall|refine|superRefine|keyof)$/]",
                     message:
                         "Build zod schemas once, at module level; memoize one that depends on a value (see knownInputsFor in check.ts).",
                 },

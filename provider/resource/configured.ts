@@ -73,7 +73,7 @@ export abstract class ConfiguredProvider {
                 throw e;
             }
         }
-        // Settings that resolved stay resolved for the process (settings() keeps them): no problems to find.
+        // Settings that resolved stay resolved until the next configure() (settings() keeps them): no problems to find.
         if (this.resolved) return [];
         const failures = configFailures(this.explicit, this.stackConfig);
         if (failures.length === 0) return [];

@@ -39,10 +39,10 @@ export interface UserArgs {
 const USER_TYPE = "pulumi-nodejs:dynamic/primavera-admin:User";
 
 /** The outputs a User has besides its inputs (every one gets a resolver, also when not declared). */
-export const OUTPUT_ONLY = ["userId", "status", "locked", "passwordHash", "managedFields"] as const;
+export const OUTPUT_ONLY = Object.freeze(["userId", "status", "locked", "passwordHash", "managedFields"] as const);
 
-/** The outputs a User always stores as secrets. */
-export const SECRET_OUTPUTS = ["password", "passwordHash"];
+/** The outputs a User always stores as secrets (frozen: no code in the process can make them plain). */
+export const SECRET_OUTPUTS: readonly string[] = Object.freeze(["password", "passwordHash"]);
 
 /**
  * A Primavera Administration user. Each declared field is an input property of its own and each

@@ -14,7 +14,7 @@ import { Floor, ShapeFloor } from "./floors";
 //   - the 1-property floor: N dynamic resources whose provider's create returns at once (what the
 //     engine itself costs for N dynamic resources: CLI and plugin start, check, diff, state checkpoints);
 //   - the shape floor: the same with every property a User registers, flat, and a fixed provider
-//     text of a User's size (floors.ts), what the engine costs for N resources of the User's shape;
+//     text about as small as a User's (floors.ts), what the engine costs for N resources of the User's shape;
 //   - N `User` resources;
 //   - one `UserSet` of N members (also at N = 10,000, where N Users would take far too long).
 // This replaces the earlier engine run (300 Users: defaults, PULUMI_SKIP_CHECKPOINTS, and that with

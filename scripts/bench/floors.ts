@@ -14,7 +14,7 @@ export class Floor extends pulumi.dynamic.Resource {
 }
 
 /**
- * The shape floor's provider, as a fixed text of the size a User's is (not a serialized closure):
+ * The shape floor's provider, as a fixed text (not a serialized closure), about as small as a User's:
  * create echoes the inputs with the User's own outputs, at once; the engine diffs the inputs itself.
  */
 const SHAPE_PROVIDER_TEXT =
@@ -32,6 +32,6 @@ export class ShapeFloor extends pulumi.CustomResource {
         for (const k of INPUT_KEYS) props[k] = fields[k];
         for (const k of OUTPUT_ONLY) props[k] = undefined;
         props.__provider = SHAPE_PROVIDER_TEXT;
-        super("pulumi-nodejs:dynamic/bench:ShapeFloor", name, props, { additionalSecretOutputs: SECRET_OUTPUTS });
+        super("pulumi-nodejs:dynamic/bench:ShapeFloor", name, props, { additionalSecretOutputs: [...SECRET_OUTPUTS] });
     }
 }

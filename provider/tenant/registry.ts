@@ -42,17 +42,6 @@ function registry(): Map<string, Tenant> {
  * login holds there, so two profiles (or accounts) on one tenant cannot each think a login free.
  */
 function serverKey(baseUrl: string): string {
-    const known = serverKeys.get(baseUrl);
-    if (known !== undefined) return known;
-    const key = serverKeyOf(baseUrl);
-    // Every check asks for it; a process knows a handful of base URLs, but the cache is bounded anyway.
-    if (serverKeys.size < 256) serverKeys.set(baseUrl, key);
-    return key;
-}
-
-const serverKeys = new Map<string, string>();
-
-function serverKeyOf(baseUrl: string): string {
     try {
         const url = new URL(baseUrl);
         const host = url.hostname.toLowerCase().replace(/\.$/, "");
@@ -75,9 +64,10 @@ function perServer<T>(name: string, baseUrl: string, make: () => T): T {
 /**
  * Notes that `config.username` signs in to `config.baseUrl`: no resource of this process, on any
  * profile, may lock an account the provider signs in with out of that server (safety/ownAccount.ts).
+ * Returns the server's accounts.
  */
-export function noteSignIn(config: Pick<ProviderConfig, "baseUrl" | "username">): void {
-    perServer("signIns", config.baseUrl, () => new Set<string>()).add(config.username.toLowerCase());
+export function noteSignIn(config: Pick<ProviderConfig, "baseUrl" | "username">): Set<string> {
+    return perServer("signIns", config.baseUrl, () => new Set<string>()).add(config.username.toLowerCase());
 }
 
 /** The key of a tenant: where it is, and who signs in (accounts compared ignoring case). */
@@ -86,7 +76,6 @@ function tenantKey(config: Pick<ProviderConfig, "baseUrl" | "authMode" | "userna
 }
 
 export function tenantFor(config: ProviderConfig): Tenant {
-    noteSignIn(config);
     const tenants = registry();
     const key = tenantKey(config);
     let tenant = tenants.get(key);
@@ -106,7 +95,8 @@ export function tenantFor(config: ProviderConfig): Tenant {
             reader,
             audits,
             ownership: perServer("owners", config.baseUrl, () => new Ownership()),
-            signIns: perServer("signIns", config.baseUrl, () => new Set<string>()),
+            // The account is part of the tenant's key: noting it once, with the tenant, is enough.
+            signIns: noteSignIn(config),
             deletions: new DeletionBudget(config.maxDeletions),
         };
         tenants.set(key, tenant);

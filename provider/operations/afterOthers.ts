@@ -1,6 +1,7 @@
 // After a modify job: did another administrator change the user while it ran (safety/interference.ts)?
 // Asked of the tenant's audit events once per job (the audit log gathers the job's users into one
 // request). Nothing to ask when the record carried nothing the program does not declare.
+import { isSignInAccount } from "../safety/ownAccount";
 import { PrimaveraError } from "../api/errors";
 import { RECORD_FIELDS, UserInputs, declaredKeys } from "../model/fields";
 import { interferenceOf, mentions } from "../safety/interference";
@@ -20,7 +21,7 @@ export async function checkOthersDuringJob(ctx: OpContext, settled: Settled, inp
     const redisable = found.disabled && inputs.disabled === undefined && done.user.disabled !== true;
     // Their disable held (our record leaves `disabled` out) and nothing we carried was touched: all is well.
     if (found.overwritten.length === 0 && !redisable) return done;
-    if (login.toLowerCase() === ctx.account.toLowerCase()) {
+    if (isSignInAccount(ctx.tenant.signIns, login)) {
         throw new PrimaveraError(
             `the account this provider signs in with ('${login}') was changed by another administrator while job ` +
                 `${settled.outcome!.jobId} updated it, and the job's record, read before, may have overwritten ` +

@@ -1,6 +1,7 @@
 // Creates the declared user, or with `adopt: true` takes over the one that exists. What is sent is
 // decided from a read taken right before the job (runner.ts); an existing user is this stack's
 // only with `adopt`, or when a job of this process whose answer was lost made it (provenance.ts).
+import { guardOwnAccountAdd } from "../safety/ownAccount";
 import { randomUUID } from "node:crypto";
 import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
@@ -36,8 +37,10 @@ export async function createUser(ctx: OpContext, inputs: UserInputs): Promise<Do
 }
 
 function prepareCreate(ctx: OpContext, inputs: UserInputs, clientId: string, live: ServerUser | undefined, pc: PrepareContext): Prepared {
-    if (!live)
+    if (!live) {
+        guardOwnAccountAdd(ctx.tenant.signIns, inputs.loginId);
         return { send: "add", record: withPassword(declaredOnto({ loginId: inputs.loginId, id: clientId }, inputs), inputs.password) };
+    }
     if (pc.lostAddAt !== undefined && madeByUs(live, ctx.account, inputs)) {
         // Our own earlier job made it and its answer was lost: as declared; only a password is left to set.
         return inputs.password ? prepareModify(ctx, live, inputs, true) : { done: true };

@@ -7,7 +7,7 @@
 // meantime), that user is removed too. Every removal takes a unit of the run's deletion budget.
 import { ServerUser, UserRecord } from "../api/schemas";
 import { recordFromLive } from "../model/fields";
-import { guardOwnAccount } from "../safety/ownAccount";
+import { guardOwnAccount, isSignInAccount } from "../safety/ownAccount";
 import { createdBy } from "../safety/provenance";
 import { Prepared } from "../tenant/jobs/runner";
 import { OpContext, readNow } from "./context";
@@ -21,7 +21,7 @@ export interface Narrowing {
 
 /** Removes the access in `narrowing` from the user `id`; says what the tenant then shows. */
 export async function narrow(ctx: OpContext, login: string, id: string | undefined, narrowing: Narrowing): Promise<string> {
-    if (login.toLowerCase() === ctx.account.toLowerCase()) {
+    if (isSignInAccount(ctx.tenant.signIns, login)) {
         return "not for the account this provider signs in with, whose roles and status it never takes away: check it in the vendor UI";
     }
     const drop = new Set(narrowing.roles);

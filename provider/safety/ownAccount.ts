@@ -12,13 +12,32 @@ export type AccountChange = UserRecord | "delete" | "deprovision";
  * `accounts` (lower case): every account the provider signs in to that server with, on any profile.
  */
 export function guardOwnAccount(accounts: ReadonlySet<string>, live: ServerUser, change: AccountChange): void {
-    if (!accounts.has(live.loginId.toLowerCase())) return;
+    if (!isSignInAccount(accounts, live.loginId)) return;
     const refusal = whatStopsSignIn(live, change);
     if (refusal === undefined) return;
     throw new PrimaveraError(
         `refusing to ${refusal} user '${live.loginId}': it is the account this provider signs in with (primavera:username, or a profile's username on this server). ` +
             `Doing it would lock Pulumi (and maybe every administrator) out of the tenant. Do it in the vendor UI, ` +
             `signed in as another administrator, if you really mean it.`,
+    );
+}
+
+/** Whether `login` is one of `accounts` (lower case), the accounts the provider signs in to a server with. */
+export function isSignInAccount(accounts: ReadonlySet<string>, login: string): boolean {
+    return accounts.has(login.toLowerCase());
+}
+
+/**
+ * Throws when an add would be sent for a login the provider signs in with: the account exists
+ * whatever the tenant's read said, and an add is an upsert that would land on it as declared.
+ */
+export function guardOwnAccountAdd(accounts: ReadonlySet<string>, login: string): void {
+    if (!isSignInAccount(accounts, login)) return;
+    throw new PrimaveraError(
+        `refusing to create user '${login}': the provider signs in with that account (primavera:username, or a profile's ` +
+            `username on this server), or one that differs from it only by case, yet the tenant says it has no such user. ` +
+            `An add is an upsert: it would overwrite that account's roles, status and password with this declaration. ` +
+            `Manage the account in the vendor UI, or choose another loginId.`,
     );
 }
 

@@ -6,7 +6,7 @@
 // complete in itself: nothing is inherited from the provider's own settings but the defaults.
 // The profile's name is all a state holds of it: no credential ever enters the state.
 import { ConfigError, ConfigLookup, ConfigWording, resolveConfig } from "./resolve";
-import { CONFIG_KEYS, ConfigKey, ProviderConfig } from "./settings";
+import { CONFIG_KEYS, ConfigKey, ProviderConfig, SETTINGS } from "./settings";
 
 const TENANTS_KEY = "primavera:tenants";
 /** A profile's name: what a `tenant` input may hold. */
@@ -30,6 +30,15 @@ export function profilesOf(stack: ConfigLookup): Record<string, Record<string, u
     if (!isRecord(parsed) || !Object.values(parsed).every(isRecord))
         throw new ConfigError(`${TENANTS_KEY} must be an object whose every value is a profile object (got ${describe(parsed)})`);
     return parsed as Record<string, Record<string, unknown>>;
+}
+
+/** The profiles named only by environment variables: each `PRIMAVERA_TENANT_<PROFILE>_BASE_URL` set. */
+export function envProfiles(env: NodeJS.ProcessEnv): string[] {
+    const suffix = `_${SETTINGS.baseUrl.env.replace(/^PRIMAVERA_/, "")}`;
+    return Object.keys(env)
+        .filter((name) => name.startsWith("PRIMAVERA_TENANT_") && name.endsWith(suffix) && env[name])
+        .map((name) => name.slice("PRIMAVERA_TENANT_".length, -suffix.length))
+        .filter((profile) => PROFILE_NAME.test(profile));
 }
 
 /** The settings of profile `profile`; throws a ConfigError naming each problem, with the profile's keys and variables. */

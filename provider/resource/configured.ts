@@ -3,7 +3,7 @@
 // operation needs (tenant, account, deadline).
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
-import { profilesOf, resolveProfile } from "../config/tenants";
+import { envProfiles, profilesOf, resolveProfile } from "../config/tenants";
 import { deadlineFrom, ProviderConfig, ProviderConfigInput } from "../config/settings";
 import { noteSignIn, Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
@@ -108,7 +108,9 @@ export abstract class ConfiguredProvider {
     private noteSignIns(): void {
         if (this.signInsNoted) return;
         this.signInsNoted = true;
-        const names = [undefined, ...Object.keys(safely(() => profilesOf(this.stackConfig)) ?? {})];
+        // Profiles given only by environment variables count too: a destroy never checks, so no
+        // resource may have named them yet.
+        const names = [undefined, ...Object.keys(safely(() => profilesOf(this.stackConfig)) ?? {}), ...envProfiles(process.env)];
         for (const name of names) {
             const config = safely(() => this.settings(name));
             if (config) noteSignIn(config);

@@ -1,6 +1,6 @@
 // Tenant profiles: their settings from primavera:tenants or PRIMAVERA_TENANT_<NAME>_*, under the same rules (no sockets).
 import assert from "node:assert/strict";
-import { profileEnv, resolveProfile } from "pulumi-primavera-admin/provider/config/tenants";
+import { envProfiles, profileEnv, resolveProfile } from "pulumi-primavera-admin/provider/config/tenants";
 import { CONFIG_KEYS } from "pulumi-primavera-admin/provider/config/settings";
 
 const stackOf = (tenants: unknown) => (key: string) => (key === "primavera:tenants" ? JSON.stringify(tenants) : undefined);
@@ -24,6 +24,23 @@ describe("config/tenants", () => {
             ),
             "PRIMAVERA_TENANT_PROD_EU_BASE_URL",
         );
+    });
+
+    it("the profiles given only by environment variables are those with a base URL set, named as their variables spell them", () => {
+        const found = envProfiles({
+            PRIMAVERA_TENANT_OPS_A_BASE_URL: "https://a.example",
+            PRIMAVERA_TENANT_OPS_A_USERNAME: "ops",
+            PRIMAVERA_TENANT_EMPTY_BASE_URL: "",
+            PRIMAVERA_TENANT_NOURL_USERNAME: "x",
+            PRIMAVERA_BASE_URL: "https://own.example",
+        });
+        assert.deepEqual(found, ["OPS_A"]);
+        const c = resolveProfile(found[0], () => undefined, {
+            PRIMAVERA_TENANT_OPS_A_BASE_URL: "https://a.example",
+            PRIMAVERA_TENANT_OPS_A_USERNAME: "ops",
+            PRIMAVERA_TENANT_OPS_A_PASSWORD: "Pw-from-env-2",
+        });
+        assert.equal(c.username, "ops");
     });
 
     it("problems name the profile's keys and variables, never a secret; a stray key or a bad name is refused", () => {

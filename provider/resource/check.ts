@@ -23,8 +23,9 @@ export function containsUnknown(v: unknown): boolean {
 }
 
 export function checkInputs(news: object, what = "a User"): pulumi.dynamic.CheckResult<UserInputs> {
-    const candidate: Record<string, unknown> = {};
-    const unknowns: Record<string, unknown> = {};
+    // No prototype: an own `__proto__` key stays a key (refused as stray), never a prototype zod reads through.
+    const candidate: Record<string, unknown> = Object.create(null);
+    const unknowns: Record<string, unknown> = Object.create(null);
     for (const [k, v] of Object.entries(news)) {
         if (k === PROVIDER_KEY || v === undefined || v === null) continue;
         if (containsUnknown(v)) unknowns[k] = v;

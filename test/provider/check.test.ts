@@ -157,6 +157,18 @@ describe("check: invalid inputs are refused at preview", () => {
         }
     });
 
+    it("an own `__proto__` key is refused as a stray property, never read through as inherited fields", async () => {
+        const news = JSON.parse(
+            `{"loginId":"PROTO1","firstName":"a","lastName":"b","emailAddress":"a@b.co","organization":{"name":"sfo"},"__proto__":{"roles":["PrimaveraCloudAdmin"],"disabled":false}}`,
+        );
+        const { inputs, failures } = await provider.check({}, news);
+        assert.ok(
+            failures!.some((f: { property: string }) => f.property === "__proto__"),
+            JSON.stringify(failures),
+        );
+        assert.equal(inputs?.roles, undefined);
+    });
+
     it("does not echo a password in failures", async () => {
         const { failures } = await provider.check({}, { ...valid, password: 12345678 });
         assert.ok(failures!.length > 0);

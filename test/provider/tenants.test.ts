@@ -144,4 +144,81 @@ describe("several tenants in one program (the tenant input)", function () {
             await other.stop();
         }
     });
+    it("a login the provider signs in with is never created, even when the tenant's read says it is not there", async () => {
+        // `ghost` is a profile's account on the test tenant that the tenant does not list: an add
+        // (an upsert) would land on it as declared, whatever its case.
+        const p = await configured(() => new UserProvider(), 10, {
+            test: { baseUrl: test.url, ...ADMIN },
+            svc: { baseUrl: test.url, username: "ghost", password: "ghost-Pw-7714" },
+        });
+        const c = await p.check({}, { ...declaredUser("GHOST"), tenant: "test", disabled: true, roles: [] });
+        assert.deepEqual(c.failures, []);
+        await assert.rejects(
+            p.create({ ...c.inputs, __provider: PROVIDER_TEXT }),
+            /refusing to create user 'GHOST': the provider signs in with/,
+        );
+        assert.equal(await test.user("GHOST"), undefined);
+        assert.equal(await test.user("ghost"), undefined);
+    });
+
+    it("another profile's account changed by someone else during our job: said as such, nothing taken from it", async () => {
+        const ops2 = { username: "ops2", password: "ops2-Pw-5531" };
+        const other = await withSimulator({ jobMs: 60, admins: [ops2] });
+        try {
+            await other.drift("admin", { ...declaredUser("admin"), roles: ["PrimaveraCloudAdmin", "PrimaveraP6Test"] });
+            // The provider signs in as ops2; profile `a` signs in to the same tenant as admin.
+            const p = await configured(
+                () => new UserProvider(),
+                10,
+                { a: { baseUrl: other.url, ...ADMIN } },
+                {
+                    "primavera:baseUrl": other.url,
+                    "primavera:username": ops2.username,
+                    "primavera:password": ops2.password,
+                },
+            );
+            const c = await p.check({}, { ...declaredUser("admin"), adopt: true });
+            const made = await p.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+            await other.faults({ duringJob: [{ op: "setRoles", loginId: "admin", roles: ["PrimaveraCloudAdmin"] }] });
+            const c2 = await p.check(made.outs, { ...declaredUser("admin"), adopt: true, lastName: "Changed" });
+            await assert.rejects(
+                p.update(made.id, made.outs, { ...c2.inputs, __provider: PROVIDER_TEXT }),
+                /the account this provider signs in with \('admin'\) was changed by another administrator .* nothing was undone/s,
+            );
+            assert.equal((await other.user("admin")).disabled, false, "the account still signs in");
+        } finally {
+            await other.stop();
+        }
+    });
+    it("a profile given only by environment variables protects its account before any resource names it", async () => {
+        const ops2 = { username: "ops2", password: "ops2-Pw-5531" };
+        const other = await withSimulator({ jobMs: 20, admins: [ops2] });
+        const saved = { ...process.env };
+        try {
+            await other.drift("admin", { ...declaredUser("admin"), roles: ["PrimaveraCloudAdmin"] });
+            Object.assign(process.env, {
+                PRIMAVERA_TENANT_OPS_A_BASE_URL: other.url,
+                PRIMAVERA_TENANT_OPS_A_USERNAME: ADMIN.username,
+                PRIMAVERA_TENANT_OPS_A_PASSWORD: ADMIN.password,
+            });
+            // The provider signs in as ops2; no resource names the env-only profile.
+            const p = await configured(
+                () => new UserProvider(),
+                10,
+                {},
+                {
+                    "primavera:baseUrl": other.url,
+                    "primavera:username": ops2.username,
+                    "primavera:password": ops2.password,
+                },
+            );
+            const c = await p.check({}, { ...declaredUser("admin"), adopt: true, disabled: true });
+            assert.deepEqual(c.failures, []);
+            await assert.rejects(p.create({ ...c.inputs, __provider: PROVIDER_TEXT }), /refusing to disable user 'admin'/);
+            assert.equal((await other.user("admin")).disabled, false, "the env-only profile's account still signs in");
+        } finally {
+            process.env = saved;
+            await other.stop();
+        }
+    });
 });

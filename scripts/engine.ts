@@ -67,7 +67,9 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
     const link = path.join(workDir, "node_modules");
     if (!opts.workDir && !fs.existsSync(link)) fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), link, "dir");
 
-    installDynamicProviderPlugin(pulumiHome, path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [workDir, REPO_ROOT] })));
+    const pulumiPackageDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [workDir, REPO_ROOT] }));
+    installDynamicProviderPlugin(pulumiHome, pulumiPackageDir);
+    for (const dir of new Set([pulumiPackageDir, path.dirname(require.resolve("@pulumi/pulumi/package.json"))])) isolateEngineChannels(dir);
     const nodeBinDir = path.dirname(process.execPath);
     const env: Record<string, string> = {
         // Node first: the plugin script runs `node`, and it must be this Node (22).
@@ -105,6 +107,25 @@ export async function engineStack(opts: EngineOptions): Promise<EngineStack> {
     );
     if (opts.config) await stack.setAllConfig(opts.config);
     return { stack, env };
+}
+
+/**
+ * Gives each client the SDK (`pulumiPackageDir`) opens to the engine a subchannel pool of its own.
+ * By default they share grpc-js's process-wide pool, and an inline program whose engine ended
+ * first (a failed preview) leaves its last calls retrying the closed ports for the life of the
+ * process: a later engine that binds one of those ports then fails its program's first call with
+ * "14 UNAVAILABLE: No connection established. Last error: null". The option is read when a client
+ * is made, so it holds for every run after this call.
+ */
+export function isolateEngineChannels(pulumiPackageDir: string): void {
+    const settings = require(path.join(pulumiPackageDir, "runtime", "settings")) as { grpcClientOptions?: Record<string, unknown> };
+    const options = settings.grpcClientOptions;
+    if (typeof options !== "object" || options === null) {
+        throw new Error(
+            `${pulumiPackageDir}: runtime/settings no longer exports grpcClientOptions; engine runs in one process would share grpc connections`,
+        );
+    }
+    options["grpc.use_local_subchannel_pool"] = 1;
 }
 
 /**

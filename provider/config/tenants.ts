@@ -12,9 +12,14 @@ const TENANTS_KEY = "primavera:tenants";
 /** A profile's name: what a `tenant` input may hold. */
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
+const PROFILE_ENV_PREFIX = "PRIMAVERA_TENANT_";
+
+/** The part of a profile's variable that names the key: `BASE_URL` for PRIMAVERA_BASE_URL. */
+const keyEnvSuffix = (k: Pick<ConfigKey, "env">) => `_${k.env.replace(/^PRIMAVERA_/, "")}`;
+
 /** The environment variable of `key` in profile `profile`: PRIMAVERA_TENANT_<PROFILE>_<KEY>. */
 export function profileEnv(profile: string, k: ConfigKey): string {
-    return `PRIMAVERA_TENANT_${profile.toUpperCase().replace(/-/g, "_")}_${k.env.replace(/^PRIMAVERA_/, "")}`;
+    return `${PROFILE_ENV_PREFIX}${profile.toUpperCase().replace(/-/g, "_")}${keyEnvSuffix(k)}`;
 }
 
 /** The profiles the stack config names (an empty object when it names none); throws a ConfigError on a malformed value. */
@@ -34,10 +39,10 @@ export function profilesOf(stack: ConfigLookup): Record<string, Record<string, u
 
 /** The profiles named only by environment variables: each `PRIMAVERA_TENANT_<PROFILE>_BASE_URL` set. */
 export function envProfiles(env: NodeJS.ProcessEnv): string[] {
-    const suffix = `_${SETTINGS.baseUrl.env.replace(/^PRIMAVERA_/, "")}`;
+    const suffix = keyEnvSuffix(SETTINGS.baseUrl);
     return Object.keys(env)
-        .filter((name) => name.startsWith("PRIMAVERA_TENANT_") && name.endsWith(suffix) && env[name])
-        .map((name) => name.slice("PRIMAVERA_TENANT_".length, -suffix.length))
+        .filter((name) => name.startsWith(PROFILE_ENV_PREFIX) && name.endsWith(suffix) && env[name])
+        .map((name) => name.slice(PROFILE_ENV_PREFIX.length, -suffix.length))
         .filter((profile) => PROFILE_NAME.test(profile));
 }
 

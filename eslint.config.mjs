@@ -3,6 +3,12 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
+// In both provider/ blocks below: ESLint replaces a rule's options per block, it does not merge them.
+const noAsUnknownAs = {
+    selector: "TSAsExpression[expression.type='TSAsExpression'][expression.typeAnnotation.type='TSUnknownKeyword']",
+    message: "No `as unknown as`: type the value at its source (a zod schema, a typed helper).",
+};
+
 export default tseslint.config(
     {
         ignores: [
@@ -51,29 +57,19 @@ export default tseslint.config(
         files: ["provider/**/*.ts"],
         rules: {
             "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true }],
-            // Repeated in the next block, which replaces these options for most of provider/.
-            "no-restricted-syntax": [
-                "error",
-                {
-                    selector: "TSAsExpression[expression.type='TSAsExpression'][expression.typeAnnotation.type='TSUnknownKeyword']",
-                    message: "No `as unknown as`: type the value at its source (a zod schema, a typed helper).",
-                },
-            ],
+            // The next block replaces these options for most of provider/, adding its own.
+            "no-restricted-syntax": ["error", noAsUnknownAs],
         },
     },
     {
         // zod compiles a schema on its first parse, so one built per call pays that on every call.
         // The field and settings tables are exempt: their schema factories run once, at module level.
-        // ESLint replaces a rule's options per block, so this block repeats the selector above.
         files: ["provider/**/*.ts"],
         ignores: ["provider/model/fields.ts", "provider/config/settings.ts"],
         rules: {
             "no-restricted-syntax": [
                 "error",
-                {
-                    selector: "TSAsExpression[expression.type='TSAsExpression'][expression.typeAnnotation.type='TSUnknownKeyword']",
-                    message: "No `as unknown as`: type the value at its source (a zod schema, a typed helper).",
-                },
+                noAsUnknownAs,
                 {
                     selector:
                         ":function CallExpression[callee.object.name='z'][callee.property.name!=/^(prettifyError|treeifyError|flattenError|parse|safeParse|parseAsync|safeParseAsync)$/], " +

@@ -1,10 +1,10 @@
 // After a modify job: did another administrator change the user while it ran (safety/interference.ts)?
 // Asked of the tenant's audit events once per job (the audit log gathers the job's users into one
 // request). Nothing to ask when the record carried nothing the program does not declare.
-import { isSignInAccount } from "../safety/ownAccount";
 import { PrimaveraError } from "../api/errors";
 import { RECORD_FIELDS, UserInputs, declaredKeys } from "../model/fields";
 import { interferenceOf, mentions } from "../safety/interference";
+import { isSignInAccount } from "../safety/ownAccount";
 import { AuditEvent } from "../tenant/audits";
 import { Settled } from "../tenant/jobs/runner";
 import { Done, OpContext, PartlyFailed, readNow } from "./context";

@@ -1,11 +1,11 @@
 // Creates the declared user, or with `adopt: true` takes over the one that exists. What is sent is
 // decided from a read taken right before the job (runner.ts); an existing user is this stack's
 // only with `adopt`, or when a job of this process whose answer was lost made it (provenance.ts).
-import { guardOwnAccountAdd } from "../safety/ownAccount";
 import { randomUUID } from "node:crypto";
 import { PrimaveraError } from "../api/errors";
 import { ServerUser } from "../api/schemas";
 import { declaredOnto, UserInputs } from "../model/fields";
+import { guardOwnAccountAdd } from "../safety/ownAccount";
 import { madeByUs } from "../safety/provenance";
 import { PrepareContext, Prepared } from "../tenant/jobs/runner";
 import { confirmAdd } from "./confirmAdd";

@@ -119,6 +119,18 @@ export function configFailures(
     return resolveAll(explicit, stack, env, wording).failures;
 }
 
+/**
+ * The settings that resolve, each on its own, whatever the problems of the others: for what must
+ * not wait on a usable configuration (the accounts the provider signs in with, to protect them).
+ */
+export function resolvedParts(
+    explicit: ProviderConfigInput = {},
+    stack: ConfigLookup = () => undefined,
+    env: NodeJS.ProcessEnv = process.env,
+): Partial<ProviderConfig> {
+    return resolveAll(explicit, stack, env, {}).values as Partial<ProviderConfig>;
+}
+
 /** The settings in force; throws a ConfigError listing every problem (see configFailures). */
 export function resolveConfig(
     explicit: ProviderConfigInput = {},

@@ -3,7 +3,7 @@
 // operation needs (tenant, account, deadline).
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configFailures, ConfigLookup, resolveConfig } from "../config/resolve";
-import { envProfiles, profilesOf, resolveProfile } from "../config/tenants";
+import { resolveProfile, signInAccounts } from "../config/tenants";
 import { deadlineFrom, ProviderConfig, ProviderConfigInput } from "../config/settings";
 import { noteSignIn, Tenant, tenantFor } from "../tenant/registry";
 import { OpContext } from "../operations/context";
@@ -102,19 +102,14 @@ export abstract class ConfiguredProvider {
     }
 
     /**
-     * Every account this provider signs in with (its own, each profile of primavera:tenants that
-     * resolves) is noted for its server, so no resource on another profile can lock one out.
+     * Every account this provider may sign in with (its own, each profile's, also one given only by
+     * environment variables: a destroy never checks, so no resource may have named it yet) is noted
+     * for its server, so no resource on another profile can lock one out.
      */
     private noteSignIns(): void {
         if (this.signInsNoted) return;
         this.signInsNoted = true;
-        // Profiles given only by environment variables count too: a destroy never checks, so no
-        // resource may have named them yet.
-        const names = [undefined, ...Object.keys(safely(() => profilesOf(this.stackConfig)) ?? {}), ...envProfiles(process.env)];
-        for (const name of names) {
-            const config = safely(() => this.settings(name));
-            if (config) noteSignIn(config);
-        }
+        for (const account of signInAccounts(this.explicit, this.stackConfig, process.env)) noteSignIn(account);
     }
 
     protected deadline(profile?: string): number {
@@ -130,13 +125,4 @@ function redactFailures(result: unknown): unknown {
         ...(result as object),
         failures: failures.map((f: { property: string; reason: string }) => ({ ...f, reason: redact(f.reason) })),
     };
-}
-
-/** `make()`, or undefined when it throws (settings that do not resolve are reported by check, not here). */
-function safely<T>(make: () => T): T | undefined {
-    try {
-        return make();
-    } catch {
-        return undefined;
-    }
 }

@@ -221,4 +221,59 @@ describe("several tenants in one program (the tenant input)", function () {
             await other.stop();
         }
     });
+
+    it("a profile unusable for another reason still protects its account: a destroy of it is refused", async () => {
+        const ops2 = { username: "ops2", password: "ops2-Pw-5531" };
+        const other = await withSimulator({ jobMs: 20, admins: [ops2] });
+        const saved = { ...process.env };
+        const signInAsOps2 = { "primavera:baseUrl": other.url, "primavera:username": ops2.username, "primavera:password": ops2.password };
+        const cases: [string, Record<string, string>, Record<string, unknown>, Record<string, string>][] = [
+            [
+                "an env-only profile without its password",
+                { PRIMAVERA_TENANT_OPS_A_BASE_URL: other.url, PRIMAVERA_TENANT_OPS_A_USERNAME: "admin" },
+                {},
+                {},
+            ],
+            [
+                "an env-only profile with a bad timeout",
+                {
+                    PRIMAVERA_TENANT_OPS_A_BASE_URL: other.url,
+                    PRIMAVERA_TENANT_OPS_A_USERNAME: "admin",
+                    PRIMAVERA_TENANT_OPS_A_PASSWORD: ADMIN.password,
+                    PRIMAVERA_TENANT_OPS_A_TIMEOUT_SECONDS: "10m",
+                },
+                {},
+                {},
+            ],
+            [
+                "a complete env-only profile beside a malformed primavera:tenants",
+                {
+                    PRIMAVERA_TENANT_OPS_A_BASE_URL: other.url,
+                    PRIMAVERA_TENANT_OPS_A_USERNAME: "admin",
+                    PRIMAVERA_TENANT_OPS_A_PASSWORD: ADMIN.password,
+                },
+                {},
+                { "primavera:tenants": "{not json" },
+            ],
+            ["a stack profile with a bad maxDeletions", {}, { ops: { baseUrl: other.url, ...ADMIN, maxDeletions: "ten" } }, {}],
+        ];
+        try {
+            await other.drift("admin", { ...declaredUser("admin"), roles: ["PrimaveraCloudAdmin"] });
+            for (const [what, env, profiles, own] of cases) {
+                process.env = { ...saved, ...env };
+                // One run: the provider signs in as ops2 and adopts admin as it is (no job).
+                const first = await configured(() => new UserProvider(), 10, profiles, { ...signInAsOps2, ...own });
+                const c = await first.check({}, { ...declaredUser("admin"), roles: ["PrimaveraCloudAdmin"], adopt: true });
+                assert.deepEqual(c.failures, [], what);
+                const made = await first.create({ ...c.inputs, __provider: PROVIDER_TEXT });
+                // The next run destroys it: a destroy never checks, so no resource names the profile.
+                const destroy = await configured(() => new UserProvider(), 10, profiles, { ...signInAsOps2, ...own });
+                await assert.rejects(destroy.delete(made.id, made.outs), /refusing to delete user 'admin'/, what);
+                assert.equal((await other.user("admin"))?.disabled, false, `${what}: admin still signs in`);
+            }
+        } finally {
+            process.env = saved;
+            await other.stop();
+        }
+    });
 });

@@ -1,6 +1,6 @@
 // Tenant profiles: their settings from primavera:tenants or PRIMAVERA_TENANT_<NAME>_*, under the same rules (no sockets).
 import assert from "node:assert/strict";
-import { envProfiles, profileEnv, resolveProfile } from "pulumi-primavera-admin/provider/config/tenants";
+import { envProfiles, profileEnv, resolveProfile, signInAccounts } from "pulumi-primavera-admin/provider/config/tenants";
 import { CONFIG_KEYS } from "pulumi-primavera-admin/provider/config/settings";
 
 const stackOf = (tenants: unknown) => (key: string) => (key === "primavera:tenants" ? JSON.stringify(tenants) : undefined);
@@ -41,6 +41,27 @@ describe("config/tenants", () => {
             PRIMAVERA_TENANT_OPS_A_PASSWORD: "Pw-from-env-2",
         });
         assert.equal(c.username, "ops");
+    });
+
+    it("the accounts signed in with are read from base URL and username alone, whatever else is wrong", () => {
+        const stack = (tenants: string) => (key: string) =>
+            ({ "primavera:baseUrl": "https://own.example", "primavera:username": "me", "primavera:tenants": tenants })[key];
+        const env = { PRIMAVERA_TENANT_OPS_A_BASE_URL: "https://a.example/t/", PRIMAVERA_TENANT_OPS_A_USERNAME: "ops" };
+        const profiles = JSON.stringify({
+            slow: { baseUrl: "https://s.example", username: "slow", password: "Pw-9", timeoutSeconds: "10m" },
+            nouser: { baseUrl: "https://n.example" },
+            constructor: { baseUrl: "https://c.example", username: "ctor" },
+        });
+        const accounts = (tenants: string) => signInAccounts({}, stack(tenants), env).map((a) => `${a.username}@${a.baseUrl}`);
+        // No password anywhere, a bad timeout, no username: only the last one has no account to protect.
+        assert.deepEqual(accounts(profiles).sort(), [
+            "ctor@https://c.example",
+            "me@https://own.example",
+            "ops@https://a.example/t",
+            "slow@https://s.example",
+        ]);
+        // A malformed primavera:tenants hides no profile given by variables.
+        assert.deepEqual(accounts("{not json").sort(), ["me@https://own.example", "ops@https://a.example/t"]);
     });
 
     it("problems name the profile's keys and variables, never a secret; a stray key or a bad name is refused", () => {

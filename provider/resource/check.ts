@@ -28,10 +28,11 @@ export function checkInputs(news: object, what = "a User"): pulumi.dynamic.Check
     const unknowns: Record<string, unknown> = Object.create(null);
     for (const [k, v] of Object.entries(news)) {
         if (k === PROVIDER_KEY || v === undefined || v === null) continue;
-        if (containsUnknown(v)) unknowns[k] = v;
+        // A key that is no input is refused now, known or not: a typo must not wait for `up`.
+        if (containsUnknown(v) && (INPUT_KEYS as string[]).includes(k)) unknowns[k] = v;
         else candidate[k] = v;
     }
-    // Keys whose value is unknown are validated once they are known (at `up`).
+    // Inputs whose value is unknown are validated once they are known (at `up`).
     const parsed = knownInputsFor(Object.keys(unknowns)).safeParse(candidate);
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!parsed.success) {
@@ -71,11 +72,11 @@ const MASKS_KEPT = 64;
 const maskedInputs = new Map<string, z.ZodType<Partial<UserInputs>>>();
 
 /**
- * The input schema with the given keys optional (those not known yet), built once per set of keys:
+ * The input schema with the given input keys optional (those not known yet), built once per set of keys:
  * zod compiles a schema on its first parse, which a preview of many users would pay per user.
  */
 function knownInputsFor(unknownKeys: string[]): z.ZodType<Partial<UserInputs>> {
-    const keys = unknownKeys.filter((k) => (INPUT_KEYS as string[]).includes(k)).sort();
+    const keys = [...unknownKeys].sort();
     if (keys.length === 0) return userInputs;
     const id = keys.join(",");
     const kept = maskedInputs.get(id);

@@ -157,6 +157,19 @@ describe("check: invalid inputs are refused at preview", () => {
         }
     });
 
+    it("a key that is no input is refused at preview even while its value is unknown", async () => {
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        for (const key of ["nickname", "constructor"]) {
+            const { failures } = await provider.check({}, { ...valid, [key]: unknown, lastName: unknown });
+            assert.deepEqual(
+                failures!.map((f: { property: string }) => f.property),
+                [key],
+                JSON.stringify(failures),
+            );
+            assert.match(failures![0].reason, new RegExp(`^${key}: not a property of a User`));
+        }
+    });
+
     it("an own `__proto__` key is refused as a stray property, never read through as inherited fields", async () => {
         const news = JSON.parse(
             `{"loginId":"PROTO1","firstName":"a","lastName":"b","emailAddress":"a@b.co","organization":{"name":"sfo"},"__proto__":{"roles":["PrimaveraCloudAdmin"],"disabled":false}}`,
